@@ -1,0 +1,41 @@
+namespace X0tta6bl4.Ops.Collector.Catalog;
+
+/// <summary>
+/// The canonical series the pages read. Pages never know which source produced a number; the
+/// <c>source</c> label says it for whoever wants to check. docs/catalog.md documents each one.
+/// </summary>
+public static class CanonicalSeries
+{
+    /// <summary>Request latency quantile in seconds; labels job, quantile, source.</summary>
+    public const string ApiLatencySeconds = "api_latency_seconds";
+
+    /// <summary>1 when the quantile of the same labels fell in the +Inf bucket (the value is the highest finite bound, a floor).</summary>
+    public const string ApiLatencyClamped = "api_latency_clamped";
+
+    /// <summary>Requests per second by status class (2xx, 4xx, 5xx …); labels job, class, source.</summary>
+    public const string ApiRequestsPerSecond = "api_requests_per_second";
+
+    /// <summary>CPU use in millicores (1000 = one core busy); labels job, pod, source.</summary>
+    public const string PodCpuMillicores = "pod_cpu_millicores";
+
+    /// <summary>Resident memory in bytes; labels job, pod, source.</summary>
+    public const string PodMemoryBytes = "pod_memory_bytes";
+
+    /// <summary>1 when a Prometheus scrape target was up at its last scrape, else 0; labels job, instance, source.</summary>
+    public const string TargetUp = "target_up";
+
+    /// <summary>1 when the collector's last poll of a source succeeded, else 0; label source.</summary>
+    public const string SourceUp = "source_up";
+
+    /// <summary>How long the collector's last poll of a source took, in seconds; label source.</summary>
+    public const string SourcePollSeconds = "source_poll_seconds";
+
+    /// <summary>The quantiles computed for <see cref="ApiLatencySeconds"/>.</summary>
+    public static readonly IReadOnlyList<double> LatencyQuantiles = [0.5, 0.75, 0.9, 0.95, 0.99, 0.999];
+
+    public static string FormatQuantile(double q) => q.ToString("0.###", System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>"200" → "2xx"; anything that is not a status code → "unknown".</summary>
+    public static string StatusClass(string? status) =>
+        status is { Length: 3 } && char.IsAsciiDigit(status[0]) ? $"{status[0]}xx" : "unknown";
+}

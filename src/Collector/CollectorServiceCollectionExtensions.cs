@@ -1,0 +1,107 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using X0tta6bl4.Ops.Collector.Configuration;
+using X0tta6bl4.Ops.Collector.Pipeline;
+using X0tta6bl4.Ops.Collector.Sources;
+using X0tta6bl4.Ops.Collector.Sources.Prometheus;
+using X0tta6bl4.Ops.Collector.Sources.Scrape;
+
+namespace X0tta6bl4.Ops.Collector;
+
+public static class CollectorServiceCollectionExtensions
+{
+    /// <summary>
+    /// Registers the collector: options (validated at start), the sources from configuration, the
+    /// status board, the write buffer and the polling service. Needs an <c>IMetricStore</c> and,
+    /// for Sources:Scrape:IncludeSelf, an <see cref="ISelfAddress"/>.
+    /// </summary>
+    public static IServiceCollection AddCollector(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<CollectorOptions>()
+            .Bind(configuration.GetSection(CollectorOptions.Section))
+            .PostConfigure(o =>
+            {
+                // Lists bound from configuration append to initial values, so defaults are applied after binding.
+                if (o.LatencyHistograms.Count == 0)
+                {
+                    o.LatencyHistograms.AddRange(CollectorOptions.DefaultLatencyHistograms);
+                }
+
+                if (o.RequestCounters.Count == 0)
+                {
+                    o.RequestCounters.AddRange(CollectorOptions.DefaultRequestCounters);
+                }
+            })
+            .ValidateOnStart();
+        services.AddOptions<SourcesOptions>()
+            .Bind(configuration.GetSection(SourcesOptions.Section))
+            .PostConfigure(o =>
+            {
+                if (o.Scrape.Targets.Count == 0)
+                {
+                    o.Scrape.Targets.AddRange(ScrapeSourceOptions.DefaultTargets.Select(t => new ScrapeTarget { Name = t.Name, Url = t.Url }));
+                }
+            })
+            .ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<CollectorOptions>, CollectorOptionsValidator>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SourcesOptions>, SourcesOptionsValidator>());
+
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<SourceStatusBoard>();
+        services.TryAddSingleton(sp => new WriteBuffer(sp.GetRequiredService<IOptions<CollectorOptions>>().Value.BufferCapacity));
+        services.AddHttpClient("scrape");
+        services.AddHttpClient("prometheus");
+        services.TryAddSingleton<IReadOnlyList<ISource>>(CreateSources);
+        services.AddSingleton<IEnumerable<ISource>>(sp => sp.GetRequiredService<IReadOnlyList<ISource>>());
+
+        var enabled = configuration.GetValue(CollectorOptions.Section + ":Enabled", true);
+        if (enabled)
+        {
+            services.AddHostedService<CollectorService>();
+        }
+
+        return services;
+    }
+
+    private static IReadOnlyList<ISource> CreateSources(IServiceProvider services)
+    {
+        var collector = services.GetRequiredService<IOptions<CollectorOptions>>().Value;
+        var options = services.GetRequiredService<IOptions<SourcesOptions>>().Value;
+        var http = services.GetRequiredService<IHttpClientFactory>();
+        var sources = new List<ISource>();
+
+        if (options.Scrape.Enabled)
+        {
+            var interval = TimeSpan.FromSeconds(options.Scrape.IntervalSeconds);
+            var timeout = TimeSpan.FromSeconds(options.Scrape.TimeoutSeconds);
+            if (options.Scrape.IncludeSelf)
+            {
+                var self = services.GetService<ISelfAddress>();
+                sources.Add(new ScrapeSource(
+                    http.CreateClient("scrape"), "self",
+                    () => self?.BaseAddress is { } b ? new Uri(b, "metrics") : null,
+                    "this process's /metrics", interval, timeout, collector));
+            }
+
+            foreach (var target in options.Scrape.Targets)
+            {
+                var url = new Uri(target.Url);
+                sources.Add(new ScrapeSource(http.CreateClient("scrape"), target.Name, () => url, target.Url, interval, timeout, collector));
+            }
+        }
+
+        if (!string.IsNullOrEmpty(options.Prometheus.Url))
+        {
+            var client = http.CreateClient("prometheus");
+            client.BaseAddress = new Uri(options.Prometheus.Url.TrimEnd('/') + "/");
+            client.Timeout = TimeSpan.FromSeconds(options.Prometheus.TimeoutSeconds);
+            sources.Add(new PrometheusSource(
+                new PrometheusClient(client, options.Prometheus.Attempts, services.GetRequiredService<TimeProvider>()),
+                options.Prometheus, collector));
+        }
+
+        return sources;
+    }
+}

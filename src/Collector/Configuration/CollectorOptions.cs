@@ -1,0 +1,42 @@
+namespace X0tta6bl4.Ops.Collector.Configuration;
+
+/// <summary>How the collector derives canonical series; section "Collector".</summary>
+public sealed class CollectorOptions
+{
+    public const string Section = "Collector";
+
+    /// <summary>Run the collector inside this process.</summary>
+    public bool Enabled { get; set; } = true;
+
+    /// <summary>Window for rates and quantiles, in seconds (like PromQL's rate(x[1m])).</summary>
+    public int WindowSeconds { get; set; } = 60;
+
+    /// <summary>Samples held in memory while the store cannot be written; the oldest are dropped beyond it.</summary>
+    public int BufferCapacity { get; set; } = 2_000_000;
+
+    /// <summary>Request duration histograms, tried in order; the first one a target exposes is used.</summary>
+    public List<RequestMetric> LatencyHistograms { get; set; } = [];
+
+    /// <summary>Request counters with a status label, tried in order.</summary>
+    public List<RequestMetric> RequestCounters { get; set; } = [];
+
+    public static readonly RequestMetric[] DefaultLatencyHistograms =
+    [
+        new() { Name = "x0tta6bl4_request_duration_seconds" },
+        new() { Name = "http_request_duration_seconds", StatusLabel = "code" },
+    ];
+
+    public static readonly RequestMetric[] DefaultRequestCounters =
+    [
+        new() { Name = "x0tta6bl4_requests_total", StatusLabel = "status" },
+        new() { Name = "http_requests_received_total", StatusLabel = "code" },
+    ];
+}
+
+/// <summary>A request metric family name and the label that holds the HTTP status, if any.</summary>
+public sealed class RequestMetric
+{
+    public string Name { get; set; } = string.Empty;
+
+    public string? StatusLabel { get; set; }
+}

@@ -1,0 +1,95 @@
+using Microsoft.Extensions.Options;
+
+namespace X0tta6bl4.Ops.Collector.Configuration;
+
+/// <summary>Checks the collector's configuration and reports every problem at once.</summary>
+public sealed class CollectorOptionsValidator : IValidateOptions<CollectorOptions>
+{
+    public ValidateOptionsResult Validate(string? name, CollectorOptions options)
+    {
+        var errors = new List<string>();
+        if (options.WindowSeconds is < 5 or > 3600)
+        {
+            errors.Add($"Collector:WindowSeconds must be between 5 and 3600 (was {options.WindowSeconds}).");
+        }
+
+        if (options.BufferCapacity < 1000)
+        {
+            errors.Add($"Collector:BufferCapacity must be at least 1000 samples (was {options.BufferCapacity}).");
+        }
+
+        foreach (var (metric, i) in options.LatencyHistograms.Select((m, i) => (m, i)))
+        {
+            if (string.IsNullOrWhiteSpace(metric.Name))
+            {
+                errors.Add($"Collector:LatencyHistograms:{i}:Name is empty.");
+            }
+        }
+
+        foreach (var (metric, i) in options.RequestCounters.Select((m, i) => (m, i)))
+        {
+            if (string.IsNullOrWhiteSpace(metric.Name) || string.IsNullOrWhiteSpace(metric.StatusLabel))
+            {
+                errors.Add($"Collector:RequestCounters:{i} needs both Name and StatusLabel.");
+            }
+        }
+
+        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+}
+
+public sealed class SourcesOptionsValidator : IValidateOptions<SourcesOptions>
+{
+    public ValidateOptionsResult Validate(string? name, SourcesOptions options)
+    {
+        var errors = new List<string>();
+        CheckInterval(errors, "Sources:Scrape", options.Scrape.IntervalSeconds, options.Scrape.TimeoutSeconds);
+        CheckInterval(errors, "Sources:Prometheus", options.Prometheus.IntervalSeconds, options.Prometheus.TimeoutSeconds);
+
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var (target, i) in options.Scrape.Targets.Select((t, i) => (t, i)))
+        {
+            if (string.IsNullOrWhiteSpace(target.Name))
+            {
+                errors.Add($"Sources:Scrape:Targets:{i}:Name is empty.");
+            }
+            else if (!names.Add(target.Name))
+            {
+                errors.Add($"Sources:Scrape:Targets:{i}:Name '{target.Name}' is used twice.");
+            }
+
+            if (!IsHttpUrl(target.Url))
+            {
+                errors.Add($"Sources:Scrape:Targets:{i}:Url '{target.Url}' is not an absolute http(s) URL.");
+            }
+        }
+
+        if (!string.IsNullOrEmpty(options.Prometheus.Url) && !IsHttpUrl(options.Prometheus.Url))
+        {
+            errors.Add($"Sources:Prometheus:Url '{options.Prometheus.Url}' is not an absolute http(s) URL (leave it empty to disable).");
+        }
+
+        if (options.Prometheus.Attempts is < 1 or > 10)
+        {
+            errors.Add($"Sources:Prometheus:Attempts must be between 1 and 10 (was {options.Prometheus.Attempts}).");
+        }
+
+        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+
+    private static void CheckInterval(List<string> errors, string section, int interval, int timeout)
+    {
+        if (interval is < 1 or > 3600)
+        {
+            errors.Add($"{section}:IntervalSeconds must be between 1 and 3600 (was {interval}).");
+        }
+
+        if (timeout < 1 || timeout > interval)
+        {
+            errors.Add($"{section}:TimeoutSeconds must be at least 1 and at most the interval (was {timeout}, interval {interval}).");
+        }
+    }
+
+    private static bool IsHttpUrl(string url) =>
+        Uri.TryCreate(url, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps);
+}

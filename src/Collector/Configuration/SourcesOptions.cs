@@ -1,0 +1,53 @@
+namespace X0tta6bl4.Ops.Collector.Configuration;
+
+/// <summary>Where the collector reads from; section "Sources".</summary>
+public sealed class SourcesOptions
+{
+    public const string Section = "Sources";
+
+    public ScrapeSourceOptions Scrape { get; set; } = new();
+
+    public PrometheusSourceOptions Prometheus { get; set; } = new();
+}
+
+public sealed class ScrapeSourceOptions
+{
+    public bool Enabled { get; set; } = true;
+
+    public int IntervalSeconds { get; set; } = 15;
+
+    public int TimeoutSeconds { get; set; } = 5;
+
+    /// <summary>Also scrape this process's own /metrics, so a fresh install shows live numbers.</summary>
+    public bool IncludeSelf { get; set; } = true;
+
+    /// <summary>Targets to scrape; when none are configured, <see cref="DefaultTargets"/> are used.</summary>
+    public List<ScrapeTarget> Targets { get; set; } = [];
+
+    /// <summary>The Api as scripts/stack starts it.</summary>
+    public static readonly ScrapeTarget[] DefaultTargets =
+    [
+        new() { Name = "api", Url = "http://127.0.0.1:58080/metrics" },
+    ];
+}
+
+public sealed class ScrapeTarget
+{
+    /// <summary>The job name the target's series get.</summary>
+    public string Name { get; set; } = string.Empty;
+
+    public string Url { get; set; } = string.Empty;
+}
+
+public sealed class PrometheusSourceOptions
+{
+    /// <summary>Base URL of Prometheus; empty disables the source.</summary>
+    public string Url { get; set; } = "http://127.0.0.1:59090";
+
+    public int IntervalSeconds { get; set; } = 15;
+
+    public int TimeoutSeconds { get; set; } = 10;
+
+    /// <summary>Tries per query before the poll fails (transient errors only).</summary>
+    public int Attempts { get; set; } = 3;
+}

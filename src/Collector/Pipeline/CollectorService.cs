@@ -1,0 +1,189 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using X0tta6bl4.Ops.Collector.Catalog;
+using X0tta6bl4.Ops.Collector.Sources;
+using X0tta6bl4.Ops.Metrics.Model;
+using X0tta6bl4.Ops.Metrics.Store;
+
+namespace X0tta6bl4.Ops.Collector.Pipeline;
+
+/// <summary>
+/// Polls every source on its own schedule (one loop each, so a slow source never holds up another)
+/// and drains the write buffer into the store, retrying while the store is down.
+/// </summary>
+public sealed class CollectorService : BackgroundService
+{
+    private const int MaxBatch = 50_000;
+
+    private readonly IEnumerable<ISource> _sources;
+    private readonly IMetricStore _store;
+    private readonly WriteBuffer _buffer;
+    private readonly SourceStatusBoard _board;
+    private readonly TimeProvider _time;
+    private readonly IHostApplicationLifetime _lifetime;
+    private readonly ILogger<CollectorService> _logger;
+
+    public CollectorService(
+        IEnumerable<ISource> sources,
+        IMetricStore store,
+        WriteBuffer buffer,
+        SourceStatusBoard board,
+        TimeProvider time,
+        IHostApplicationLifetime lifetime,
+        ILogger<CollectorService> logger)
+    {
+        _sources = sources;
+        _store = store;
+        _buffer = buffer;
+        _board = board;
+        _time = time;
+        _lifetime = lifetime;
+        _logger = logger;
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        // Start once the host listens: a source may be this very process.
+        await WaitForStartAsync(stoppingToken);
+        var loops = _sources.Select(s =>
+        {
+            _board.Register(s.Name, s.Endpoint);
+            return RunSourceAsync(s, stoppingToken);
+        }).Append(DrainAsync(stoppingToken)).ToList();
+        await Task.WhenAll(loops);
+    }
+
+    private async Task WaitForStartAsync(CancellationToken stoppingToken)
+    {
+        var started = new TaskCompletionSource();
+        using var a = _lifetime.ApplicationStarted.Register(() => started.TrySetResult());
+        using var b = stoppingToken.Register(() => started.TrySetCanceled(stoppingToken));
+        try
+        {
+            await started.Task;
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    private async Task RunSourceAsync(ISource source, CancellationToken stoppingToken)
+    {
+        // Jitter up to a tenth of the interval spreads sources that share an interval.
+        var jitter = TimeSpan.FromMilliseconds(Random.Shared.NextDouble() * source.Interval.TotalMilliseconds / 10);
+        var next = _time.GetUtcNow() + jitter;
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            var wait = next - _time.GetUtcNow();
+            try
+            {
+                if (wait > TimeSpan.Zero)
+                {
+                    await Task.Delay(wait, _time, stoppingToken);
+                }
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+
+            await PollOnceAsync(source, stoppingToken);
+
+            // Missed slots are skipped rather than run back to back.
+            var now = _time.GetUtcNow();
+            do
+            {
+                next += source.Interval;
+            }
+            while (next <= now);
+        }
+    }
+
+    /// <summary>One poll: collect with a timeout, buffer the samples, record the source's state.</summary>
+    public async Task PollOnceAsync(ISource source, CancellationToken stoppingToken)
+    {
+        var started = _time.GetUtcNow();
+        var timestampMs = started.ToUnixTimeMilliseconds();
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+        timeout.CancelAfter(source.Timeout);
+        var health = new List<SeriesSample>();
+        var sourceLabel = ("source", source.Name);
+        try
+        {
+            var samples = await source.CollectAsync(timestampMs, timeout.Token);
+            var duration = _time.GetUtcNow() - started;
+            _buffer.Add(samples);
+            health.Add(new SeriesSample(SeriesKey.Of(CanonicalSeries.SourceUp, sourceLabel), timestampMs, 1));
+            health.Add(new SeriesSample(SeriesKey.Of(CanonicalSeries.SourcePollSeconds, sourceLabel), timestampMs, duration.TotalSeconds));
+            _board.Succeeded(source.Name, source.Endpoint, started, duration, samples.Count);
+            CollectorMetrics.Polls.WithLabels(source.Name, "success").Inc();
+        }
+        catch (Exception e) when (!stoppingToken.IsCancellationRequested)
+        {
+            var duration = _time.GetUtcNow() - started;
+            var error = e is OperationCanceledException
+                ? $"No answer within {source.Timeout.TotalSeconds:0.#} s."
+                : e is SourceException ? e.Message : $"{e.GetType().Name}: {e.Message}";
+            health.Add(new SeriesSample(SeriesKey.Of(CanonicalSeries.SourceUp, sourceLabel), timestampMs, 0));
+            _board.Failed(source.Name, source.Endpoint, started, duration, error);
+            CollectorMetrics.Polls.WithLabels(source.Name, "failure").Inc();
+            _logger.LogWarning("Source {Source} ({Endpoint}) failed: {Error}", source.Name, source.Endpoint, error);
+        }
+        catch (OperationCanceledException)
+        {
+            return;
+        }
+
+        _buffer.Add(health);
+    }
+
+    private async Task DrainAsync(CancellationToken stoppingToken)
+    {
+        var backoff = TimeSpan.FromSeconds(1);
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            IReadOnlyList<SeriesSample> batch;
+            try
+            {
+                batch = await _buffer.PeekAsync(MaxBatch, stoppingToken);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+
+            try
+            {
+                var result = await _store.WriteAsync(batch, stoppingToken);
+                _buffer.Remove(batch.Count);
+                CollectorMetrics.SamplesWritten.Inc(result.Written);
+                if (result.Refused > 0)
+                {
+                    _logger.LogWarning("The store refused {Count} samples: {Reason}", result.Refused, result.RefusalReason);
+                }
+
+                backoff = TimeSpan.FromSeconds(1);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e)
+            {
+                CollectorMetrics.StoreFailures.Inc();
+                _logger.LogError(e, "Writing {Count} samples to the store failed; they stay buffered ({Buffered} waiting). Retrying in {Backoff}.",
+                    batch.Count, _buffer.Count, backoff);
+                try
+                {
+                    await Task.Delay(backoff, _time, stoppingToken);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+
+                backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, TimeSpan.FromSeconds(30).Ticks));
+            }
+        }
+    }
+}

@@ -1,0 +1,23 @@
+using X0tta6bl4.Ops.Metrics.Model;
+
+namespace X0tta6bl4.Ops.Collector.Sources;
+
+/// <summary>One thing the collector polls (a scrape target, a Prometheus server, a database …).</summary>
+public interface ISource
+{
+    /// <summary>Unique name, e.g. "scrape/api" or "prometheus".</summary>
+    string Name { get; }
+
+    /// <summary>What is polled, for people: a URL or host:port, never a secret.</summary>
+    string Endpoint { get; }
+
+    TimeSpan Interval { get; }
+
+    TimeSpan Timeout { get; }
+
+    /// <summary>Polls once; throws <see cref="SourceException"/> (or any exception) when the source cannot be read.</summary>
+    Task<IReadOnlyList<SeriesSample>> CollectAsync(long timestampMs, CancellationToken cancellationToken);
+}
+
+/// <summary>A source failed in a way worth telling a person about as it is.</summary>
+public sealed class SourceException(string message, Exception? inner = null) : Exception(message, inner);

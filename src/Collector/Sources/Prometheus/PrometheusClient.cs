@@ -1,0 +1,174 @@
+using System.Globalization;
+using System.Net;
+using System.Text.Json;
+using X0tta6bl4.Ops.Metrics.Model;
+
+namespace X0tta6bl4.Ops.Collector.Sources.Prometheus;
+
+/// <summary>One element of an instant-vector result.</summary>
+public sealed record PromVectorSample(IReadOnlyList<Label> Metric, long TimestampMs, double Value)
+{
+    public string? Label(string name) => Metric.FirstOrDefault(l => l.Name == name).Value;
+}
+
+public sealed record PromQueryResult(IReadOnlyList<PromVectorSample> Samples, IReadOnlyList<string> Warnings);
+
+/// <summary>Prometheus answered with an error envelope (errorType/error) or something that is not its API.</summary>
+public sealed class PrometheusApiException(string message, string? errorType = null, bool transient = false) : Exception(message)
+{
+    public string? ErrorType { get; } = errorType;
+
+    /// <summary>Worth retrying: the server was busy or unreachable, not told a bad query.</summary>
+    public bool Transient { get; } = transient;
+}
+
+/// <summary>A typed client for the Prometheus HTTP API (<c>/api/v1/query</c> …).</summary>
+public sealed class PrometheusClient
+{
+    private readonly HttpClient _http;
+    private readonly int _attempts;
+    private readonly TimeProvider _time;
+
+    public PrometheusClient(HttpClient http, int attempts, TimeProvider time)
+    {
+        _http = http;
+        _attempts = Math.Max(1, attempts);
+        _time = time;
+    }
+
+    public Uri? BaseAddress => _http.BaseAddress;
+
+    /// <summary>Runs an instant query. Scalars come back as one sample without labels.</summary>
+    public async Task<PromQueryResult> QueryAsync(string promql, DateTimeOffset? at, CancellationToken cancellationToken)
+    {
+        var form = new Dictionary<string, string> { ["query"] = promql };
+        if (at is not null)
+        {
+            form["time"] = (at.Value.ToUnixTimeMilliseconds() / 1000.0).ToString("0.###", CultureInfo.InvariantCulture);
+        }
+
+        using var document = await PostWithRetriesAsync("api/v1/query", form, cancellationToken);
+        var data = document.RootElement.GetProperty("data");
+        var warnings = ReadWarnings(document.RootElement);
+        var resultType = data.GetProperty("resultType").GetString();
+        var result = data.GetProperty("result");
+        var samples = new List<PromVectorSample>();
+        switch (resultType)
+        {
+            case "vector":
+                foreach (var item in result.EnumerateArray())
+                {
+                    var (ts, value) = ReadPoint(item.GetProperty("value"));
+                    samples.Add(new PromVectorSample(ReadMetric(item.GetProperty("metric")), ts, value));
+                }
+
+                break;
+            case "scalar":
+                var (sts, svalue) = ReadPoint(result);
+                samples.Add(new PromVectorSample([], sts, svalue));
+                break;
+            default:
+                throw new PrometheusApiException($"Expected an instant vector from '{promql}', got a {resultType}.");
+        }
+
+        return new PromQueryResult(samples, warnings);
+    }
+
+    private async Task<JsonDocument> PostWithRetriesAsync(string path, Dictionary<string, string> form, CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await PostOnceAsync(path, form, cancellationToken);
+            }
+            catch (PrometheusApiException e) when (e.Transient && attempt < _attempts)
+            {
+                // Exponential backoff: 200 ms, 400 ms, 800 ms …
+                await Task.Delay(TimeSpan.FromMilliseconds(200 * Math.Pow(2, attempt - 1)), _time, cancellationToken);
+            }
+        }
+    }
+
+    private async Task<JsonDocument> PostOnceAsync(string path, Dictionary<string, string> form, CancellationToken cancellationToken)
+    {
+        HttpResponseMessage response;
+        try
+        {
+            response = await _http.PostAsync(path, new FormUrlEncodedContent(form), cancellationToken);
+        }
+        catch (HttpRequestException e)
+        {
+            throw new PrometheusApiException($"Prometheus at {_http.BaseAddress} is unreachable: {e.Message}", transient: true);
+        }
+
+        using (response)
+        {
+            var body = await response.Content.ReadAsStringAsync(cancellationToken);
+            JsonDocument document;
+            try
+            {
+                document = JsonDocument.Parse(body);
+            }
+            catch (JsonException)
+            {
+                var transient = response.StatusCode >= HttpStatusCode.InternalServerError;
+                throw new PrometheusApiException(
+                    $"{path} answered {(int)response.StatusCode} with a body that is not JSON: {Excerpt(body)}", transient: transient);
+            }
+
+            var root = document.RootElement;
+            var status = root.ValueKind == JsonValueKind.Object && root.TryGetProperty("status", out var s) ? s.GetString() : null;
+            if (status == "success" && root.TryGetProperty("data", out _))
+            {
+                return document;
+            }
+
+            using (document)
+            {
+                if (status == "error")
+                {
+                    var errorType = root.TryGetProperty("errorType", out var t) ? t.GetString() : null;
+                    var error = root.TryGetProperty("error", out var m) ? m.GetString() : null;
+                    // 503 "unavailable" and timeouts are the server's trouble; bad_data is ours.
+                    var transient = errorType is "unavailable" or "timeout" || response.StatusCode == HttpStatusCode.ServiceUnavailable;
+                    throw new PrometheusApiException($"Prometheus {errorType}: {error}", errorType, transient);
+                }
+
+                throw new PrometheusApiException($"{path} answered {(int)response.StatusCode} without a Prometheus envelope: {Excerpt(body)}");
+            }
+        }
+    }
+
+    private static IReadOnlyList<string> ReadWarnings(JsonElement root) =>
+        root.TryGetProperty("warnings", out var warnings) && warnings.ValueKind == JsonValueKind.Array
+            ? warnings.EnumerateArray().Select(w => w.GetString() ?? string.Empty).ToList()
+            : [];
+
+    private static IReadOnlyList<Label> ReadMetric(JsonElement metric) =>
+        metric.EnumerateObject().Select(p => new Label(p.Name, p.Value.GetString() ?? string.Empty)).ToList();
+
+    /// <summary>A point is [unix seconds as a number, value as a string] — the string may be "NaN", "+Inf", "-Inf".</summary>
+    private static (long TimestampMs, double Value) ReadPoint(JsonElement point)
+    {
+        if (point.ValueKind != JsonValueKind.Array || point.GetArrayLength() != 2)
+        {
+            throw new PrometheusApiException("A result point is not a [time, value] pair.");
+        }
+
+        var seconds = point[0].GetDouble();
+        var text = point[1].GetString() ?? throw new PrometheusApiException("A result value is not a string.");
+        return ((long)Math.Round(seconds * 1000), ParseValue(text));
+    }
+
+    public static double ParseValue(string text) => text switch
+    {
+        "NaN" => double.NaN,
+        "+Inf" or "Inf" => double.PositiveInfinity,
+        "-Inf" => double.NegativeInfinity,
+        _ when double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) => v,
+        _ => throw new PrometheusApiException($"'{Excerpt(text)}' is not a sample value."),
+    };
+
+    private static string Excerpt(string text) => text.Length <= 120 ? text : text[..120] + "…";
+}

@@ -1,0 +1,55 @@
+using System.Globalization;
+using X0tta6bl4.Ops.Collector.Catalog;
+using X0tta6bl4.Ops.Collector.Configuration;
+
+namespace X0tta6bl4.Ops.Collector.Sources.Prometheus;
+
+/// <summary>A PromQL query and the canonical series its result feeds.</summary>
+/// <param name="Labels">Result labels copied onto the canonical series, renamed (result label → canonical label).</param>
+/// <param name="Fixed">Labels every result sample gets.</param>
+public sealed record CatalogQuery(string Series, string PromQL, IReadOnlyDictionary<string, string> Labels, IReadOnlyDictionary<string, string> Fixed)
+{
+    /// <summary>Which request metric this query reads, so that a job served by an earlier name skips later ones.</summary>
+    public string? Family { get; init; }
+}
+
+/// <summary>The default PromQL behind each canonical series.</summary>
+public static class PrometheusQueries
+{
+    public static IReadOnlyList<CatalogQuery> Build(CollectorOptions options)
+    {
+        var window = $"{options.WindowSeconds}s";
+        var job = new Dictionary<string, string> { ["job"] = "job" };
+        var pod = new Dictionary<string, string> { ["job"] = "job", ["instance"] = "pod" };
+        var queries = new List<CatalogQuery>();
+
+        foreach (var histogram in options.LatencyHistograms)
+        {
+            foreach (var q in CanonicalSeries.LatencyQuantiles)
+            {
+                var quantile = CanonicalSeries.FormatQuantile(q);
+                queries.Add(new CatalogQuery(
+                    CanonicalSeries.ApiLatencySeconds,
+                    $"histogram_quantile({q.ToString(CultureInfo.InvariantCulture)}, sum by (job, le) (rate({histogram.Name}_bucket[{window}])))",
+                    job,
+                    new Dictionary<string, string> { ["quantile"] = quantile })
+                { Family = "latency:" + histogram.Name });
+            }
+        }
+
+        foreach (var counter in options.RequestCounters)
+        {
+            queries.Add(new CatalogQuery(
+                CanonicalSeries.ApiRequestsPerSecond,
+                $"sum by (job, class) (label_replace(rate({counter.Name}[{window}]), \"class\", \"${{1}}xx\", \"{counter.StatusLabel}\", \"([0-9])..\"))",
+                new Dictionary<string, string> { ["job"] = "job", ["class"] = "class" },
+                new Dictionary<string, string>())
+            { Family = "requests:" + counter.Name });
+        }
+
+        queries.Add(new CatalogQuery(CanonicalSeries.PodCpuMillicores, $"rate(process_cpu_seconds_total[{window}]) * 1000", pod, new Dictionary<string, string>()));
+        queries.Add(new CatalogQuery(CanonicalSeries.PodMemoryBytes, "process_resident_memory_bytes or process_working_set_bytes", pod, new Dictionary<string, string>()));
+        queries.Add(new CatalogQuery(CanonicalSeries.TargetUp, "up", new Dictionary<string, string> { ["job"] = "job", ["instance"] = "instance" }, new Dictionary<string, string>()));
+        return queries;
+    }
+}

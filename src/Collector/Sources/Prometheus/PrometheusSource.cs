@@ -1,0 +1,79 @@
+using X0tta6bl4.Ops.Collector.Configuration;
+using X0tta6bl4.Ops.Metrics.Model;
+
+namespace X0tta6bl4.Ops.Collector.Sources.Prometheus;
+
+/// <summary>Polls Prometheus with the catalog's PromQL and maps each result to canonical series.</summary>
+public sealed class PrometheusSource : ISource
+{
+    private readonly PrometheusClient _client;
+    private readonly IReadOnlyList<CatalogQuery> _queries;
+
+    public PrometheusSource(PrometheusClient client, PrometheusSourceOptions options, CollectorOptions collector)
+    {
+        _client = client;
+        _queries = PrometheusQueries.Build(collector);
+        Endpoint = options.Url;
+        Interval = TimeSpan.FromSeconds(options.IntervalSeconds);
+        Timeout = TimeSpan.FromSeconds(options.TimeoutSeconds);
+    }
+
+    public string Name => "prometheus";
+
+    public string Endpoint { get; }
+
+    public TimeSpan Interval { get; }
+
+    public TimeSpan Timeout { get; }
+
+    public async Task<IReadOnlyList<SeriesSample>> CollectAsync(long timestampMs, CancellationToken cancellationToken)
+    {
+        var at = DateTimeOffset.FromUnixTimeMilliseconds(timestampMs);
+        var output = new List<SeriesSample>();
+
+        // For each kind of request metric, a job already answered by an earlier-listed name is skipped,
+        // so an app exposing both x0tta6bl4_* and http_* is not counted twice.
+        var familyOfJob = new Dictionary<(string Kind, string Job), string>();
+        foreach (var query in _queries)
+        {
+            PromQueryResult result;
+            try
+            {
+                result = await _client.QueryAsync(query.PromQL, at, cancellationToken);
+            }
+            catch (PrometheusApiException e)
+            {
+                throw new SourceException($"{e.Message} (query: {query.PromQL})", e);
+            }
+
+            var kind = query.Family?.Split(':')[0];
+            foreach (var sample in result.Samples)
+            {
+                // NaN means "no requests in the window" for histogram_quantile: a gap, not a value.
+                if (double.IsNaN(sample.Value))
+                {
+                    continue;
+                }
+
+                var jobName = sample.Label("job") ?? string.Empty;
+                if (kind is not null)
+                {
+                    if (familyOfJob.TryGetValue((kind, jobName), out var family) && family != query.Family)
+                    {
+                        continue;
+                    }
+
+                    familyOfJob[(kind, jobName)] = query.Family!;
+                }
+
+                var labels = query.Labels
+                    .Select(l => new Label(l.Value, sample.Label(l.Key) ?? string.Empty))
+                    .Concat(query.Fixed.Select(f => new Label(f.Key, f.Value)))
+                    .Append(new Label("source", "prometheus"));
+                output.Add(new SeriesSample(new SeriesKey(query.Series, labels), timestampMs, sample.Value));
+            }
+        }
+
+        return output;
+    }
+}

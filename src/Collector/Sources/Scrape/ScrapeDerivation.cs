@@ -1,0 +1,172 @@
+using X0tta6bl4.Ops.Collector.Catalog;
+using X0tta6bl4.Ops.Collector.Configuration;
+using X0tta6bl4.Ops.Metrics.Analysis;
+using X0tta6bl4.Ops.Metrics.Model;
+
+namespace X0tta6bl4.Ops.Collector.Sources.Scrape;
+
+/// <summary>
+/// Turns successive scrapes of one target into canonical series. Rates and quantiles are computed
+/// over the increase between the oldest scrape inside the window and the newest, counter resets
+/// handled per series; a series that appears between two scrapes counts from zero. Unlike PromQL's
+/// rate(), nothing is extrapolated to the window's edges.
+/// </summary>
+public sealed class ScrapeDerivation
+{
+    private readonly string _job;
+    private readonly string _pod;
+    private readonly long _windowMs;
+    private readonly IReadOnlyList<RequestMetric> _histograms;
+    private readonly IReadOnlyList<RequestMetric> _counters;
+    private readonly Queue<Snapshot> _history = new();
+
+    public ScrapeDerivation(string job, string pod, TimeSpan window, IReadOnlyList<RequestMetric> histograms, IReadOnlyList<RequestMetric> counters)
+    {
+        _job = job;
+        _pod = pod;
+        _windowMs = (long)window.TotalMilliseconds;
+        _histograms = histograms;
+        _counters = counters;
+    }
+
+    /// <summary>The counter values kept from one scrape, keyed by sample name and label text.</summary>
+    private sealed record Snapshot(long TimestampMs, Dictionary<string, double> Counters);
+
+    public IReadOnlyList<SeriesSample> Derive(Exposition exposition, long timestampMs)
+    {
+        var output = new List<SeriesSample>();
+        var histogram = _histograms.FirstOrDefault(h => exposition.Samples.Any(s => s.Name == h.Name + "_bucket"));
+        var counter = _counters.FirstOrDefault(c => exposition.Samples.Any(s => s.Name == c.Name));
+
+        var current = new Snapshot(timestampMs, new Dictionary<string, double>(StringComparer.Ordinal));
+        foreach (var sample in exposition.Samples)
+        {
+            if (IsKept(sample.Name, histogram, counter))
+            {
+                current.Counters[CounterId(sample)] = sample.Value;
+            }
+        }
+
+        // The baseline is the oldest scrape still inside the window (with one interval of slack so a
+        // late scrape does not leave the window empty).
+        while (_history.Count > 1 && _history.Peek().TimestampMs < timestampMs - _windowMs)
+        {
+            _history.Dequeue();
+        }
+
+        var baseline = _history.Count > 0 && _history.Peek().TimestampMs < timestampMs ? _history.Peek() : null;
+        _history.Enqueue(current);
+
+        AddGauges(exposition, timestampMs, output);
+        if (baseline is null)
+        {
+            return output;
+        }
+
+        var seconds = (timestampMs - baseline.TimestampMs) / 1000.0;
+        double IncreaseOf(ScrapedSample s) =>
+            CounterMath.Increase(baseline.Counters.GetValueOrDefault(CounterId(s)), s.Value);
+
+        if (histogram is not null)
+        {
+            AddLatency(exposition, histogram, IncreaseOf, timestampMs, output);
+        }
+
+        var rateSource = counter ?? (histogram?.StatusLabel is not null
+            ? new RequestMetric { Name = histogram.Name + "_count", StatusLabel = histogram.StatusLabel }
+            : null);
+        if (rateSource is not null)
+        {
+            var byClass = new SortedDictionary<string, double>(StringComparer.Ordinal);
+            foreach (var sample in exposition.Samples.Where(s => s.Name == rateSource.Name))
+            {
+                var statusClass = CanonicalSeries.StatusClass(sample.Label(rateSource.StatusLabel!));
+                byClass[statusClass] = byClass.GetValueOrDefault(statusClass) + IncreaseOf(sample);
+            }
+
+            foreach (var (statusClass, increase) in byClass)
+            {
+                output.Add(new SeriesSample(
+                    SeriesKey.Of(CanonicalSeries.ApiRequestsPerSecond, ("job", _job), ("class", statusClass), ("source", "scrape")),
+                    timestampMs,
+                    increase / seconds));
+            }
+        }
+
+        var cpu = exposition.Samples.FirstOrDefault(s => s.Name == "process_cpu_seconds_total");
+        if (cpu is not null && baseline.Counters.ContainsKey(CounterId(cpu)))
+        {
+            output.Add(new SeriesSample(PodKey(CanonicalSeries.PodCpuMillicores), timestampMs, IncreaseOf(cpu) / seconds * 1000));
+        }
+
+        return output;
+    }
+
+    private void AddLatency(Exposition exposition, RequestMetric histogram, Func<ScrapedSample, double> increaseOf, long timestampMs, List<SeriesSample> output)
+    {
+        var bucketName = histogram.Name + "_bucket";
+        var byBound = new Dictionary<double, double>();
+        foreach (var sample in exposition.Samples.Where(s => s.Name == bucketName))
+        {
+            if (!TryParseBound(sample.Label("le"), out var bound))
+            {
+                continue;
+            }
+
+            byBound[bound] = byBound.GetValueOrDefault(bound) + increaseOf(sample);
+        }
+
+        var buckets = byBound.Select(b => new Bucket(b.Key, b.Value)).ToList();
+        foreach (var q in CanonicalSeries.LatencyQuantiles)
+        {
+            var estimate = HistogramQuantile.Estimate(q, buckets);
+            if (double.IsNaN(estimate.Value))
+            {
+                continue; // No requests in the window: a gap, not a zero.
+            }
+
+            var quantile = CanonicalSeries.FormatQuantile(q);
+            output.Add(new SeriesSample(
+                SeriesKey.Of(CanonicalSeries.ApiLatencySeconds, ("job", _job), ("quantile", quantile), ("source", "scrape")), timestampMs, estimate.Value));
+            output.Add(new SeriesSample(
+                SeriesKey.Of(CanonicalSeries.ApiLatencyClamped, ("job", _job), ("quantile", quantile), ("source", "scrape")), timestampMs, estimate.ClampedAtTopBucket ? 1 : 0));
+        }
+    }
+
+    private void AddGauges(Exposition exposition, long timestampMs, List<SeriesSample> output)
+    {
+        // prometheus-net calls resident memory "working set"; Python's client calls it resident.
+        var memory = exposition.Samples.FirstOrDefault(s => s.Name == "process_resident_memory_bytes")
+            ?? exposition.Samples.FirstOrDefault(s => s.Name == "process_working_set_bytes");
+        if (memory is not null && double.IsFinite(memory.Value))
+        {
+            output.Add(new SeriesSample(PodKey(CanonicalSeries.PodMemoryBytes), timestampMs, memory.Value));
+        }
+    }
+
+    private SeriesKey PodKey(string name) => SeriesKey.Of(name, ("job", _job), ("pod", _pod), ("source", "scrape"));
+
+    private static bool IsKept(string name, RequestMetric? histogram, RequestMetric? counter) =>
+        name == "process_cpu_seconds_total"
+        || (counter is not null && name == counter.Name)
+        || (histogram is not null && (name == histogram.Name + "_bucket" || name == histogram.Name + "_count"));
+
+    private static string CounterId(ScrapedSample sample) => sample.Name + "{" + SeriesKey.FormatLabels(sample.Labels) + "}";
+
+    private static bool TryParseBound(string? le, out double bound)
+    {
+        bound = 0;
+        if (le is null)
+        {
+            return false;
+        }
+
+        if (le is "+Inf" or "Inf")
+        {
+            bound = double.PositiveInfinity;
+            return true;
+        }
+
+        return double.TryParse(le, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out bound);
+    }
+}

@@ -1,0 +1,64 @@
+using X0tta6bl4.Ops.Metrics.Model;
+
+namespace X0tta6bl4.Ops.Metrics.Store;
+
+/// <summary>
+/// The one store contract. Implementations: <see cref="Sqlite.SqliteMetricStore"/> (default, embedded)
+/// and, later, a PostgreSQL time-series table. Gaps stay gaps: nothing is interpolated.
+/// </summary>
+public interface IMetricStore
+{
+    /// <summary>Writes samples; a sample whose value is NaN is refused (counted, with the reason).</summary>
+    Task<WriteResult> WriteAsync(IReadOnlyCollection<SeriesSample> samples, CancellationToken cancellationToken = default);
+
+    /// <summary>Reads a range as one point per step bucket that holds data; empty buckets are absent.</summary>
+    Task<IReadOnlyList<RangeSeries>> QueryRangeAsync(RangeQuery query, CancellationToken cancellationToken = default);
+
+    /// <summary>The newest sample of every matching series (series with no samples are left out).</summary>
+    Task<IReadOnlyList<LatestSample>> LatestAsync(SeriesSelector selector, CancellationToken cancellationToken = default);
+
+    /// <summary>Every known series matching the selector.</summary>
+    Task<IReadOnlyList<SeriesKey>> ListSeriesAsync(SeriesSelector selector, CancellationToken cancellationToken = default);
+}
+
+public enum Aggregation
+{
+    Avg,
+    Min,
+    Max,
+    Last,
+    Count,
+}
+
+/// <summary>
+/// A range read. Bucket k covers [From + k·Step, From + (k+1)·Step) and is reported at its start.
+/// </summary>
+public sealed record RangeQuery(SeriesSelector Selector, long FromMs, long ToMs, long StepMs, Aggregation Aggregation = Aggregation.Avg)
+{
+    public void Validate()
+    {
+        if (StepMs <= 0)
+        {
+            throw new ArgumentException("The step must be positive.");
+        }
+
+        if (ToMs < FromMs)
+        {
+            throw new ArgumentException("The range ends before it starts.");
+        }
+
+        if ((ToMs - FromMs) / StepMs > 11_000)
+        {
+            throw new ArgumentException("The range holds more than 11,000 steps; use a larger step.");
+        }
+    }
+}
+
+public sealed record RangeSeries(SeriesKey Key, IReadOnlyList<Sample> Points);
+
+public sealed record LatestSample(SeriesKey Key, Sample Sample);
+
+public sealed record WriteResult(int Written, int Refused, string? RefusalReason)
+{
+    public static readonly WriteResult Empty = new(0, 0, null);
+}
