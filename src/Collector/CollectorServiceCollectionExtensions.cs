@@ -65,6 +65,9 @@ public static class CollectorServiceCollectionExtensions
         return services;
     }
 
+    /// <summary>The job name of this process's own metrics when it scrapes itself.</summary>
+    public const string SelfJob = "dashboard";
+
     private static IReadOnlyList<ISource> CreateSources(IServiceProvider services)
     {
         var collector = services.GetRequiredService<IOptions<CollectorOptions>>().Value;
@@ -80,7 +83,7 @@ public static class CollectorServiceCollectionExtensions
             {
                 var self = services.GetService<ISelfAddress>();
                 sources.Add(new ScrapeSource(
-                    http.CreateClient("scrape"), "self",
+                    http.CreateClient("scrape"), SelfJob,
                     () => self?.BaseAddress is { } b ? new Uri(b, "metrics") : null,
                     "this process's /metrics", interval, timeout, collector));
             }

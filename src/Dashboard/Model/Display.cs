@@ -1,0 +1,39 @@
+using System.Globalization;
+
+namespace X0tta6bl4.Ops.Dashboard.Model;
+
+/// <summary>How figures are written for people: invariant culture, units always shown.</summary>
+public static class Display
+{
+    public static string Milliseconds(double seconds) =>
+        (seconds * 1000).ToString(seconds * 1000 >= 100 ? "0" : "0.0", CultureInfo.InvariantCulture) + " ms";
+
+    public static string PerSecond(double value) =>
+        value.ToString(value >= 100 ? "0" : "0.00", CultureInfo.InvariantCulture) + " req/s";
+
+    public static string Percent(double ratio) => (ratio * 100).ToString("0.00", CultureInfo.InvariantCulture) + " %";
+
+    public static string Millicores(double value) => value.ToString("0", CultureInfo.InvariantCulture) + " m";
+
+    public static string Bytes(double value) =>
+        value >= 1 << 30
+            ? (value / (1 << 30)).ToString("0.00", CultureInfo.InvariantCulture) + " GiB"
+            : (value / (1 << 20)).ToString("0.0", CultureInfo.InvariantCulture) + " MiB";
+
+    /// <summary>"just now", "12 s ago", "3 min ago", "2 h ago".</summary>
+    public static string Ago(DateTimeOffset now, DateTimeOffset then)
+    {
+        var age = now - then;
+        if (age < TimeSpan.FromSeconds(1))
+        {
+            return "just now";
+        }
+
+        if (age < TimeSpan.FromMinutes(2))
+        {
+            return $"{(int)age.TotalSeconds} s ago";
+        }
+
+        return age < TimeSpan.FromHours(2) ? $"{(int)age.TotalMinutes} min ago" : $"{(int)age.TotalHours} h ago";
+    }
+}

@@ -1,0 +1,39 @@
+using X0tta6bl4.Ops.Collector.Sources;
+
+namespace X0tta6bl4.Ops.Dashboard.Model;
+
+public enum TileStatus
+{
+    /// <summary>No data: shown as missing, never as zero.</summary>
+    Missing,
+    Ok,
+    Breach,
+    /// <summary>Has a value, but older than the freshness limit.</summary>
+    Stale,
+}
+
+/// <summary>One headline figure with its value, target, freshness and how it was computed.</summary>
+public sealed record MetricTile(
+    string Id,
+    string Title,
+    double? Value,
+    string Display,
+    long? TimestampMs,
+    string Freshness,
+    TileStatus Status,
+    string Target,
+    string HowComputed);
+
+/// <summary>A chart line; a null Y is a gap (no data in that step), drawn as a break.</summary>
+public sealed record ChartLine(string Name, IReadOnlyList<DateTime> X, IReadOnlyList<double?> Y);
+
+public sealed record OverviewModel(
+    string? Job,
+    IReadOnlyList<string> Jobs,
+    string? Source,
+    IReadOnlyList<MetricTile> Tiles,
+    IReadOnlyList<ChartLine> Latency,
+    IReadOnlyList<ChartLine> Throughput,
+    IReadOnlyList<SourceStatus> Sources,
+    DateTimeOffset GeneratedAt,
+    TimeSpan Range);
