@@ -1,0 +1,132 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging.Abstractions;
+using X0tta6bl4.Ops.Collector.Catalog;
+using X0tta6bl4.Ops.Collector.Pipeline;
+using X0tta6bl4.Ops.Collector.Sources;
+using X0tta6bl4.Ops.Metrics.Model;
+using X0tta6bl4.Ops.Metrics.Store.Sqlite;
+
+namespace X0tta6bl4.Ops.Collector.Tests;
+
+public sealed class CollectorPipelineTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("x0-collector-").FullName;
+
+    public void Dispose()
+    {
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        Directory.Delete(_dir, recursive: true);
+    }
+
+    private sealed class FixedSource(Func<Task<IReadOnlyList<SeriesSample>>> collect) : ISource
+    {
+        public string Name => "test/source";
+        public string Endpoint => "http://127.0.0.1:1/";
+        public TimeSpan Interval => TimeSpan.FromSeconds(15);
+        public TimeSpan Timeout => TimeSpan.FromMilliseconds(300);
+        public Task<IReadOnlyList<SeriesSample>> CollectAsync(long timestampMs, CancellationToken cancellationToken) => collect();
+    }
+
+    private sealed class Lifetime : IHostApplicationLifetime
+    {
+        public CancellationToken ApplicationStarted => new(true);
+        public CancellationToken ApplicationStopping => CancellationToken.None;
+        public CancellationToken ApplicationStopped => CancellationToken.None;
+        public void StopApplication() { }
+    }
+
+    private async Task<(CollectorService Service, WriteBuffer Buffer, SourceStatusBoard Board)> NewServiceAsync(ISource source)
+    {
+        var store = await SqliteMetricStore.OpenAsync(Path.Combine(_dir, "m.db"));
+        var buffer = new WriteBuffer(10_000);
+        var board = new SourceStatusBoard();
+        var service = new CollectorService([source], store, buffer, board, TimeProvider.System, new Lifetime(), NullLogger<CollectorService>.Instance);
+        return (service, buffer, board);
+    }
+
+    [Fact]
+    public async Task PollOnce_SourceThrows_MarksItDownWithTheErrorAndRecordsSourceUpZero()
+    {
+        var source = new FixedSource(() => throw new SourceException("GET http://127.0.0.1:1/ failed: Connection refused"));
+        var (service, buffer, board) = await NewServiceAsync(source);
+
+        await service.PollOnceAsync(source, TestContext.Current.CancellationToken);
+
+        var status = board.Get("test/source")!;
+        Assert.Equal(SourceState.Down, status.State);
+        Assert.Contains("Connection refused", status.LastError);
+        Assert.Null(status.LastSuccess);
+        var buffered = await buffer.PeekAsync(100, TestContext.Current.CancellationToken);
+        Assert.Equal(0, buffered.Single(s => s.Key.Name == CanonicalSeries.SourceUp).Value);
+    }
+
+    [Fact]
+    public async Task PollOnce_SourceHangs_TimesOutAndSaysSo()
+    {
+        var source = new FixedSource(async () => { await Task.Delay(Timeout.Infinite, new CancellationTokenSource(5000).Token); return []; });
+        var (service, _, board) = await NewServiceAsync(new TimeoutAware(source));
+
+        await service.PollOnceAsync(new TimeoutAware(source), TestContext.Current.CancellationToken);
+
+        Assert.Contains("No answer within 0.3 s", board.Get("test/source")!.LastError);
+    }
+
+    /// <summary>Passes the poll's token on, as real sources do.</summary>
+    private sealed class TimeoutAware(ISource inner) : ISource
+    {
+        public string Name => inner.Name;
+        public string Endpoint => inner.Endpoint;
+        public TimeSpan Interval => inner.Interval;
+        public TimeSpan Timeout => inner.Timeout;
+        public async Task<IReadOnlyList<SeriesSample>> CollectAsync(long timestampMs, CancellationToken cancellationToken)
+        {
+            await Task.Delay(System.Threading.Timeout.Infinite, cancellationToken);
+            return [];
+        }
+    }
+
+    [Fact]
+    public async Task PollOnce_Success_BuffersSamplesAndMarksUp()
+    {
+        var key = SeriesKey.Of("pod_memory_bytes", ("job", "api"));
+        var source = new FixedSource(() => Task.FromResult<IReadOnlyList<SeriesSample>>([new(key, 1, 42)]));
+        var (service, buffer, board) = await NewServiceAsync(source);
+
+        await service.PollOnceAsync(source, TestContext.Current.CancellationToken);
+
+        Assert.Equal(SourceState.Up, board.Get("test/source")!.State);
+        var buffered = await buffer.PeekAsync(100, TestContext.Current.CancellationToken);
+        Assert.Contains(buffered, s => s.Key.Equals(key) && s.Value == 42);
+        Assert.Equal(1, buffered.Single(s => s.Key.Name == CanonicalSeries.SourceUp).Value);
+    }
+
+    [Fact]
+    public async Task WriteBuffer_OverCapacity_DropsTheOldestBatchesAndCountsThem()
+    {
+        var buffer = new WriteBuffer(1000);
+        SeriesSample[] Batch(int value) => Enumerable.Range(0, 400).Select(i => new SeriesSample(SeriesKey.Of("m"), i, value)).ToArray();
+
+        buffer.Add(Batch(1));
+        buffer.Add(Batch(2));
+        buffer.Add(Batch(3)); // 1200 > 1000: batch 1 goes
+
+        Assert.Equal(800, buffer.Count);
+        Assert.Equal(400, buffer.Dropped);
+        var peeked = await buffer.PeekAsync(10_000, TestContext.Current.CancellationToken);
+        Assert.Equal(2, peeked[0].Value);
+    }
+
+    [Fact]
+    public async Task WriteBuffer_RemoveAfterPeek_KeepsWhatWasNotWritten()
+    {
+        var buffer = new WriteBuffer(10_000);
+        buffer.Add([new SeriesSample(SeriesKey.Of("a"), 1, 1)]);
+        buffer.Add([new SeriesSample(SeriesKey.Of("b"), 1, 2)]);
+
+        var first = await buffer.PeekAsync(1, TestContext.Current.CancellationToken);
+        buffer.Remove(first.Count);
+
+        Assert.Equal(1, buffer.Count);
+        Assert.Equal("b", (await buffer.PeekAsync(10, TestContext.Current.CancellationToken)).Single().Key.Name);
+    }
+}

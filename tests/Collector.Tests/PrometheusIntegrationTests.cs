@@ -1,0 +1,116 @@
+using System.Globalization;
+using X0tta6bl4.Ops.Collector.Catalog;
+using X0tta6bl4.Ops.Collector.Configuration;
+using X0tta6bl4.Ops.Collector.Sources.Prometheus;
+using X0tta6bl4.Ops.Metrics.Analysis;
+using X0tta6bl4.Ops.Tests;
+
+namespace X0tta6bl4.Ops.Collector.Tests;
+
+/// <summary>Against the real Prometheus started by scripts/stack, scraping the real Api.</summary>
+public class PrometheusIntegrationTests
+{
+    private static PrometheusClient NewClient() =>
+        new(new HttpClient { BaseAddress = new Uri(StackEnvironment.PrometheusUrl + "/"), Timeout = TimeSpan.FromSeconds(10) }, 3, TimeProvider.System);
+
+    [Fact]
+    public async Task Query_Up_ReportsTheApiTargetHealthy()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var client = NewClient();
+
+        PromQueryResult result = await WaitForAsync(() => client.QueryAsync("up{job=\"api\"}", null, ct), r => r.Samples.Count > 0, ct);
+
+        Assert.Equal(1, result.Samples.Single().Value);
+    }
+
+    [Fact]
+    public async Task Query_BadPromQL_ThrowsWithPrometheusErrorType()
+    {
+        var e = await Assert.ThrowsAsync<PrometheusApiException>(() =>
+            NewClient().QueryAsync("sum(rate(", null, TestContext.Current.CancellationToken));
+
+        Assert.Equal("bad_data", e.ErrorType);
+        Assert.False(e.Transient);
+    }
+
+    [Fact]
+    public async Task Query_NaNResult_IsReadAsNaN()
+    {
+        var result = await NewClient().QueryAsync("vector(0) / 0", null, TestContext.Current.CancellationToken);
+
+        Assert.True(double.IsNaN(result.Samples.Single().Value));
+    }
+
+    [Fact]
+    public async Task Query_UnreachableServer_IsTransientError()
+    {
+        var client = new PrometheusClient(new HttpClient { BaseAddress = new Uri("http://127.0.0.1:1/") }, 2, TimeProvider.System);
+
+        var e = await Assert.ThrowsAsync<PrometheusApiException>(() => client.QueryAsync("up", null, TestContext.Current.CancellationToken));
+
+        Assert.True(e.Transient);
+        Assert.Contains("unreachable", e.Message);
+    }
+
+    [Fact]
+    public async Task HistogramQuantile_OurEstimateAgreesWithPrometheusOnTheSameBuckets()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await StackTraffic.SendAsync(200, ct);
+        var client = NewClient();
+        await WaitForAsync(() => client.QueryAsync("sum(x0tta6bl4_request_duration_seconds_count{job=\"api\"})", null, ct), r => r.Samples.Count > 0 && r.Samples[0].Value >= 200, ct);
+
+        // One instant for both reads, so both see exactly the same stored bucket values.
+        var at = DateTimeOffset.UtcNow;
+        var buckets = await client.QueryAsync("sum by (le) (x0tta6bl4_request_duration_seconds_bucket{job=\"api\"})", at, ct);
+        var ours = buckets.Samples.Select(s => new Bucket(
+            s.Label("le") == "+Inf" ? double.PositiveInfinity : double.Parse(s.Label("le")!, CultureInfo.InvariantCulture), s.Value)).ToList();
+
+        foreach (var q in CanonicalSeries.LatencyQuantiles)
+        {
+            var theirs = await client.QueryAsync(
+                $"histogram_quantile({q.ToString(CultureInfo.InvariantCulture)}, sum by (le) (x0tta6bl4_request_duration_seconds_bucket{{job=\"api\"}}))", at, ct);
+            Assert.Equal(theirs.Samples.Single().Value, HistogramQuantile.Estimate(q, ours).Value, 12);
+        }
+    }
+
+    [Fact]
+    public async Task PrometheusSource_AfterTraffic_WritesCanonicalSeriesForTheApi()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var collector = new CollectorOptions { WindowSeconds = 30 };
+        collector.LatencyHistograms.AddRange(CollectorOptions.DefaultLatencyHistograms);
+        collector.RequestCounters.AddRange(CollectorOptions.DefaultRequestCounters);
+        var source = new PrometheusSource(NewClient(), new PrometheusSourceOptions { Url = StackEnvironment.PrometheusUrl }, collector);
+
+        await StackTraffic.SendAsync(100, ct);
+        var samples = await WaitForAsync(
+            () => source.CollectAsync(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), ct),
+            s => s.Any(x => x.Key.Name == CanonicalSeries.ApiLatencySeconds && x.Key["job"] == "api")
+                 && s.Any(x => x.Key.Name == CanonicalSeries.ApiRequestsPerSecond && x.Key["job"] == "api" && x.Key["class"] == "4xx"),
+            ct);
+
+        Assert.All(samples, s => Assert.Equal("prometheus", s.Key["source"]));
+        Assert.Contains(samples, s => s.Key.Name == CanonicalSeries.PodMemoryBytes && s.Key["job"] == "api" && s.Value > 10_000_000);
+        Assert.Contains(samples, s => s.Key.Name == CanonicalSeries.TargetUp && s.Key["job"] == "api" && s.Value == 1);
+        // The Api exposes only the x0tta6bl4_* names, so every latency quantile comes once per job.
+        Assert.Equal(CanonicalSeries.LatencyQuantiles.Count, samples.Count(s => s.Key.Name == CanonicalSeries.ApiLatencySeconds && s.Key["job"] == "api"));
+    }
+
+    /// <summary>Prometheus needs a scrape or two before new data shows; poll for up to 30 s.</summary>
+    private static async Task<T> WaitForAsync<T>(Func<Task<T>> read, Func<T, bool> done, CancellationToken ct)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (true)
+        {
+            var value = await read();
+            if (done(value) || DateTime.UtcNow > deadline)
+            {
+                return value;
+            }
+
+            await Task.Delay(500, ct);
+        }
+    }
+}
