@@ -59,7 +59,8 @@ public static class CollectorServiceCollectionExtensions
         var enabled = configuration.GetValue(CollectorOptions.Section + ":Enabled", true);
         if (enabled)
         {
-            services.AddHostedService<CollectorService>();
+            services.TryAddSingleton<CollectorService>();
+            services.AddHostedService<CollectorHostedService>();
         }
 
         return services;

@@ -1,0 +1,83 @@
+using Bunit;
+using Microsoft.Extensions.DependencyInjection;
+using MudBlazor;
+using MudBlazor.Services;
+using X0tta6bl4.Ops.Collector.Sources;
+using X0tta6bl4.Ops.Dashboard.Components.Pages;
+using X0tta6bl4.Ops.Dashboard.Model;
+
+namespace X0tta6bl4.Ops.Dashboard.Tests;
+
+public sealed class OverviewPageTests : IAsyncDisposable
+{
+    private readonly BunitContext _context = new();
+    private OverviewFixture? _fixture;
+
+    public async ValueTask DisposeAsync()
+    {
+        await _context.DisposeAsync();
+        if (_fixture is not null)
+        {
+            await _fixture.DisposeAsync();
+        }
+    }
+
+    private async Task<IRenderedComponent<Overview>> RenderAsync(Func<OverviewFixture, Task> arrange)
+    {
+        _fixture = await OverviewFixture.CreateAsync();
+        await arrange(_fixture);
+        _context.JSInterop.Mode = JSRuntimeMode.Loose;
+        _context.Services.AddMudServices();
+        _context.Services.AddSingleton<TimeProvider>(_fixture.Time);
+        _context.Services.AddSingleton(new OverviewQuery(_fixture.Store, _fixture.Board, _fixture.Time));
+        _context.Render<MudPopoverProvider>();
+        return _context.Render<Overview>();
+    }
+
+    [Fact]
+    public async Task WithData_ShowsTheStoredFiguresAndTheirFreshness()
+    {
+        var page = await RenderAsync(f => f.WriteApiAsync());
+
+        page.WaitForAssertion(() =>
+        {
+            Assert.Equal("250 ms", page.Find("[data-testid=tile-p95] .tile-value").TextContent.Trim());
+            Assert.Equal("Breach", page.Find("[data-testid=tile-p95]").GetAttribute("data-status"));
+            Assert.Equal("20.00 req/s", page.Find("[data-testid=tile-rps] .tile-value").TextContent.Trim());
+            Assert.Equal("10.00 %", page.Find("[data-testid=tile-errors] .tile-value").TextContent.Trim());
+            Assert.Contains("12 s ago", page.Find("[data-testid=tile-p99] .tile-freshness").TextContent);
+        });
+        Assert.NotNull(page.Find("[data-testid=latency-chart]"));
+        // p50 and p95 have one sample each, p99 two.
+        Assert.Equal("4", page.Find("[data-testid=latency-chart]").GetAttribute("data-points"));
+    }
+
+    [Fact]
+    public async Task NoData_SaysSoInsteadOfShowingZeros()
+    {
+        var page = await RenderAsync(_ => Task.CompletedTask);
+
+        page.WaitForAssertion(() => Assert.NotNull(page.Find("[data-testid=no-data]")));
+        Assert.Empty(page.FindAll("[data-testid^=tile-]"));
+        Assert.DoesNotContain("0.00 req/s", page.Markup);
+    }
+
+    [Fact]
+    public async Task SourceDown_IsListedWithItsError()
+    {
+        var page = await RenderAsync(f =>
+        {
+            f.Board.Failed("scrape/api", "http://127.0.0.1:58080/metrics", OverviewFixture.Now.AddSeconds(-3), TimeSpan.FromMilliseconds(2),
+                "GET http://127.0.0.1:58080/metrics failed: Connection refused (127.0.0.1:58080)");
+            return Task.CompletedTask;
+        });
+
+        page.WaitForAssertion(() =>
+        {
+            var row = page.Find("[data-source='scrape/api']");
+            Assert.Equal(nameof(SourceState.Down), row.GetAttribute("data-state"));
+            Assert.Contains("Connection refused", row.TextContent);
+            Assert.Contains("never", row.TextContent);
+        });
+    }
+}

@@ -1,0 +1,73 @@
+using X0tta6bl4.Ops.Dashboard.Model;
+
+namespace X0tta6bl4.Ops.Dashboard.Tests;
+
+public class OverviewQueryTests
+{
+    [Fact]
+    public async Task Load_WithData_GivesTilesWithValuesStatusAndFreshness()
+    {
+        await using var fixture = await OverviewFixture.CreateAsync();
+        await fixture.WriteApiAsync();
+
+        var model = await new OverviewQuery(fixture.Store, fixture.Board, fixture.Time).LoadAsync(null, TimeSpan.FromMinutes(15), TestContext.Current.CancellationToken);
+
+        Assert.Equal("api", model.Job);
+        Assert.Equal("scrape", model.Source);
+        var tiles = model.Tiles.ToDictionary(t => t.Id);
+        Assert.Equal(20, tiles["rps"].Value);
+        Assert.Equal(0.1, tiles["errors"].Value!.Value, 12);
+        Assert.Equal(TileStatus.Breach, tiles["errors"].Status);
+        Assert.Equal("250 ms", tiles["p95"].Display);
+        Assert.Equal(TileStatus.Breach, tiles["p95"].Status);
+        Assert.Equal("320 ms", tiles["p99"].Display);
+        Assert.Equal(TileStatus.Ok, tiles["p99"].Status);
+        Assert.Equal("12 s ago", tiles["p95"].Freshness);
+        Assert.Equal("200.0 MiB", tiles["memory"].Display);
+        Assert.Equal("120 m", tiles["cpu"].Display);
+    }
+
+    [Fact]
+    public async Task Load_ChartLines_HaveGapsAsNullNotZero()
+    {
+        await using var fixture = await OverviewFixture.CreateAsync();
+        await fixture.WriteApiAsync();
+
+        var model = await new OverviewQuery(fixture.Store, fixture.Board, fixture.Time).LoadAsync("api", TimeSpan.FromMinutes(15), TestContext.Current.CancellationToken);
+
+        var p99 = model.Latency.Single(l => l.Name == "p99");
+        Assert.Equal(2, p99.Y.Count(v => v is not null)); // two samples, a minute apart
+        Assert.True(p99.Y.Count(v => v is null) > 20);   // the rest of 15 minutes is a gap
+        Assert.DoesNotContain(0.0, p99.Y.Where(v => v is not null).Select(v => v!.Value));
+        Assert.Contains(320.0, p99.Y.Where(v => v is not null).Select(v => Math.Round(v!.Value, 6)));
+    }
+
+    [Fact]
+    public async Task Load_OldData_IsMarkedStale()
+    {
+        await using var fixture = await OverviewFixture.CreateAsync();
+        await fixture.WriteApiAsync(ageMs: 5 * 60_000);
+
+        var model = await new OverviewQuery(fixture.Store, fixture.Board, fixture.Time).LoadAsync(null, TimeSpan.FromMinutes(15), TestContext.Current.CancellationToken);
+
+        Assert.All(model.Tiles, t => Assert.Equal(TileStatus.Stale, t.Status));
+        Assert.Equal("5 min ago", model.Tiles[0].Freshness);
+    }
+
+    [Fact]
+    public async Task Load_NoData_HasNoJobAndNoTiles()
+    {
+        await using var fixture = await OverviewFixture.CreateAsync();
+
+        var model = await new OverviewQuery(fixture.Store, fixture.Board, fixture.Time).LoadAsync(null, TimeSpan.FromMinutes(15), TestContext.Current.CancellationToken);
+
+        Assert.Null(model.Job);
+        Assert.Empty(model.Tiles);
+    }
+
+    [Theory]
+    [InlineData(15, 30_000)]
+    [InlineData(24 * 60, 360_000)]
+    public void StepFor_KeepsAtMost240PointsAndAtLeast30Seconds(int minutes, long expectedMs) =>
+        Assert.Equal(expectedMs, OverviewQuery.StepFor(TimeSpan.FromMinutes(minutes)));
+}
