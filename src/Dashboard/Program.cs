@@ -4,6 +4,10 @@ using X0tta6bl4.Ops.Dashboard.Hosting;
 using X0tta6bl4.Ops.Metrics.Store;
 
 var builder = WebApplication.CreateBuilder(args);
+
+// Serve library assets (MudBlazor, Plotly) straight from the build output in every environment, so
+// `dotnet run` works in Production too; a published app has them in wwwroot and this does nothing.
+builder.WebHost.UseStaticWebAssets();
 builder.AddDashboard();
 
 var app = builder.Build();

@@ -1,0 +1,73 @@
+using Microsoft.Playwright;
+
+namespace X0tta6bl4.Ops.EndToEnd.Tests;
+
+/// <summary>Debian's Chromium driven by Playwright, offline; records console errors for the test to fail on.</summary>
+public sealed class Browser : IAsyncDisposable
+{
+    private readonly IPlaywright _playwright;
+    private readonly IBrowser _browser;
+
+    private Browser(IPlaywright playwright, IBrowser browser, IPage page)
+    {
+        _playwright = playwright;
+        _browser = browser;
+        Page = page;
+        page.Console += (_, message) =>
+        {
+            if (message.Type == "error")
+            {
+                lock (ConsoleErrors)
+                {
+                    ConsoleErrors.Add($"{message.Text} ({message.Location})");
+                }
+            }
+        };
+        page.PageError += (_, error) =>
+        {
+            lock (ConsoleErrors)
+            {
+                ConsoleErrors.Add(error);
+            }
+        };
+    }
+
+    public IPage Page { get; }
+
+    public List<string> ConsoleErrors { get; } = [];
+
+    public static async Task<Browser> OpenAsync()
+    {
+        var playwright = await Playwright.CreateAsync();
+        var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = "/usr/bin/chromium",
+            Headless = true,
+            Args =
+            [
+                "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                "--disable-sync", "--no-first-run",
+            ],
+        });
+        var page = await browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1400, Height = 1000 } });
+        return new Browser(playwright, browser, page);
+    }
+
+    /// <summary>Saves a screenshot under $X0_ARTIFACTS_DIR/screenshots (artifacts/ by default).</summary>
+    public async Task<string> ScreenshotAsync(string name)
+    {
+        var root = Environment.GetEnvironmentVariable("X0_ARTIFACTS_DIR") is { Length: > 0 } dir
+            ? dir
+            : Path.Combine(X0tta6bl4.Ops.Tests.StackEnvironment.RepositoryRoot, "artifacts");
+        var path = Path.Combine(root, "screenshots", name + ".png");
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        await Page.ScreenshotAsync(new PageScreenshotOptions { Path = path, FullPage = true });
+        return path;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _browser.DisposeAsync();
+        _playwright.Dispose();
+    }
+}

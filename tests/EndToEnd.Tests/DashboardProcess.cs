@@ -1,0 +1,144 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using X0tta6bl4.Ops.Tests;
+
+namespace X0tta6bl4.Ops.EndToEnd.Tests;
+
+/// <summary>
+/// The real dashboard, started the way the README starts it (dotnet run), on a free loopback port
+/// with a store file of its own. Stopped by the PID we started, with its child process.
+/// </summary>
+public sealed class DashboardProcess : IAsyncDisposable
+{
+#if DEBUG
+    private const string Configuration = "Debug";
+#else
+    private const string Configuration = "Release";
+#endif
+
+    private readonly Process _process;
+    private readonly StringBuilder _output = new();
+
+    private DashboardProcess(Process process, Uri baseAddress, string storePath, string dataDir)
+    {
+        _process = process;
+        BaseAddress = baseAddress;
+        StorePath = storePath;
+        DataDir = dataDir;
+    }
+
+    public Uri BaseAddress { get; }
+
+    public string StorePath { get; }
+
+    private string DataDir { get; }
+
+    public string Output
+    {
+        get
+        {
+            lock (_output)
+            {
+                return _output.ToString();
+            }
+        }
+    }
+
+    public static async Task<DashboardProcess> StartAsync(IDictionary<string, string> settings, CancellationToken cancellationToken)
+    {
+        var port = FreePort();
+        var dataDir = Directory.CreateTempSubdirectory("x0-e2e-").FullName;
+        var storePath = Path.Combine(dataDir, "metrics.db");
+        var start = new ProcessStartInfo("dotnet")
+        {
+            WorkingDirectory = StackEnvironment.RepositoryRoot,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var arg in new[] { "run", "--project", "src/Dashboard", "-c", Configuration, "--no-build", "--no-launch-profile" })
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        start.Environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}";
+        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        start.Environment["Store__Sqlite__Path"] = storePath;
+        foreach (var (key, value) in settings)
+        {
+            start.Environment[key] = value;
+        }
+
+        var process = Process.Start(start) ?? throw new InvalidOperationException("dotnet run did not start.");
+        var dashboard = new DashboardProcess(process, new Uri($"http://127.0.0.1:{port}/"), storePath, dataDir);
+        process.OutputDataReceived += (_, e) => dashboard.Append(e.Data);
+        process.ErrorDataReceived += (_, e) => dashboard.Append(e.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+
+        using var http = new HttpClient { BaseAddress = dashboard.BaseAddress, Timeout = TimeSpan.FromSeconds(2) };
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (DateTime.UtcNow < deadline)
+        {
+            if (process.HasExited)
+            {
+                throw new InvalidOperationException($"The dashboard exited with {process.ExitCode}:\n{dashboard.Output}");
+            }
+
+            try
+            {
+                using var response = await http.GetAsync("health", cancellationToken);
+                if (response.IsSuccessStatusCode)
+                {
+                    return dashboard;
+                }
+            }
+            catch (HttpRequestException)
+            {
+            }
+            catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+            }
+
+            await Task.Delay(250, cancellationToken);
+        }
+
+        await dashboard.DisposeAsync();
+        throw new TimeoutException($"The dashboard did not answer /health within 60 s:\n{dashboard.Output}");
+    }
+
+    private void Append(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        lock (_output)
+        {
+            _output.AppendLine(line);
+        }
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+
+        _process.Dispose();
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        Directory.Delete(DataDir, recursive: true);
+    }
+}

@@ -1,0 +1,102 @@
+using System.Globalization;
+using Microsoft.Playwright;
+using X0tta6bl4.Ops.Metrics.Model;
+using X0tta6bl4.Ops.Metrics.Store;
+using X0tta6bl4.Ops.Metrics.Store.Sqlite;
+using X0tta6bl4.Ops.Tests;
+
+namespace X0tta6bl4.Ops.EndToEnd.Tests;
+
+/// <summary>The real dashboard process, the real stack, and Debian's Chromium.</summary>
+public class OverviewBrowserTests
+{
+    private static Dictionary<string, string> FastPolling() => new()
+    {
+        ["Sources__Scrape__IntervalSeconds"] = "2",
+        ["Sources__Scrape__TimeoutSeconds"] = "2",
+        ["Sources__Prometheus__IntervalSeconds"] = "2",
+        ["Sources__Prometheus__TimeoutSeconds"] = "2",
+        ["Collector__WindowSeconds"] = "10",
+    };
+
+    [Fact]
+    public async Task Overview_WithTheStack_DrawsChartsAndShowsWhatTheStoreHolds()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var settings = FastPolling();
+        settings["Sources__Scrape__Targets__0__Name"] = "api";
+        settings["Sources__Scrape__Targets__0__Url"] = StackEnvironment.ApiUrl + "/metrics";
+        settings["Sources__Prometheus__Url"] = StackEnvironment.PrometheusUrl;
+        await using var dashboard = await DashboardProcess.StartAsync(settings, ct);
+        using var traffic = new CancellationTokenSource();
+        var load = SendTrafficAsync(traffic.Token);
+
+        await using var browser = await Browser.OpenAsync();
+        var page = browser.Page;
+        await page.GotoAsync(new Uri(dashboard.BaseAddress, "?job=api").ToString());
+        await page.WaitForSelectorAsync("[data-interactive=true]", new() { Timeout = 30_000 });
+
+        // Live data arrives through the circuit: the p95 tile gets a value, the chart draws lines.
+        var tile = page.Locator("[data-testid=tile-p95]");
+        await Assertions.Expect(tile).Not.ToHaveAttributeAsync("data-value", "", new() { Timeout = 45_000 });
+        await page.WaitForSelectorAsync("[data-testid=latency-chart] .js-plotly-plot .scatterlayer .trace", new() { Timeout = 30_000 });
+
+        var shown = double.Parse((await tile.GetAttributeAsync("data-value"))!, CultureInfo.InvariantCulture);
+        var ts = long.Parse((await tile.GetAttributeAsync("data-ts"))!, CultureInfo.InvariantCulture);
+        var text = (await page.Locator("[data-testid=tile-p95] .tile-value").TextContentAsync())!.Trim();
+        await browser.ScreenshotAsync("overview-stack");
+        traffic.Cancel();
+        await load;
+
+        // The figure on screen is the one the store holds for that instant, and the text is that figure in ms.
+        var store = await SqliteMetricStore.OpenAsync(dashboard.StorePath, ct);
+        var stored = await store.QueryRangeAsync(new RangeQuery(
+            SeriesSelector.Where("api_latency_seconds", ("job", "api"), ("quantile", "0.95")), ts, ts, 1), ct);
+        Assert.Contains(stored, s => s.Points.Single().Value == shown);
+        Assert.StartsWith((shown * 1000).ToString(shown * 1000 >= 100 ? "0" : "0.0", CultureInfo.InvariantCulture), text);
+        Assert.Empty(browser.ConsoleErrors);
+    }
+
+    [Fact]
+    public async Task Overview_WithNothingReachable_ShowsItsOwnMetricsAndEachSourceDownWithItsError()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var settings = FastPolling();
+        settings["Sources__Scrape__Targets__0__Name"] = "api";
+        settings["Sources__Scrape__Targets__0__Url"] = "http://127.0.0.1:1/metrics";
+        settings["Sources__Prometheus__Url"] = "http://127.0.0.1:1";
+        await using var dashboard = await DashboardProcess.StartAsync(settings, ct);
+
+        await using var browser = await Browser.OpenAsync();
+        var page = browser.Page;
+        await page.GotoAsync(dashboard.BaseAddress.ToString());
+        await page.WaitForSelectorAsync("[data-interactive=true]", new() { Timeout = 30_000 });
+
+        var api = page.Locator("[data-testid=source-row][data-source='scrape/api']");
+        await Assertions.Expect(api).ToHaveAttributeAsync("data-state", "Down", new() { Timeout = 30_000 });
+        await Assertions.Expect(api).ToContainTextAsync("Connection refused");
+        await Assertions.Expect(page.Locator("[data-testid=source-row][data-source='prometheus']")).ToHaveAttributeAsync("data-state", "Down");
+        await Assertions.Expect(page.Locator("[data-testid=source-row][data-source='scrape/dashboard']")).ToHaveAttributeAsync("data-state", "Up");
+
+        // Its own process metrics are live; with no request data yet, latency says "no data", not 0.
+        await Assertions.Expect(page.Locator("[data-testid=tile-memory]")).Not.ToHaveAttributeAsync("data-value", "", new() { Timeout = 30_000 });
+        await browser.ScreenshotAsync("overview-nothing-reachable");
+        Assert.Empty(browser.ConsoleErrors);
+    }
+
+    private static async Task SendTrafficAsync(CancellationToken ct)
+    {
+        using var http = new HttpClient { BaseAddress = new Uri(StackEnvironment.ApiUrl) };
+        try
+        {
+            while (!ct.IsCancellationRequested)
+            {
+                using var response = await http.GetAsync("/api/v1/status", ct);
+                await Task.Delay(20, ct);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+}
