@@ -6,7 +6,6 @@ public static class StatusApi
 
     public static IEndpointRouteBuilder MapStatusApi(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/health", () => TypedResults.Ok(new { status = "ok" }));
         app.MapGet("/api/v1/status", (TimeProvider time) => TypedResults.Ok(new
         {
             service = "x0tta6bl4-mesh-api",

@@ -1,0 +1,40 @@
+using Microsoft.Extensions.Options;
+using X0tta6bl4.Ops.Api.Apis;
+using X0tta6bl4.Ops.Api.Cache;
+using X0tta6bl4.Ops.Api.Data;
+
+namespace X0tta6bl4.Ops.Api;
+
+public static class ApiServiceCollectionExtensions
+{
+    public static WebApplicationBuilder AddMeshApi(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        var configuration = builder.Configuration;
+        services.AddSingleton(TimeProvider.System);
+        services.AddProblemDetails();
+        services.AddExceptionHandler<DatabaseUnavailableHandler>();
+        services.AddOptions<DatabaseOptions>().Bind(configuration.GetSection(DatabaseOptions.Section))
+            .Validate(o => o.MaxPoolSize is >= 1 and <= 1000, "Database:MaxPoolSize must be between 1 and 1000.")
+            .Validate(o => o.CommandTimeoutSeconds is >= 1 and <= 300, "Database:CommandTimeoutSeconds must be between 1 and 300.")
+            .ValidateOnStart();
+        services.AddOptions<CacheOptions>().Bind(configuration.GetSection(CacheOptions.Section))
+            .Validate(o => o.TopologyTtlSeconds >= 1 && o.NodeHealthTtlSeconds >= 1, "Cache TTLs must be at least 1 second.")
+            .ValidateOnStart();
+
+        var postgres = configuration.GetConnectionString("Postgres");
+        if (string.IsNullOrWhiteSpace(postgres))
+        {
+            throw new InvalidOperationException(
+                "ConnectionStrings:Postgres is not set (environment: ConnectionStrings__Postgres), e.g. Host=127.0.0.1;Port=55432;Username=postgres;Database=x0tta6bl4. scripts/stack up sets it.");
+        }
+
+        services.AddSingleton(sp => new Database(postgres, sp.GetRequiredService<IOptions<DatabaseOptions>>().Value));
+        services.AddSingleton(sp => new RedisCache(
+            configuration.GetConnectionString("Redis"), sp.GetRequiredService<IOptions<CacheOptions>>().Value, sp.GetRequiredService<ILogger<RedisCache>>()));
+        services.AddSingleton<MeshRepository>();
+        services.AddSingleton<SchemaMigrator>();
+        services.AddHostedService(sp => sp.GetRequiredService<SchemaMigrator>());
+        return builder;
+    }
+}
