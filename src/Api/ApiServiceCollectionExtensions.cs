@@ -22,16 +22,20 @@ public static class ApiServiceCollectionExtensions
             .Validate(o => o.TopologyTtlSeconds >= 1 && o.NodeHealthTtlSeconds >= 1, "Cache TTLs must be at least 1 second.")
             .ValidateOnStart();
 
-        var postgres = configuration.GetConnectionString("Postgres");
-        if (string.IsNullOrWhiteSpace(postgres))
+        services.AddSingleton(sp =>
         {
-            throw new InvalidOperationException(
-                "ConnectionStrings:Postgres is not set (environment: ConnectionStrings__Postgres), e.g. Host=127.0.0.1;Port=55432;Username=postgres;Database=x0tta6bl4. scripts/stack up sets it.");
-        }
+            // Read when first needed (at start, by the migrator), so test hosts can supply it late.
+            var postgres = sp.GetRequiredService<IConfiguration>().GetConnectionString("Postgres");
+            if (string.IsNullOrWhiteSpace(postgres))
+            {
+                throw new InvalidOperationException(
+                    "ConnectionStrings:Postgres is not set (environment: ConnectionStrings__Postgres), e.g. Host=127.0.0.1;Port=55432;Username=postgres;Database=x0tta6bl4.");
+            }
 
-        services.AddSingleton(sp => new Database(postgres, sp.GetRequiredService<IOptions<DatabaseOptions>>().Value));
+            return new Database(postgres, sp.GetRequiredService<IOptions<DatabaseOptions>>().Value);
+        });
         services.AddSingleton(sp => new RedisCache(
-            configuration.GetConnectionString("Redis"), sp.GetRequiredService<IOptions<CacheOptions>>().Value, sp.GetRequiredService<ILogger<RedisCache>>()));
+            sp.GetRequiredService<IConfiguration>().GetConnectionString("Redis"), sp.GetRequiredService<IOptions<CacheOptions>>().Value, sp.GetRequiredService<ILogger<RedisCache>>()));
         services.AddSingleton<MeshRepository>();
         services.AddSingleton<SchemaMigrator>();
         services.AddHostedService(sp => sp.GetRequiredService<SchemaMigrator>());

@@ -1,0 +1,87 @@
+using System.Net;
+using System.Net.Http.Json;
+using X0tta6bl4.Ops.Tests;
+
+namespace X0tta6bl4.Ops.Api.Tests;
+
+/// <summary>The seed's §8 faults, with real servers of the test's own stopped and restarted.</summary>
+public class FaultTests
+{
+    [Fact]
+    public async Task RedisDown_RequestsStillSucceedFromPostgres_ReadinessDegraded_CachingResumesWhenItReturns()
+    {
+        await using var redis = new RedisProcess();
+        await redis.StartAsync();
+        await using var factory = await ApiFactory.CreateAsync(StackEnvironment.PostgresConnection, redis.ConnectionString);
+        var client = await factory.ReadyClientAsync();
+        var mesh = await client.CreateMeshAsync();
+        await client.RegisterNodeAsync(mesh, "n1");
+
+        await redis.StopAsync();
+        var whileDown = await client.GetAsync($"/api/v1/meshes/{mesh}/topology");
+        var readinessDown = await (await client.GetAsync("/health/ready")).ReadAsync();
+
+        await redis.StartAsync();
+        var resumed = await WaitUntilAsync(async () => (await (await client.GetAsync("/health/ready")).ReadAsync()).GetProperty("status").GetString() == "ready");
+        await client.GetAsync($"/api/v1/meshes/{mesh}/topology"); // miss, fills the cache
+        var metricsBefore = await client.GetStringAsync("/metrics");
+        await client.GetAsync($"/api/v1/meshes/{mesh}/topology"); // hit
+        var metricsAfter = await client.GetStringAsync("/metrics");
+
+        Assert.Equal(HttpStatusCode.OK, whileDown.StatusCode);
+        Assert.Equal("degraded", readinessDown.GetProperty("status").GetString());
+        Assert.Equal("down", readinessDown.GetProperty("redis").GetString());
+        Assert.True(resumed, "readiness did not return to ready after Redis came back");
+        Assert.True(Hits(metricsAfter) > Hits(metricsBefore), "no cache hit after Redis came back");
+        Assert.Contains("result=\"error\"", metricsAfter);
+    }
+
+    [Fact]
+    public async Task PostgresDown_Clear503s_NoCrash_RecoversByItselfWhenItReturns()
+    {
+        await using var postgres = new PostgresProcess();
+        await postgres.InitAndStartAsync();
+        await using var factory = await ApiFactory.CreateAsync(postgres.ConnectionString, StackEnvironment.RedisConnection);
+        var client = await factory.ReadyClientAsync();
+        await client.CreateMeshAsync("before-outage");
+
+        await postgres.StopAsync();
+        var list = await client.GetAsync("/api/v1/meshes");
+        var create = await client.PostAsJsonAsync("/api/v1/meshes", new { name = "during-outage" });
+        var readiness = await client.GetAsync("/health/ready");
+        var liveness = await client.GetAsync("/health");
+
+        await postgres.StartAsync();
+        var recovered = await WaitUntilAsync(async () => (await client.GetAsync("/api/v1/meshes")).StatusCode == HttpStatusCode.OK);
+        var meshes = await (await client.GetAsync("/api/v1/meshes")).ReadAsync();
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, list.StatusCode);
+        Assert.Equal("Database unavailable", (await list.ReadAsync()).GetProperty("title").GetString());
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, create.StatusCode);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, readiness.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, liveness.StatusCode);
+        Assert.True(recovered, "the Api did not recover after PostgreSQL came back");
+        Assert.Equal("before-outage", meshes[0].GetProperty("name").GetString());
+    }
+
+    private static double Hits(string metrics) => metrics.Split('\n')
+        .Where(l => l.StartsWith("x0tta6bl4_cache_requests_total{cache=\"topology\",result=\"hit\"}", StringComparison.Ordinal))
+        .Select(l => double.Parse(l[(l.LastIndexOf(' ') + 1)..], System.Globalization.CultureInfo.InvariantCulture))
+        .DefaultIfEmpty(0).Single();
+
+    private static async Task<bool> WaitUntilAsync(Func<Task<bool>> condition)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (DateTime.UtcNow < deadline)
+        {
+            if (await condition())
+            {
+                return true;
+            }
+
+            await Task.Delay(250);
+        }
+
+        return false;
+    }
+}
