@@ -105,12 +105,12 @@ public static class MeshesApi
         return TypedResults.Created($"/api/v1/meshes/{meshId}/nodes", new BulkResult(count.Value));
     }
 
-    private static async Task<Results<Ok<Topology>, NotFound>> GetTopology(
+    private static async Task<Results<ContentHttpResult, NotFound>> GetTopology(
         Guid meshId, MeshRepository repository, RedisCache cache, IOptions<CacheOptions> options, CancellationToken ct)
     {
-        var topology = await cache.GetOrLoadAsync("topology", TopologyKey(meshId),
+        var json = await cache.GetOrLoadJsonAsync("topology", TopologyKey(meshId),
             TimeSpan.FromSeconds(options.Value.TopologyTtlSeconds), () => repository.GetTopologyAsync(meshId, ct));
-        return topology is null ? TypedResults.NotFound() : TypedResults.Ok(topology);
+        return json is null ? TypedResults.NotFound() : TypedResults.Content(json, "application/json");
     }
 
     private static async Task<Results<Created, ValidationProblem, NotFound>> CreateLink(

@@ -24,14 +24,14 @@ public static class NodesApi
     private static async Task<Results<Ok<MeshNode>, NotFound>> GetNode(Guid nodeId, MeshRepository repository, CancellationToken ct) =>
         await repository.GetNodeAsync(nodeId, ct) is { } node ? TypedResults.Ok(node) : TypedResults.NotFound();
 
-    private static async Task<Results<Ok<NodeHealth>, NotFound>> GetHealth(
+    private static async Task<Results<ContentHttpResult, NotFound>> GetHealth(
         Guid nodeId, MeshRepository repository, RedisCache cache, IOptions<CacheOptions> options, TimeProvider time, CancellationToken ct)
     {
-        var health = await cache.GetOrLoadAsync("node_health", HealthKey(nodeId), TimeSpan.FromSeconds(options.Value.NodeHealthTtlSeconds), async () =>
+        var json = await cache.GetOrLoadJsonAsync("node_health", HealthKey(nodeId), TimeSpan.FromSeconds(options.Value.NodeHealthTtlSeconds), async () =>
             await repository.GetNodeAsync(nodeId, ct) is { } node
                 ? new NodeHealth(node.Id, node.Status, node.LatencyMs, node.LastHeartbeatAt, node.UptimeSeconds(time.GetUtcNow()))
                 : null);
-        return health is null ? TypedResults.NotFound() : TypedResults.Ok(health);
+        return json is null ? TypedResults.NotFound() : TypedResults.Content(json, "application/json");
     }
 
     private static async Task<Results<Ok<MeshNode>, ValidationProblem, NotFound>> Heartbeat(

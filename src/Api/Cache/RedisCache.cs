@@ -55,12 +55,17 @@ public sealed class RedisCache : IAsyncDisposable
         }
     }
 
-    public async Task<T?> GetOrLoadAsync<T>(string cache, string key, TimeSpan ttl, Func<Task<T?>> load)
+    /// <summary>
+    /// Returns the cached JSON of a value, or loads it, serializes it and caches it. The JSON is passed
+    /// through as is: a hit costs one Redis round trip and no (de)serialization.
+    /// </summary>
+    /// <returns>null when <paramref name="load"/> finds nothing.</returns>
+    public async Task<string?> GetOrLoadJsonAsync<T>(string cache, string key, TimeSpan ttl, Func<Task<T?>> load)
         where T : class
     {
         if (_redis is null)
         {
-            return await load();
+            return Serialize(await load());
         }
 
         var fullKey = _prefix + key;
@@ -70,7 +75,7 @@ public sealed class RedisCache : IAsyncDisposable
             if (cached.HasValue)
             {
                 ApiMetrics.CacheRequests.WithLabels(cache, "hit").Inc();
-                return JsonSerializer.Deserialize<T>((string)cached!, Json);
+                return cached.ToString();
             }
 
             ApiMetrics.CacheRequests.WithLabels(cache, "miss").Inc();
@@ -79,15 +84,15 @@ public sealed class RedisCache : IAsyncDisposable
         {
             ApiMetrics.CacheRequests.WithLabels(cache, "error").Inc();
             _logger.LogDebug("Cache read failed ({Error}); reading from the database.", e.Message);
-            return await load();
+            return Serialize(await load());
         }
 
-        var value = await load();
-        if (value is not null)
+        var json = Serialize(await load());
+        if (json is not null)
         {
             try
             {
-                await _redis.GetDatabase().StringSetAsync(fullKey, JsonSerializer.Serialize(value, Json), ttl);
+                await _redis.GetDatabase().StringSetAsync(fullKey, json, ttl);
             }
             catch (Exception e) when (e is RedisException or TimeoutException)
             {
@@ -95,8 +100,11 @@ public sealed class RedisCache : IAsyncDisposable
             }
         }
 
-        return value;
+        return json;
     }
+
+    private static string? Serialize<T>(T? value) where T : class =>
+        value is null ? null : JsonSerializer.Serialize(value, Json);
 
     public async Task InvalidateAsync(params string[] keys)
     {
