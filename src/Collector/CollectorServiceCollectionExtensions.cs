@@ -6,6 +6,7 @@ using X0tta6bl4.Ops.Collector.Configuration;
 using X0tta6bl4.Ops.Collector.Pipeline;
 using X0tta6bl4.Ops.Collector.Sources;
 using X0tta6bl4.Ops.Collector.Sources.Prometheus;
+using X0tta6bl4.Ops.Collector.Sources.Redis;
 using X0tta6bl4.Ops.Collector.Sources.Scrape;
 
 namespace X0tta6bl4.Ops.Collector;
@@ -104,6 +105,11 @@ public static class CollectorServiceCollectionExtensions
             sources.Add(new PrometheusSource(
                 new PrometheusClient(client, options.Prometheus.Attempts, services.GetRequiredService<TimeProvider>()),
                 options.Prometheus, collector));
+        }
+
+        if (!string.IsNullOrEmpty(options.Redis.Endpoint))
+        {
+            sources.Add(new RedisSource(options.Redis, collector));
         }
 
         return sources;

@@ -69,6 +69,24 @@ public sealed class SourcesOptionsValidator : IValidateOptions<SourcesOptions>
             errors.Add($"Sources:Prometheus:Url '{options.Prometheus.Url}' is not an absolute http(s) URL (leave it empty to disable).");
         }
 
+        if (!string.IsNullOrEmpty(options.Redis.Endpoint))
+        {
+            CheckInterval(errors, "Sources:Redis", options.Redis.IntervalSeconds, options.Redis.TimeoutSeconds);
+            try
+            {
+                X0tta6bl4.Ops.Collector.Sources.Redis.RedisDerivation.ParseEndpoint(options.Redis.Endpoint);
+            }
+            catch (FormatException e)
+            {
+                errors.Add($"Sources:Redis:Endpoint {e.Message} (leave it empty to disable).");
+            }
+
+            if (string.IsNullOrWhiteSpace(options.Redis.Name))
+            {
+                errors.Add("Sources:Redis:Name is empty.");
+            }
+        }
+
         if (options.Prometheus.Attempts is < 1 or > 10)
         {
             errors.Add($"Sources:Prometheus:Attempts must be between 1 and 10 (was {options.Prometheus.Attempts}).");

@@ -8,6 +8,8 @@ public sealed class SourcesOptions
     public ScrapeSourceOptions Scrape { get; set; } = new();
 
     public PrometheusSourceOptions Prometheus { get; set; } = new();
+
+    public RedisSourceOptions Redis { get; set; } = new();
 }
 
 public sealed class ScrapeSourceOptions
@@ -50,4 +52,20 @@ public sealed class PrometheusSourceOptions
 
     /// <summary>Tries per query before the poll fails (transient errors only).</summary>
     public int Attempts { get; set; } = 3;
+}
+
+public sealed class RedisSourceOptions
+{
+    /// <summary>host:port of the Redis to watch; empty disables the source. Default: the stack's Redis.</summary>
+    public string Endpoint { get; set; } = "127.0.0.1:56379";
+
+    /// <summary>AUTH password, if Redis wants one (set it from the environment, never in a file).</summary>
+    public string? Password { get; set; }
+
+    /// <summary>The instance label of its series.</summary>
+    public string Name { get; set; } = "redis";
+
+    public int IntervalSeconds { get; set; } = 15;
+
+    public int TimeoutSeconds { get; set; } = 5;
 }

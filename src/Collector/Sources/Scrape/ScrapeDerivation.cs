@@ -15,22 +15,18 @@ public sealed class ScrapeDerivation
 {
     private readonly string _job;
     private readonly string _pod;
-    private readonly long _windowMs;
+    private readonly CounterWindow _window;
     private readonly IReadOnlyList<RequestMetric> _histograms;
     private readonly IReadOnlyList<RequestMetric> _counters;
-    private readonly Queue<Snapshot> _history = new();
 
     public ScrapeDerivation(string job, string pod, TimeSpan window, IReadOnlyList<RequestMetric> histograms, IReadOnlyList<RequestMetric> counters)
     {
         _job = job;
         _pod = pod;
-        _windowMs = (long)window.TotalMilliseconds;
+        _window = new CounterWindow(window);
         _histograms = histograms;
         _counters = counters;
     }
-
-    /// <summary>The counter values kept from one scrape, keyed by sample name and label text.</summary>
-    private sealed record Snapshot(long TimestampMs, Dictionary<string, double> Counters);
 
     public IReadOnlyList<SeriesSample> Derive(Exposition exposition, long timestampMs)
     {
@@ -38,34 +34,25 @@ public sealed class ScrapeDerivation
         var histogram = _histograms.FirstOrDefault(h => exposition.Samples.Any(s => s.Name == h.Name + "_bucket"));
         var counter = _counters.FirstOrDefault(c => exposition.Samples.Any(s => s.Name == c.Name));
 
-        var current = new Snapshot(timestampMs, new Dictionary<string, double>(StringComparer.Ordinal));
+        // The counters kept from this scrape, keyed by sample name and label text.
+        var counters = new Dictionary<string, double>(StringComparer.Ordinal);
         foreach (var sample in exposition.Samples)
         {
             if (IsKept(sample.Name, histogram, counter))
             {
-                current.Counters[CounterId(sample)] = sample.Value;
+                counters[CounterId(sample)] = sample.Value;
             }
         }
 
-        // The baseline is the oldest scrape still inside the window (with one interval of slack so a
-        // late scrape does not leave the window empty).
-        while (_history.Count > 1 && _history.Peek().TimestampMs < timestampMs - _windowMs)
-        {
-            _history.Dequeue();
-        }
-
-        var baseline = _history.Count > 0 && _history.Peek().TimestampMs < timestampMs ? _history.Peek() : null;
-        _history.Enqueue(current);
-
+        var delta = _window.Advance(timestampMs, counters);
         AddGauges(exposition, timestampMs, output);
-        if (baseline is null)
+        if (delta is null)
         {
             return output;
         }
 
-        var seconds = (timestampMs - baseline.TimestampMs) / 1000.0;
-        double IncreaseOf(ScrapedSample s) =>
-            CounterMath.Increase(baseline.Counters.GetValueOrDefault(CounterId(s)), s.Value);
+        var seconds = delta.Seconds;
+        double IncreaseOf(ScrapedSample s) => delta.Increase(CounterId(s)) ?? 0;
 
         if (histogram is not null)
         {
@@ -94,9 +81,9 @@ public sealed class ScrapeDerivation
         }
 
         var cpu = exposition.Samples.FirstOrDefault(s => s.Name == "process_cpu_seconds_total");
-        if (cpu is not null && baseline.Counters.ContainsKey(CounterId(cpu)))
+        if (cpu is not null && delta.Increase(CounterId(cpu)) is { } cpuSeconds)
         {
-            output.Add(new SeriesSample(PodKey(CanonicalSeries.PodCpuMillicores), timestampMs, IncreaseOf(cpu) / seconds * 1000));
+            output.Add(new SeriesSample(PodKey(CanonicalSeries.PodCpuMillicores), timestampMs, cpuSeconds / seconds * 1000));
         }
 
         return output;

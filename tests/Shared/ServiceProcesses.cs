@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 
-namespace X0tta6bl4.Ops.Api.Tests;
+namespace X0tta6bl4.Ops.Tests;
 
 /// <summary>
 /// Real Redis and PostgreSQL servers of a test's own (Debian packages, loopback, a free port, a temp
