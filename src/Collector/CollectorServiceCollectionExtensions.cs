@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using X0tta6bl4.Ops.Collector.Configuration;
 using X0tta6bl4.Ops.Collector.Pipeline;
 using X0tta6bl4.Ops.Collector.Sources;
+using X0tta6bl4.Ops.Collector.Sources.Postgres;
 using X0tta6bl4.Ops.Collector.Sources.Prometheus;
 using X0tta6bl4.Ops.Collector.Sources.Redis;
 using X0tta6bl4.Ops.Collector.Sources.Scrape;
@@ -105,6 +106,11 @@ public static class CollectorServiceCollectionExtensions
             sources.Add(new PrometheusSource(
                 new PrometheusClient(client, options.Prometheus.Attempts, services.GetRequiredService<TimeProvider>()),
                 options.Prometheus, collector));
+        }
+
+        if (!string.IsNullOrEmpty(options.Postgres.Connection))
+        {
+            sources.Add(new PostgresSource(options.Postgres, collector));
         }
 
         if (!string.IsNullOrEmpty(options.Redis.Endpoint))

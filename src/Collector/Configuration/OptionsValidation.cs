@@ -87,6 +87,29 @@ public sealed class SourcesOptionsValidator : IValidateOptions<SourcesOptions>
             }
         }
 
+        if (!string.IsNullOrEmpty(options.Postgres.Connection))
+        {
+            CheckInterval(errors, "Sources:Postgres", options.Postgres.IntervalSeconds, options.Postgres.TimeoutSeconds);
+            try
+            {
+                _ = new Npgsql.NpgsqlConnectionStringBuilder(options.Postgres.Connection);
+            }
+            catch (ArgumentException e)
+            {
+                errors.Add($"Sources:Postgres:Connection is not a valid connection string: {e.Message}");
+            }
+
+            if (options.Postgres.StatementTimeoutMs is < 100 or > 60_000)
+            {
+                errors.Add($"Sources:Postgres:StatementTimeoutMs must be between 100 and 60000 (was {options.Postgres.StatementTimeoutMs}).");
+            }
+
+            if (options.Postgres.TopStatements is < 0 or > 100)
+            {
+                errors.Add($"Sources:Postgres:TopStatements must be between 0 and 100 (was {options.Postgres.TopStatements}).");
+            }
+        }
+
         if (options.Prometheus.Attempts is < 1 or > 10)
         {
             errors.Add($"Sources:Prometheus:Attempts must be between 1 and 10 (was {options.Prometheus.Attempts}).");

@@ -10,6 +10,8 @@ public sealed class SourcesOptions
     public PrometheusSourceOptions Prometheus { get; set; } = new();
 
     public RedisSourceOptions Redis { get; set; } = new();
+
+    public PostgresSourceOptions Postgres { get; set; } = new();
 }
 
 public sealed class ScrapeSourceOptions
@@ -68,4 +70,23 @@ public sealed class RedisSourceOptions
     public int IntervalSeconds { get; set; } = 15;
 
     public int TimeoutSeconds { get; set; } = 5;
+}
+
+public sealed class PostgresSourceOptions
+{
+    /// <summary>Npgsql connection string of the server to watch (a role with pg_monitor is enough); empty disables the source. Default: the stack's PostgreSQL.</summary>
+    public string Connection { get; set; } = "Host=127.0.0.1;Port=55432;Username=postgres;Database=x0tta6bl4";
+
+    /// <summary>The instance label of its series.</summary>
+    public string Name { get; set; } = "postgres";
+
+    public int IntervalSeconds { get; set; } = 15;
+
+    public int TimeoutSeconds { get; set; } = 5;
+
+    /// <summary>statement_timeout for the statistics queries.</summary>
+    public int StatementTimeoutMs { get; set; } = 2000;
+
+    /// <summary>How many statements (by total time) to follow from pg_stat_statements.</summary>
+    public int TopStatements { get; set; } = 10;
 }

@@ -1,0 +1,120 @@
+using Npgsql;
+
+namespace X0tta6bl4.Ops.Collector.Sources.Postgres;
+
+/// <summary>One reading of PostgreSQL's statistics, as plain rows (read by <see cref="PostgresStatisticsReader"/>).</summary>
+public sealed record PostgresStatistics(
+    IReadOnlyList<ActivityRow> Activity,
+    double? LongestTransactionSeconds,
+    double? LongestQuerySeconds,
+    int MaxConnections,
+    IReadOnlyList<DatabaseRow> Databases,
+    string CurrentDatabase,
+    long? CurrentDatabaseIndexBytes,
+    IReadOnlyList<StatementRow>? Statements,
+    int AutovacuumWorkers,
+    IReadOnlyList<TableVacuumRow> Tables,
+    IReadOnlyList<ReplicaRow> Replicas,
+    double? StandbyLagSeconds);
+
+public sealed record ActivityRow(string Database, string User, string State, long Count, long Waiting);
+
+public sealed record DatabaseRow(
+    string Name, long Commits, long Rollbacks, long Returned, long Fetched, long Inserted, long Updated, long Deleted,
+    long Deadlocks, long TempFiles, long TempBytes, long BlocksHit, long BlocksRead, long? SizeBytes);
+
+public sealed record StatementRow(long QueryId, string Query, long Calls, double TotalMs);
+
+public sealed record TableVacuumRow(string Table, long DeadTuples, double? LastAutovacuumAgeSeconds);
+
+public sealed record ReplicaRow(string Name, double? ReplayLagSeconds);
+
+/// <summary>
+/// Reads the statistics in one read-only transaction with a statement timeout. Works under a role that
+/// has only pg_monitor: every view used is readable by it.
+/// </summary>
+public static class PostgresStatisticsReader
+{
+    public static async Task<PostgresStatistics> ReadAsync(NpgsqlConnection connection, int statementTimeoutMs, int topStatements, CancellationToken ct)
+    {
+        await using var transaction = await connection.BeginTransactionAsync(System.Data.IsolationLevel.ReadCommitted, ct);
+        await ExecuteAsync(connection, $"SET TRANSACTION READ ONLY; SET LOCAL statement_timeout = {statementTimeoutMs}", ct);
+
+        var activity = await QueryAsync(connection, """
+            SELECT coalesce(datname, ''), coalesce(usename, ''), coalesce(state, 'unknown'), count(*),
+                   count(*) FILTER (WHERE wait_event_type = 'Lock')
+            FROM pg_stat_activity WHERE backend_type = 'client backend'
+            GROUP BY 1, 2, 3
+            """, r => new ActivityRow(r.GetString(0), r.GetString(1), r.GetString(2), r.GetInt64(3), r.GetInt64(4)), ct);
+
+        var (longestXact, longestQuery) = (await QueryAsync(connection, """
+            SELECT extract(epoch FROM max(now() - xact_start))::float8,
+                   extract(epoch FROM max(now() - query_start) FILTER (WHERE state = 'active'))::float8
+            FROM pg_stat_activity WHERE backend_type = 'client backend' AND pid <> pg_backend_pid()
+            """, r => (r.IsDBNull(0) ? (double?)null : r.GetDouble(0), r.IsDBNull(1) ? (double?)null : r.GetDouble(1)), ct))[0];
+
+        var maxConnections = (await QueryAsync(connection, "SELECT current_setting('max_connections')::int, current_database()",
+            r => (r.GetInt32(0), r.GetString(1)), ct))[0];
+
+        var databases = await QueryAsync(connection, """
+            SELECT d.datname, xact_commit, xact_rollback, tup_returned, tup_fetched, tup_inserted, tup_updated, tup_deleted,
+                   deadlocks, temp_files, temp_bytes, blks_hit, blks_read,
+                   CASE WHEN has_database_privilege(d.datname, 'CONNECT') OR pg_has_role('pg_read_all_stats', 'MEMBER')
+                        THEN pg_database_size(d.datname) END
+            FROM pg_stat_database d
+            WHERE d.datname IS NOT NULL AND d.datname NOT IN ('template0', 'template1')
+            """, r => new DatabaseRow(r.GetString(0), r.GetInt64(1), r.GetInt64(2), r.GetInt64(3), r.GetInt64(4), r.GetInt64(5), r.GetInt64(6),
+                r.GetInt64(7), r.GetInt64(8), r.GetInt64(9), r.GetInt64(10), r.GetInt64(11), r.GetInt64(12), r.IsDBNull(13) ? null : r.GetInt64(13)), ct);
+
+        var indexBytes = (await QueryAsync(connection, """
+            SELECT sum(pg_relation_size(i.indexrelid))::bigint FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
+            JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname NOT IN ('pg_catalog', 'information_schema', 'pg_toast')
+            """, r => r.IsDBNull(0) ? (long?)0 : r.GetInt64(0), ct))[0];
+
+        IReadOnlyList<StatementRow>? statements = null;
+        var hasStatements = (await QueryAsync(connection, "SELECT count(*) FROM pg_extension WHERE extname = 'pg_stat_statements'", r => r.GetInt64(0), ct))[0] > 0;
+        if (hasStatements)
+        {
+            statements = await QueryAsync(connection, $"""
+                SELECT queryid, regexp_replace(left(query, 200), '\s+', ' ', 'g'), calls, total_exec_time
+                FROM pg_stat_statements WHERE queryid IS NOT NULL ORDER BY total_exec_time DESC LIMIT {topStatements}
+                """, r => new StatementRow(r.GetInt64(0), r.GetString(1), r.GetInt64(2), r.GetDouble(3)), ct);
+        }
+
+        var workers = (await QueryAsync(connection, "SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'autovacuum worker'", r => (int)r.GetInt64(0), ct))[0];
+        var tables = await QueryAsync(connection, """
+            SELECT schemaname || '.' || relname, n_dead_tup,
+                   extract(epoch FROM now() - greatest(last_autovacuum, last_vacuum))::float8
+            FROM pg_stat_user_tables ORDER BY n_dead_tup DESC LIMIT 10
+            """, r => new TableVacuumRow(r.GetString(0), r.GetInt64(1), r.IsDBNull(2) ? null : r.GetDouble(2)), ct);
+        var replicas = await QueryAsync(connection,
+            "SELECT coalesce(nullif(application_name, ''), client_addr::text, pid::text), extract(epoch FROM replay_lag)::float8 FROM pg_stat_replication",
+            r => new ReplicaRow(r.GetString(0), r.IsDBNull(1) ? null : r.GetDouble(1)), ct);
+        var standbyLag = (await QueryAsync(connection,
+            "SELECT CASE WHEN pg_is_in_recovery() THEN extract(epoch FROM now() - pg_last_xact_replay_timestamp())::float8 END",
+            r => r.IsDBNull(0) ? (double?)null : r.GetDouble(0), ct))[0];
+
+        await transaction.CommitAsync(ct);
+        return new PostgresStatistics(activity, longestXact, longestQuery, maxConnections.Item1, databases, maxConnections.Item2, indexBytes,
+            statements, workers, tables, replicas, standbyLag);
+    }
+
+    private static async Task ExecuteAsync(NpgsqlConnection connection, string sql, CancellationToken ct)
+    {
+        await using var command = new NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync(ct);
+    }
+
+    private static async Task<List<T>> QueryAsync<T>(NpgsqlConnection connection, string sql, Func<NpgsqlDataReader, T> read, CancellationToken ct)
+    {
+        await using var command = new NpgsqlCommand(sql, connection);
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        var rows = new List<T>();
+        while (await reader.ReadAsync(ct))
+        {
+            rows.Add(read(reader));
+        }
+
+        return rows;
+    }
+}
