@@ -52,6 +52,7 @@ public static class CollectorServiceCollectionExtensions
 
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<SourceStatusBoard>();
+        services.TryAddSingleton<PrometheusTargetsBoard>();
         services.TryAddSingleton(sp => new WriteBuffer(sp.GetRequiredService<IOptions<CollectorOptions>>().Value.BufferCapacity));
         services.AddHttpClient("scrape");
         services.AddHttpClient("prometheus");
@@ -105,7 +106,7 @@ public static class CollectorServiceCollectionExtensions
             client.Timeout = TimeSpan.FromSeconds(options.Prometheus.TimeoutSeconds);
             sources.Add(new PrometheusSource(
                 new PrometheusClient(client, options.Prometheus.Attempts, services.GetRequiredService<TimeProvider>()),
-                options.Prometheus, collector));
+                options.Prometheus, collector, services.GetRequiredService<PrometheusTargetsBoard>()));
         }
 
         if (!string.IsNullOrEmpty(options.Postgres.Connection))

@@ -88,14 +88,48 @@ public class PrometheusIntegrationTests
         var samples = await WaitForAsync(
             () => source.CollectAsync(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), ct),
             s => s.Any(x => x.Key.Name == CanonicalSeries.ApiLatencySeconds && x.Key["job"] == "api")
-                 && s.Any(x => x.Key.Name == CanonicalSeries.ApiRequestsPerSecond && x.Key["job"] == "api" && x.Key["class"] == "4xx"),
+                 && s.Any(x => x.Key.Name == CanonicalSeries.ApiRequestsPerSecond && x.Key["job"] == "api" && x.Key["class"] == "4xx")
+                 && s.Any(x => x.Key.Name == CanonicalSeries.ApiEndpointLatencySeconds && x.Key["endpoint"] == "/api/v1/status"),
             ct);
 
         Assert.All(samples, s => Assert.Equal("prometheus", s.Key["source"]));
         Assert.Contains(samples, s => s.Key.Name == CanonicalSeries.PodMemoryBytes && s.Key["job"] == "api" && s.Value > 10_000_000);
         Assert.Contains(samples, s => s.Key.Name == CanonicalSeries.TargetUp && s.Key["job"] == "api" && s.Value == 1);
+        Assert.Contains(samples, s => s.Key.Name == CanonicalSeries.ApiEndpointLatencySeconds && s.Key["endpoint"] == "/api/v1/status");
+        Assert.Contains(samples, s => s.Key.Name == CanonicalSeries.DbPoolMaxConnections && s.Key["job"] == "api" && s.Value == 20);
+        Assert.Contains(samples, s => s.Key.Name == CanonicalSeries.PrometheusSeries && s.Value > 100);
+        Assert.Contains(samples, s => s.Key.Name == CanonicalSeries.TargetScrapeSeconds && s.Key["job"] == "api");
         // The Api exposes only the x0tta6bl4_* names, so every latency quantile comes once per job.
         Assert.Equal(CanonicalSeries.LatencyQuantiles.Count, samples.Count(s => s.Key.Name == CanonicalSeries.ApiLatencySeconds && s.Key["job"] == "api"));
+    }
+
+    [Fact]
+    public async Task QueryRange_LongerThan11000Steps_IsReadInPiecesAndStitched()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var to = DateTimeOffset.UtcNow;
+        var from = to.AddSeconds(-25_000); // 25,001 one-second steps: three requests
+
+        var series = await NewClient().QueryRangeAsync("vector(1)", from, to, TimeSpan.FromSeconds(1), ct);
+
+        var points = series.Single().Points;
+        Assert.Equal(25_001, points.Count);
+        Assert.Equal(points.Count, points.Select(p => p.TimestampMs).Distinct().Count());
+        Assert.All(points, p => Assert.Equal(1, p.Value));
+    }
+
+    [Fact]
+    public async Task Targets_ListTheApiWithItsHealth()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var client = NewClient();
+
+        var targets = await WaitForAsync(() => client.TargetsAsync(ct), t => t.Any(x => x.Job == "api" && x.Health == "up"), ct);
+
+        var api = targets.Single(t => t.Job == "api");
+        Assert.Equal("", api.LastError);
+        Assert.EndsWith("/metrics", api.ScrapeUrl);
+        Assert.NotNull(api.LastScrape);
     }
 
     /// <summary>Prometheus needs a scrape or two before new data shows; poll for up to 30 s.</summary>

@@ -111,4 +111,32 @@ public class ScrapeDerivationTests
         Assert.Equal(2, Value(samples, CanonicalSeries.ApiRequestsPerSecond, ("class", "2xx")), 12);
         Assert.Equal(0.005, Value(samples, CanonicalSeries.ApiLatencySeconds, ("quantile", "0.5")), 12);
     }
+
+    [Fact]
+    public void SecondScrape_GivesPerEndpointLatencyAndRatesAndThePoolGauges()
+    {
+        var derivation = NewDerivation();
+        Exposition Text(double a, double b) => ExpositionParser.Parse($"""
+            x0tta6bl4_requests_total{"{"}endpoint="/a",method="GET",status="200"{"}"} {a}
+            x0tta6bl4_requests_total{"{"}endpoint="/b",method="GET",status="404"{"}"} {b}
+            x0tta6bl4_request_duration_seconds_bucket{"{"}endpoint="/a",method="GET",le="0.01"{"}"} {a}
+            x0tta6bl4_request_duration_seconds_bucket{"{"}endpoint="/a",method="GET",le="+Inf"{"}"} {a}
+            x0tta6bl4_request_duration_seconds_bucket{"{"}endpoint="/b",method="GET",le="0.01"{"}"} 0
+            x0tta6bl4_request_duration_seconds_bucket{"{"}endpoint="/b",method="GET",le="1"{"}"} {b}
+            x0tta6bl4_request_duration_seconds_bucket{"{"}endpoint="/b",method="GET",le="+Inf"{"}"} {b}
+            x0tta6bl4_db_pool_connections_busy 3
+            x0tta6bl4_db_pool_connections_max 20
+            """);
+        derivation.Derive(Text(0, 0), 0);
+
+        var samples = derivation.Derive(Text(100, 10), 10_000);
+
+        Assert.Equal(10, Value(samples, CanonicalSeries.ApiEndpointRequestsPerSecond, ("endpoint", "/a"), ("class", "2xx")), 12);
+        Assert.Equal(1, Value(samples, CanonicalSeries.ApiEndpointRequestsPerSecond, ("endpoint", "/b"), ("class", "4xx")), 12);
+        Assert.Equal(0.005, Value(samples, CanonicalSeries.ApiEndpointLatencySeconds, ("endpoint", "/a"), ("quantile", "0.5")), 12);
+        // /b: all 10 in (0.01, 1]: p95 = 0.01 + 0.99 × 0.95.
+        Assert.Equal(0.01 + 0.99 * 0.95, Value(samples, CanonicalSeries.ApiEndpointLatencySeconds, ("endpoint", "/b"), ("quantile", "0.95")), 12);
+        Assert.Equal(3, Value(samples, CanonicalSeries.DbPoolConnections, ("state", "busy")));
+        Assert.Equal(20, Value(samples, CanonicalSeries.DbPoolMaxConnections));
+    }
 }

@@ -15,6 +15,30 @@ public static class CanonicalSeries
     /// <summary>Requests per second by status class (2xx, 4xx, 5xx …); labels job, class, source.</summary>
     public const string ApiRequestsPerSecond = "api_requests_per_second";
 
+    /// <summary>Per-endpoint request latency quantile (p50, p95, p99) in seconds; labels job, endpoint (route template), quantile, source.</summary>
+    public const string ApiEndpointLatencySeconds = "api_endpoint_latency_seconds";
+
+    /// <summary>Per-endpoint requests per second by status class; labels job, endpoint, class, source.</summary>
+    public const string ApiEndpointRequestsPerSecond = "api_endpoint_requests_per_second";
+
+    /// <summary>Connections the application holds from its database pool; labels job, pod, state (busy), source.</summary>
+    public const string DbPoolConnections = "db_pool_connections";
+
+    /// <summary>The application's database pool maximum; labels job, pod, source.</summary>
+    public const string DbPoolMaxConnections = "db_pool_max_connections";
+
+    /// <summary>Series in Prometheus's head block; labels instance, source=prometheus.</summary>
+    public const string PrometheusSeries = "prometheus_series";
+
+    /// <summary>Samples Prometheus appends per second; labels instance, source=prometheus.</summary>
+    public const string PrometheusIngestPerSecond = "prometheus_ingest_samples_per_second";
+
+    /// <summary>How long Prometheus's last scrape of a target took; labels job, instance, source=prometheus.</summary>
+    public const string TargetScrapeSeconds = "target_scrape_seconds";
+
+    /// <summary>The quantiles computed per endpoint (fewer than overall, to bound the series count).</summary>
+    public static readonly IReadOnlyList<double> EndpointQuantiles = [0.5, 0.95, 0.99];
+
     /// <summary>CPU use in millicores (1000 = one core busy); labels job, pod, source.</summary>
     public const string PodCpuMillicores = "pod_cpu_millicores";
 

@@ -13,6 +13,19 @@ public sealed record PromVectorSample(IReadOnlyList<Label> Metric, long Timestam
 
 public sealed record PromQueryResult(IReadOnlyList<PromVectorSample> Samples, IReadOnlyList<string> Warnings);
 
+/// <summary>One series of a range result.</summary>
+public sealed record PromRangeSeries(IReadOnlyList<Label> Metric, IReadOnlyList<(long TimestampMs, double Value)> Points);
+
+/// <summary>An active scrape target as /api/v1/targets reports it.</summary>
+public sealed record PromTarget(
+    string Job, string Instance, string ScrapeUrl, string Health, string LastError, DateTimeOffset? LastScrape, double LastScrapeDurationSeconds);
+
+/// <summary>An alert as /api/v1/alerts reports it.</summary>
+public sealed record PromAlert(string Name, string State, IReadOnlyList<Label> Labels, DateTimeOffset? ActiveAt, string? Summary);
+
+/// <summary>A rule as /api/v1/rules reports it.</summary>
+public sealed record PromRule(string Group, string Name, string Type, string Health, string? LastError, string Query, double? ForSeconds);
+
 /// <summary>Prometheus answered with an error envelope (errorType/error) or something that is not its API.</summary>
 public sealed class PrometheusApiException(string message, string? errorType = null, bool transient = false) : Exception(message)
 {
@@ -74,7 +87,114 @@ public sealed class PrometheusClient
         return new PromQueryResult(samples, warnings);
     }
 
-    private async Task<JsonDocument> PostWithRetriesAsync(string path, Dictionary<string, string> form, CancellationToken cancellationToken)
+    /// <summary>Prometheus refuses a range of more than 11,000 points per series; longer ranges are read in pieces.</summary>
+    public const int MaxPointsPerSeries = 11_000;
+
+    /// <summary>Runs a range query, split into requests of at most <see cref="MaxPointsPerSeries"/> steps and stitched per series.</summary>
+    public async Task<IReadOnlyList<PromRangeSeries>> QueryRangeAsync(string promql, DateTimeOffset from, DateTimeOffset to, TimeSpan step, CancellationToken cancellationToken)
+    {
+        if (step <= TimeSpan.Zero || to < from)
+        {
+            throw new ArgumentException("A range query needs a positive step and an end after its start.");
+        }
+
+        var bySeries = new Dictionary<string, (IReadOnlyList<Label> Metric, List<(long, double)> Points)>(StringComparer.Ordinal);
+        var chunk = step * (MaxPointsPerSeries - 1);
+        for (var start = from; start <= to; start += chunk + step)
+        {
+            var end = start + chunk < to ? start + chunk : to;
+            var form = new Dictionary<string, string>
+            {
+                ["query"] = promql,
+                ["start"] = Seconds(start),
+                ["end"] = Seconds(end),
+                ["step"] = step.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture),
+            };
+            using var document = await PostWithRetriesAsync("api/v1/query_range", form, cancellationToken);
+            var data = document.RootElement.GetProperty("data");
+            if (data.GetProperty("resultType").GetString() != "matrix")
+            {
+                throw new PrometheusApiException($"Expected a matrix from '{promql}'.");
+            }
+
+            foreach (var item in data.GetProperty("result").EnumerateArray())
+            {
+                var metric = ReadMetric(item.GetProperty("metric"));
+                var id = Metrics.Model.SeriesKey.FormatLabels(metric.OrderBy(l => l.Name, StringComparer.Ordinal));
+                var entry = bySeries.TryGetValue(id, out var e) ? e : bySeries[id] = (metric, []);
+                foreach (var point in item.GetProperty("values").EnumerateArray())
+                {
+                    entry.Points.Add(ReadPoint(point));
+                }
+            }
+        }
+
+        return bySeries.Values.Select(v => new PromRangeSeries(v.Metric, v.Points)).ToList();
+    }
+
+    public async Task<IReadOnlyList<PromTarget>> TargetsAsync(CancellationToken cancellationToken)
+    {
+        using var document = await GetWithRetriesAsync("api/v1/targets?state=active", cancellationToken);
+        return document.RootElement.GetProperty("data").GetProperty("activeTargets").EnumerateArray().Select(t =>
+        {
+            var labels = ReadMetric(t.GetProperty("labels"));
+            return new PromTarget(
+                labels.FirstOrDefault(l => l.Name == "job").Value ?? "",
+                labels.FirstOrDefault(l => l.Name == "instance").Value ?? "",
+                t.TryGetProperty("scrapeUrl", out var url) ? url.GetString() ?? "" : "",
+                t.GetProperty("health").GetString() ?? "unknown",
+                t.TryGetProperty("lastError", out var error) ? error.GetString() ?? "" : "",
+                t.TryGetProperty("lastScrape", out var last) && last.TryGetDateTimeOffset(out var at) && at.Year > 1 ? at : null,
+                t.TryGetProperty("lastScrapeDuration", out var duration) ? duration.GetDouble() : 0);
+        }).ToList();
+    }
+
+    public async Task<IReadOnlyList<PromAlert>> AlertsAsync(CancellationToken cancellationToken)
+    {
+        using var document = await GetWithRetriesAsync("api/v1/alerts", cancellationToken);
+        return document.RootElement.GetProperty("data").GetProperty("alerts").EnumerateArray().Select(a =>
+        {
+            var labels = ReadMetric(a.GetProperty("labels"));
+            var summary = a.TryGetProperty("annotations", out var annotations) && annotations.TryGetProperty("summary", out var s) ? s.GetString() : null;
+            return new PromAlert(
+                labels.FirstOrDefault(l => l.Name == "alertname").Value ?? "",
+                a.GetProperty("state").GetString() ?? "",
+                labels,
+                a.TryGetProperty("activeAt", out var active) && active.TryGetDateTimeOffset(out var at) ? at : null,
+                summary);
+        }).ToList();
+    }
+
+    public async Task<IReadOnlyList<PromRule>> RulesAsync(CancellationToken cancellationToken)
+    {
+        using var document = await GetWithRetriesAsync("api/v1/rules", cancellationToken);
+        var rules = new List<PromRule>();
+        foreach (var group in document.RootElement.GetProperty("data").GetProperty("groups").EnumerateArray())
+        {
+            var groupName = group.GetProperty("name").GetString() ?? "";
+            foreach (var rule in group.GetProperty("rules").EnumerateArray())
+            {
+                rules.Add(new PromRule(
+                    groupName,
+                    rule.GetProperty("name").GetString() ?? "",
+                    rule.GetProperty("type").GetString() ?? "",
+                    rule.TryGetProperty("health", out var h) ? h.GetString() ?? "unknown" : "unknown",
+                    rule.TryGetProperty("lastError", out var e) ? e.GetString() : null,
+                    rule.GetProperty("query").GetString() ?? "",
+                    rule.TryGetProperty("duration", out var d) && d.ValueKind == JsonValueKind.Number ? d.GetDouble() : null));
+            }
+        }
+
+        return rules;
+    }
+
+    private static string Seconds(DateTimeOffset at) => (at.ToUnixTimeMilliseconds() / 1000.0).ToString("0.###", CultureInfo.InvariantCulture);
+
+    private async Task<JsonDocument> GetWithRetriesAsync(string path, CancellationToken cancellationToken) =>
+        await PostWithRetriesAsync(path, null, cancellationToken);
+
+    /// <param name="form">The form to POST; null for a GET.</param>
+    private async Task<JsonDocument> PostWithRetriesAsync(string path, Dictionary<string, string>? form, CancellationToken cancellationToken)
     {
         for (var attempt = 1; ; attempt++)
         {
@@ -90,12 +210,14 @@ public sealed class PrometheusClient
         }
     }
 
-    private async Task<JsonDocument> PostOnceAsync(string path, Dictionary<string, string> form, CancellationToken cancellationToken)
+    private async Task<JsonDocument> PostOnceAsync(string path, Dictionary<string, string>? form, CancellationToken cancellationToken)
     {
         HttpResponseMessage response;
         try
         {
-            response = await _http.PostAsync(path, new FormUrlEncodedContent(form), cancellationToken);
+            response = form is null
+                ? await _http.GetAsync(path, cancellationToken)
+                : await _http.PostAsync(path, new FormUrlEncodedContent(form), cancellationToken);
         }
         catch (HttpRequestException e)
         {

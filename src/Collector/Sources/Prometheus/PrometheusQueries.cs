@@ -37,6 +37,29 @@ public static class PrometheusQueries
             }
         }
 
+        foreach (var histogram in options.LatencyHistograms)
+        {
+            foreach (var q in CanonicalSeries.EndpointQuantiles)
+            {
+                queries.Add(new CatalogQuery(
+                    CanonicalSeries.ApiEndpointLatencySeconds,
+                    $"histogram_quantile({q.ToString(CultureInfo.InvariantCulture)}, sum by (job, endpoint, le) (rate({histogram.Name}_bucket[{window}])))",
+                    new Dictionary<string, string> { ["job"] = "job", ["endpoint"] = "endpoint" },
+                    new Dictionary<string, string> { ["quantile"] = CanonicalSeries.FormatQuantile(q) })
+                { Family = "endpoint-latency:" + histogram.Name });
+            }
+        }
+
+        foreach (var counter in options.RequestCounters)
+        {
+            queries.Add(new CatalogQuery(
+                CanonicalSeries.ApiEndpointRequestsPerSecond,
+                $"sum by (job, endpoint, class) (label_replace(rate({counter.Name}[{window}]), \"class\", \"${{1}}xx\", \"{counter.StatusLabel}\", \"([0-9])..\"))",
+                new Dictionary<string, string> { ["job"] = "job", ["endpoint"] = "endpoint", ["class"] = "class" },
+                new Dictionary<string, string>())
+            { Family = "endpoint-requests:" + counter.Name });
+        }
+
         foreach (var counter in options.RequestCounters)
         {
             queries.Add(new CatalogQuery(
@@ -49,6 +72,13 @@ public static class PrometheusQueries
 
         queries.Add(new CatalogQuery(CanonicalSeries.PodCpuMillicores, $"rate(process_cpu_seconds_total[{window}]) * 1000", pod, new Dictionary<string, string>()));
         queries.Add(new CatalogQuery(CanonicalSeries.PodMemoryBytes, "process_resident_memory_bytes or process_working_set_bytes", pod, new Dictionary<string, string>()));
+        queries.Add(new CatalogQuery(CanonicalSeries.DbPoolConnections, "x0tta6bl4_db_pool_connections_busy", pod, new Dictionary<string, string> { ["state"] = "busy" }));
+        queries.Add(new CatalogQuery(CanonicalSeries.DbPoolMaxConnections, "x0tta6bl4_db_pool_connections_max", pod, new Dictionary<string, string>()));
+        var instance = new Dictionary<string, string> { ["instance"] = "instance" };
+        queries.Add(new CatalogQuery(CanonicalSeries.PrometheusSeries, "prometheus_tsdb_head_series", instance, new Dictionary<string, string>()));
+        queries.Add(new CatalogQuery(CanonicalSeries.PrometheusIngestPerSecond, $"rate(prometheus_tsdb_head_samples_appended_total[{window}])", instance, new Dictionary<string, string>()));
+        queries.Add(new CatalogQuery(CanonicalSeries.TargetScrapeSeconds, "scrape_duration_seconds",
+            new Dictionary<string, string> { ["job"] = "job", ["instance"] = "instance" }, new Dictionary<string, string>()));
         queries.Add(new CatalogQuery(CanonicalSeries.TargetUp, "up", new Dictionary<string, string> { ["job"] = "job", ["instance"] = "instance" }, new Dictionary<string, string>()));
         return queries;
     }

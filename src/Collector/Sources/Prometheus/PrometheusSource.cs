@@ -8,10 +8,12 @@ public sealed class PrometheusSource : ISource
 {
     private readonly PrometheusClient _client;
     private readonly IReadOnlyList<CatalogQuery> _queries;
+    private readonly PrometheusTargetsBoard? _targets;
 
-    public PrometheusSource(PrometheusClient client, PrometheusSourceOptions options, CollectorOptions collector)
+    public PrometheusSource(PrometheusClient client, PrometheusSourceOptions options, CollectorOptions collector, PrometheusTargetsBoard? targets = null)
     {
         _client = client;
+        _targets = targets;
         _queries = PrometheusQueries.Build(collector);
         Endpoint = options.Url;
         Interval = TimeSpan.FromSeconds(options.IntervalSeconds);
@@ -71,6 +73,18 @@ public sealed class PrometheusSource : ISource
                     .Concat(query.Fixed.Select(f => new Label(f.Key, f.Value)))
                     .Append(new Label("source", "prometheus"));
                 output.Add(new SeriesSample(new SeriesKey(query.Series, labels), timestampMs, sample.Value));
+            }
+        }
+
+        if (_targets is not null)
+        {
+            try
+            {
+                _targets.Publish(at, await _client.TargetsAsync(cancellationToken));
+            }
+            catch (PrometheusApiException e)
+            {
+                throw new SourceException($"{e.Message} (reading /api/v1/targets)", e);
             }
         }
 

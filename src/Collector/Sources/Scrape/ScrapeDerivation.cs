@@ -59,6 +59,11 @@ public sealed class ScrapeDerivation
             AddLatency(exposition, histogram, IncreaseOf, timestampMs, output);
         }
 
+        if (histogram is not null)
+        {
+            AddEndpointLatency(exposition, histogram, IncreaseOf, timestampMs, output);
+        }
+
         var rateSource = counter ?? (histogram?.StatusLabel is not null
             ? new RequestMetric { Name = histogram.Name + "_count", StatusLabel = histogram.StatusLabel }
             : null);
@@ -75,6 +80,21 @@ public sealed class ScrapeDerivation
             {
                 output.Add(new SeriesSample(
                     SeriesKey.Of(CanonicalSeries.ApiRequestsPerSecond, ("job", _job), ("class", statusClass), ("source", "scrape")),
+                    timestampMs,
+                    increase / seconds));
+            }
+
+            var byEndpoint = new SortedDictionary<(string Endpoint, string Class), double>();
+            foreach (var sample in exposition.Samples.Where(s => s.Name == rateSource.Name && s.Label("endpoint") is not null))
+            {
+                var key = (sample.Label("endpoint")!, CanonicalSeries.StatusClass(sample.Label(rateSource.StatusLabel!)));
+                byEndpoint[key] = byEndpoint.GetValueOrDefault(key) + IncreaseOf(sample);
+            }
+
+            foreach (var ((endpoint, statusClass), increase) in byEndpoint)
+            {
+                output.Add(new SeriesSample(
+                    SeriesKey.Of(CanonicalSeries.ApiEndpointRequestsPerSecond, ("job", _job), ("endpoint", endpoint), ("class", statusClass), ("source", "scrape")),
                     timestampMs,
                     increase / seconds));
             }
@@ -120,6 +140,36 @@ public sealed class ScrapeDerivation
         }
     }
 
+    private void AddEndpointLatency(Exposition exposition, RequestMetric histogram, Func<ScrapedSample, double> increaseOf, long timestampMs, List<SeriesSample> output)
+    {
+        var bucketName = histogram.Name + "_bucket";
+        var byEndpoint = new Dictionary<string, Dictionary<double, double>>(StringComparer.Ordinal);
+        foreach (var sample in exposition.Samples.Where(s => s.Name == bucketName))
+        {
+            if (sample.Label("endpoint") is not { } endpoint || !TryParseBound(sample.Label("le"), out var bound))
+            {
+                continue;
+            }
+
+            var buckets = byEndpoint.TryGetValue(endpoint, out var b) ? b : byEndpoint[endpoint] = [];
+            buckets[bound] = buckets.GetValueOrDefault(bound) + increaseOf(sample);
+        }
+
+        foreach (var (endpoint, byBound) in byEndpoint)
+        {
+            var buckets = byBound.Select(b => new Bucket(b.Key, b.Value)).ToList();
+            foreach (var q in CanonicalSeries.EndpointQuantiles)
+            {
+                var estimate = HistogramQuantile.Estimate(q, buckets);
+                if (!double.IsNaN(estimate.Value))
+                {
+                    output.Add(new SeriesSample(SeriesKey.Of(CanonicalSeries.ApiEndpointLatencySeconds,
+                        ("job", _job), ("endpoint", endpoint), ("quantile", CanonicalSeries.FormatQuantile(q)), ("source", "scrape")), timestampMs, estimate.Value));
+                }
+            }
+        }
+    }
+
     private void AddGauges(Exposition exposition, long timestampMs, List<SeriesSample> output)
     {
         // prometheus-net calls resident memory "working set"; Python's client calls it resident.
@@ -128,6 +178,17 @@ public sealed class ScrapeDerivation
         if (memory is not null && double.IsFinite(memory.Value))
         {
             output.Add(new SeriesSample(PodKey(CanonicalSeries.PodMemoryBytes), timestampMs, memory.Value));
+        }
+
+        // The x0tta6bl4 Api's own pool gauges.
+        if (exposition.Samples.FirstOrDefault(s => s.Name == "x0tta6bl4_db_pool_connections_busy") is { } busy)
+        {
+            output.Add(new SeriesSample(PodKey(CanonicalSeries.DbPoolConnections).With("state", "busy"), timestampMs, busy.Value));
+        }
+
+        if (exposition.Samples.FirstOrDefault(s => s.Name == "x0tta6bl4_db_pool_connections_max") is { } max)
+        {
+            output.Add(new SeriesSample(PodKey(CanonicalSeries.DbPoolMaxConnections), timestampMs, max.Value));
         }
     }
 
