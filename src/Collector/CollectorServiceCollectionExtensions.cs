@@ -83,12 +83,12 @@ public static class CollectorServiceCollectionExtensions
         {
             var interval = TimeSpan.FromSeconds(options.Scrape.IntervalSeconds);
             var timeout = TimeSpan.FromSeconds(options.Scrape.TimeoutSeconds);
-            if (options.Scrape.IncludeSelf)
+            // Only a host that serves /metrics (the dashboard) registers its address; a standalone collector has none.
+            if (options.Scrape.IncludeSelf && services.GetService<ISelfAddress>() is { } self)
             {
-                var self = services.GetService<ISelfAddress>();
                 sources.Add(new ScrapeSource(
                     http.CreateClient("scrape"), SelfJob,
-                    () => self?.BaseAddress is { } b ? new Uri(b, "metrics") : null,
+                    () => self.BaseAddress is { } b ? new Uri(b, "metrics") : null,
                     "this process's /metrics", interval, timeout, collector));
             }
 

@@ -100,6 +100,41 @@ public sealed class CollectorPipelineTests : IDisposable
         Assert.Equal(1, buffered.Single(s => s.Key.Name == CanonicalSeries.SourceUp).Value);
     }
 
+    /// <summary>A source with its own name and interval whose polls take as long as it is told.</summary>
+    private sealed class TimedSource(string name, TimeSpan interval, TimeSpan pollTakes) : ISource
+    {
+        public int Polls;
+        public string Name => name;
+        public string Endpoint => name;
+        public TimeSpan Interval => interval;
+        public TimeSpan Timeout => TimeSpan.FromSeconds(30);
+        public async Task<IReadOnlyList<SeriesSample>> CollectAsync(long timestampMs, CancellationToken cancellationToken)
+        {
+            Interlocked.Increment(ref Polls);
+            await Task.Delay(pollTakes, cancellationToken);
+            return [new SeriesSample(SeriesKey.Of("test_value", ("source", name)), timestampMs, 1)];
+        }
+    }
+
+    [Fact]
+    public async Task Running_ASlowSource_DoesNotHoldUpAFastOne_AndSamplesReachTheStore()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var fast = new TimedSource("fast", TimeSpan.FromMilliseconds(100), TimeSpan.Zero);
+        var slow = new TimedSource("slow", TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(5));
+        var store = await SqliteMetricStore.OpenAsync(Path.Combine(_dir, "run.db"), ct);
+        var service = new CollectorService([fast, slow], store, new WriteBuffer(10_000), new SourceStatusBoard(), TimeProvider.System, new Lifetime(), NullLogger<CollectorService>.Instance);
+
+        await service.StartAsync(ct);
+        await Task.Delay(TimeSpan.FromSeconds(2), ct);
+        await service.StopAsync(ct);
+
+        Assert.InRange(slow.Polls, 1, 1);      // still inside its first 5-second poll
+        Assert.True(fast.Polls >= 10, $"the fast source polled only {fast.Polls} times in 2 s");
+        var stored = await store.LatestAsync(SeriesSelector.Where("test_value", ("source", "fast")), ct);
+        Assert.Single(stored);
+    }
+
     [Fact]
     public async Task WriteBuffer_OverCapacity_DropsTheOldestBatchesAndCountsThem()
     {

@@ -1,11 +1,9 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Options;
 using MudBlazor.Services;
 using X0tta6bl4.Ops.Collector;
 using X0tta6bl4.Ops.Collector.Sources;
 using X0tta6bl4.Ops.Dashboard.Model;
 using X0tta6bl4.Ops.Metrics.Store;
-using X0tta6bl4.Ops.Metrics.Store.Sqlite;
 
 namespace X0tta6bl4.Ops.Dashboard.Hosting;
 
@@ -22,44 +20,5 @@ public static class DashboardServiceCollectionExtensions
         services.AddRazorComponents().AddInteractiveServerComponents();
         services.AddMudServices();
         return builder;
-    }
-
-    public static IServiceCollection AddMetricStore(this IServiceCollection services, IConfiguration configuration, string contentRoot)
-    {
-        services.AddOptions<StoreOptions>().Bind(configuration.GetSection(StoreOptions.Section)).ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<StoreOptions>, StoreOptionsValidator>());
-        services.TryAddSingleton<IMetricStore>(sp =>
-        {
-            var options = sp.GetRequiredService<IOptions<StoreOptions>>().Value;
-            var path = Path.IsPathRooted(options.Sqlite.Path) ? options.Sqlite.Path : Path.Combine(contentRoot, options.Sqlite.Path);
-            try
-            {
-                return SqliteMetricStore.OpenAsync(path).GetAwaiter().GetResult();
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException or Microsoft.Data.Sqlite.SqliteException or InvalidOperationException)
-            {
-                throw new InvalidOperationException($"Cannot open the metric store at '{path}' (Store:Sqlite:Path): {e.Message}", e);
-            }
-        });
-        return services;
-    }
-}
-
-public sealed class StoreOptionsValidator : IValidateOptions<StoreOptions>
-{
-    public ValidateOptionsResult Validate(string? name, StoreOptions options)
-    {
-        var errors = new List<string>();
-        if (!string.Equals(options.Provider, "Sqlite", StringComparison.OrdinalIgnoreCase))
-        {
-            errors.Add($"Store:Provider '{options.Provider}' is not supported; use 'Sqlite'.");
-        }
-
-        if (string.IsNullOrWhiteSpace(options.Sqlite.Path))
-        {
-            errors.Add("Store:Sqlite:Path is empty.");
-        }
-
-        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 }

@@ -1,4 +1,4 @@
-namespace X0tta6bl4.Ops.Dashboard.Hosting;
+namespace X0tta6bl4.Ops.Metrics.Store;
 
 /// <summary>Where metrics are kept; section "Store".</summary>
 public sealed class StoreOptions
