@@ -27,6 +27,8 @@ public class OverviewBrowserTests
         settings["Sources__Scrape__Targets__0__Name"] = "api";
         settings["Sources__Scrape__Targets__0__Url"] = StackEnvironment.ApiUrl + "/metrics";
         settings["Sources__Prometheus__Url"] = StackEnvironment.PrometheusUrl;
+        settings["Sources__Postgres__Connection"] = StackEnvironment.PostgresConnection;
+        settings["Sources__Redis__Endpoint"] = StackEnvironment.RedisConnection;
         await using var dashboard = await DashboardProcess.StartAsync(settings, ct);
         using var traffic = new CancellationTokenSource();
         var load = SendTrafficAsync(traffic.Token);
@@ -65,6 +67,8 @@ public class OverviewBrowserTests
         settings["Sources__Scrape__Targets__0__Name"] = "api";
         settings["Sources__Scrape__Targets__0__Url"] = "http://127.0.0.1:1/metrics";
         settings["Sources__Prometheus__Url"] = "http://127.0.0.1:1";
+        settings["Sources__Postgres__Connection"] = "Host=127.0.0.1;Port=1;Username=postgres";
+        settings["Sources__Redis__Endpoint"] = "127.0.0.1:1";
         await using var dashboard = await DashboardProcess.StartAsync(settings, ct);
 
         await using var browser = await Browser.OpenAsync();
@@ -76,6 +80,8 @@ public class OverviewBrowserTests
         await Assertions.Expect(api).ToHaveAttributeAsync("data-state", "Down", new() { Timeout = 30_000 });
         await Assertions.Expect(api).ToContainTextAsync("Connection refused");
         await Assertions.Expect(page.Locator("[data-testid=source-row][data-source='prometheus']")).ToHaveAttributeAsync("data-state", "Down");
+        await Assertions.Expect(page.Locator("[data-testid=source-row][data-source='postgres/postgres']")).ToHaveAttributeAsync("data-state", "Down");
+        await Assertions.Expect(page.Locator("[data-testid=source-row][data-source='redis/redis']")).ToHaveAttributeAsync("data-state", "Down");
         await Assertions.Expect(page.Locator("[data-testid=source-row][data-source='scrape/dashboard']")).ToHaveAttributeAsync("data-state", "Up");
 
         // Its own process metrics are live; with no request data yet, latency says "no data", not 0.
