@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Time.Testing;
 using X0tta6bl4.Ops.Collector.Catalog;
 using X0tta6bl4.Ops.Collector.Sources;
+using X0tta6bl4.Ops.Dashboard.Model;
 using X0tta6bl4.Ops.Metrics.Model;
 using X0tta6bl4.Ops.Metrics.Store.Sqlite;
 
@@ -19,6 +20,12 @@ public sealed class OverviewFixture : IAsyncDisposable
 
     public SqliteMetricStore Store { get; private set; } = null!;
 
+    public SeriesReader Reader => new(Store, Time);
+
+    public OverviewQuery OverviewQuery() => new(Reader, Board);
+
+    public TimeRange Range15m => TimeRange.Preset("15m", Time.GetUtcNow());
+
     public static async Task<OverviewFixture> CreateAsync()
     {
         var fixture = new OverviewFixture();
@@ -26,7 +33,10 @@ public sealed class OverviewFixture : IAsyncDisposable
         return fixture;
     }
 
-    /// <summary>The api job from the direct scrape, written 12 s before now: p50 40 ms, p95 250 ms (breaches 200), p99 320 ms, 18 + 2 req/s (10 % 5xx).</summary>
+    /// <summary>
+    /// The api job from the direct scrape, written 12 s before now: p50 40 ms, p95 250 ms (breaches 200), p99 320 ms,
+    /// 18 + 2 req/s (10 % 5xx), pool 5 of 20, DB hit ratio 97 %, Redis hit ratio 85 % (below 90 %).
+    /// </summary>
     public async Task WriteApiAsync(long ageMs = 12_000)
     {
         var t = Now.ToUnixTimeMilliseconds() - ageMs;
@@ -42,6 +52,11 @@ public sealed class OverviewFixture : IAsyncDisposable
             new(Key(CanonicalSeries.ApiRequestsPerSecond, ("class", "5xx")), t, 2),
             new(Key(CanonicalSeries.PodCpuMillicores, ("pod", "127.0.0.1:58080")), t, 120),
             new(Key(CanonicalSeries.PodMemoryBytes, ("pod", "127.0.0.1:58080")), t, 200 * 1024 * 1024),
+            new(Key(CanonicalSeries.DbPoolConnections, ("pod", "127.0.0.1:58080"), ("state", "busy")), t, 5),
+            new(Key(CanonicalSeries.DbPoolMaxConnections, ("pod", "127.0.0.1:58080")), t, 20),
+            new(SeriesKey.Of(PostgresSeries.CacheHitRatio, ("database", "x0tta6bl4"), ("instance", "postgres"), ("source", "postgres")), t, 0.97),
+            new(SeriesKey.Of(PostgresSeries.CommitsPerSecond, ("database", "x0tta6bl4"), ("instance", "postgres"), ("source", "postgres")), t, 40),
+            new(SeriesKey.Of(RedisSeries.HitRatio, ("instance", "redis"), ("source", "redis")), t, 0.85),
         ]);
     }
 

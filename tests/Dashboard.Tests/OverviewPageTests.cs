@@ -29,7 +29,8 @@ public sealed class OverviewPageTests : IAsyncDisposable
         _context.JSInterop.Mode = JSRuntimeMode.Loose;
         _context.Services.AddMudServices();
         _context.Services.AddSingleton<TimeProvider>(_fixture.Time);
-        _context.Services.AddSingleton(new OverviewQuery(_fixture.Store, _fixture.Board, _fixture.Time));
+        _context.Services.AddSingleton(_fixture.Reader);
+        _context.Services.AddSingleton(_fixture.OverviewQuery());
         _context.Render<MudPopoverProvider>();
         return _context.Render<Overview>();
     }
@@ -58,8 +59,8 @@ public sealed class OverviewPageTests : IAsyncDisposable
         var page = await RenderAsync(_ => Task.CompletedTask);
 
         page.WaitForAssertion(() => Assert.NotNull(page.Find("[data-testid=no-data]")));
-        Assert.Empty(page.FindAll("[data-testid^=tile-]"));
-        Assert.DoesNotContain("0.00 req/s", page.Markup);
+        Assert.All(page.FindAll("[data-testid^=tile-]"), t => Assert.Equal("Missing", t.GetAttribute("data-status")));
+        Assert.DoesNotContain("0.00", page.Markup);
     }
 
     [Fact]

@@ -10,7 +10,7 @@ public class OverviewQueryTests
         await using var fixture = await OverviewFixture.CreateAsync();
         await fixture.WriteApiAsync();
 
-        var model = await new OverviewQuery(fixture.Store, fixture.Board, fixture.Time).LoadAsync(null, TimeSpan.FromMinutes(15), TestContext.Current.CancellationToken);
+        var model = await fixture.OverviewQuery().LoadAsync(null, fixture.Range15m, TestContext.Current.CancellationToken);
 
         Assert.Equal("api", model.Job);
         Assert.Equal("scrape", model.Source);
@@ -25,6 +25,11 @@ public class OverviewQueryTests
         Assert.Equal("12 s ago", tiles["p95"].Freshness);
         Assert.Equal("200.0 MiB", tiles["memory"].Display);
         Assert.Equal("120 m", tiles["cpu"].Display);
+        Assert.Equal(0.25, tiles["pool"].Value);
+        Assert.Equal("25.00 % (5/20)", tiles["pool"].Display);
+        Assert.Equal(0.97, tiles["db-hit"].Value);
+        Assert.Equal(TileStatus.Ok, tiles["db-hit"].Status);
+        Assert.Equal(TileStatus.Breach, tiles["redis-hit"].Status);
     }
 
     [Fact]
@@ -33,7 +38,7 @@ public class OverviewQueryTests
         await using var fixture = await OverviewFixture.CreateAsync();
         await fixture.WriteApiAsync();
 
-        var model = await new OverviewQuery(fixture.Store, fixture.Board, fixture.Time).LoadAsync("api", TimeSpan.FromMinutes(15), TestContext.Current.CancellationToken);
+        var model = await fixture.OverviewQuery().LoadAsync("api", fixture.Range15m, TestContext.Current.CancellationToken);
 
         var p99 = model.Latency.Single(l => l.Name == "p99");
         Assert.Equal(2, p99.Y.Count(v => v is not null)); // two samples, a minute apart
@@ -48,9 +53,10 @@ public class OverviewQueryTests
         await using var fixture = await OverviewFixture.CreateAsync();
         await fixture.WriteApiAsync(ageMs: 5 * 60_000);
 
-        var model = await new OverviewQuery(fixture.Store, fixture.Board, fixture.Time).LoadAsync(null, TimeSpan.FromMinutes(15), TestContext.Current.CancellationToken);
+        var model = await fixture.OverviewQuery().LoadAsync(null, fixture.Range15m, TestContext.Current.CancellationToken);
 
         Assert.All(model.Tiles, t => Assert.Equal(TileStatus.Stale, t.Status));
+        Assert.Equal(10, model.Tiles.Count);
         Assert.Equal("5 min ago", model.Tiles[0].Freshness);
     }
 
@@ -59,15 +65,18 @@ public class OverviewQueryTests
     {
         await using var fixture = await OverviewFixture.CreateAsync();
 
-        var model = await new OverviewQuery(fixture.Store, fixture.Board, fixture.Time).LoadAsync(null, TimeSpan.FromMinutes(15), TestContext.Current.CancellationToken);
+        var model = await fixture.OverviewQuery().LoadAsync(null, fixture.Range15m, TestContext.Current.CancellationToken);
 
         Assert.Null(model.Job);
-        Assert.Empty(model.Tiles);
+        // Only the hit-ratio tiles, which do not belong to a service, and they say "no data".
+        Assert.All(model.Tiles, t => Assert.Equal(TileStatus.Missing, t.Status));
+        Assert.All(model.Tiles, t => Assert.Equal("no data", t.Display));
     }
 
     [Theory]
-    [InlineData(15, 30_000)]
-    [InlineData(24 * 60, 360_000)]
-    public void StepFor_KeepsAtMost240PointsAndAtLeast30Seconds(int minutes, long expectedMs) =>
-        Assert.Equal(expectedMs, OverviewQuery.StepFor(TimeSpan.FromMinutes(minutes)));
+    [InlineData("15m", 30_000)]
+    [InlineData("24h", 360_000)]
+    [InlineData("30d", 10_800_000)]
+    public void Step_KeepsAtMost240PointsAndAtLeast30Seconds(string key, long expectedMs) =>
+        Assert.Equal(expectedMs, TimeRange.Preset(key, OverviewFixture.Now).StepMs);
 }

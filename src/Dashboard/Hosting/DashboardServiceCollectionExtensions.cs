@@ -16,6 +16,7 @@ public static class DashboardServiceCollectionExtensions
         services.AddMetricStore(builder.Configuration, builder.Environment.ContentRootPath);
         services.TryAddSingleton<ISelfAddress, SelfAddress>();
         services.AddCollector(builder.Configuration);
+        services.AddSingleton<SeriesReader>();
         services.AddSingleton<OverviewQuery>();
         services.AddRazorComponents().AddInteractiveServerComponents();
         services.AddMudServices();

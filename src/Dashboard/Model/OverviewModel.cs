@@ -25,7 +25,11 @@ public sealed record MetricTile(
     string HowComputed);
 
 /// <summary>A chart line; a null Y is a gap (no data in that step), drawn as a break.</summary>
-public sealed record ChartLine(string Name, IReadOnlyList<DateTime> X, IReadOnlyList<double?> Y);
+public sealed record ChartLine(string Name, IReadOnlyList<DateTime> X, IReadOnlyList<double?> Y)
+{
+    /// <summary>Drawn dashed: a comparison line (a week ago, a limit).</summary>
+    public bool Dashed { get; init; }
+}
 
 public sealed record OverviewModel(
     string? Job,
@@ -36,4 +40,4 @@ public sealed record OverviewModel(
     IReadOnlyList<ChartLine> Throughput,
     IReadOnlyList<SourceStatus> Sources,
     DateTimeOffset GeneratedAt,
-    TimeSpan Range);
+    TimeRange Range);
