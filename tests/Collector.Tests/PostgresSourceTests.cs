@@ -39,6 +39,21 @@ public class PostgresSourceTests
     }
 
     [Fact]
+    public void Derive_StatementNewToTheTopList_GetsNoRateUntilItHasTwoReadings()
+    {
+        var derivation = new PostgresDerivation("main", TimeSpan.FromMinutes(1));
+        var before = Stats(100, 1000, 10) with { Statements = [] };
+        derivation.Derive(before, 0);
+
+        // Statement 42 has run 5,000 times in its life; it is new to the list, not 500 calls/s.
+        var samples = derivation.Derive(Stats(100, 1000, 10, calls: 5000, totalMs: 900), 10_000);
+
+        Assert.DoesNotContain(samples, s => s.Key.Name == PostgresSeries.StatementCallsPerSecond);
+        Assert.DoesNotContain(samples, s => s.Key.Name == PostgresSeries.StatementMeanSeconds);
+        Assert.Equal(0.9, Value(samples, PostgresSeries.StatementTotalSeconds, ("queryid", "42")), 12);
+    }
+
+    [Fact]
     public void Derive_NoBlocksReadInWindow_GivesNoHitRatio()
     {
         var derivation = new PostgresDerivation("main", TimeSpan.FromMinutes(1));

@@ -42,6 +42,9 @@ public static class CanonicalSeries
     /// <summary>CPU use in millicores (1000 = one core busy); labels job, pod, source.</summary>
     public const string PodCpuMillicores = "pod_cpu_millicores";
 
+    /// <summary>When the pod's process started (Unix seconds); a change means a restart. Labels job, pod, source.</summary>
+    public const string PodStartTimeSeconds = "pod_start_time_seconds";
+
     /// <summary>Resident memory in bytes; labels job, pod, source.</summary>
     public const string PodMemoryBytes = "pod_memory_bytes";
 

@@ -18,6 +18,13 @@ public static class DashboardServiceCollectionExtensions
         services.AddCollector(builder.Configuration);
         services.AddSingleton<SeriesReader>();
         services.AddSingleton<OverviewQuery>();
+        services.AddSingleton<ApiQuery>();
+        services.AddSingleton<DatabaseQuery>();
+        services.AddSingleton<CacheQuery>();
+        services.AddSingleton<ResourcesQuery>();
+        services.AddSingleton<TargetsQuery>();
+        services.AddOptions<ResourceOptions>().Bind(builder.Configuration.GetSection(ResourceOptions.Section)).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<Microsoft.Extensions.Options.IValidateOptions<ResourceOptions>, ResourceOptionsValidator>());
         services.AddRazorComponents().AddInteractiveServerComponents();
         services.AddMudServices();
         return builder;

@@ -20,6 +20,13 @@ public static class Display
             ? (value / (1 << 30)).ToString("0.00", CultureInfo.InvariantCulture) + " GiB"
             : (value / (1 << 20)).ToString("0.0", CultureInfo.InvariantCulture) + " MiB";
 
+    /// <summary>"0.4 s", "42 s", "3.5 min", "2.0 h".</summary>
+    public static string Duration(double seconds) =>
+        seconds < 10 ? seconds.ToString("0.0", CultureInfo.InvariantCulture) + " s"
+        : seconds < 120 ? seconds.ToString("0", CultureInfo.InvariantCulture) + " s"
+        : seconds < 7200 ? (seconds / 60).ToString("0.0", CultureInfo.InvariantCulture) + " min"
+        : (seconds / 3600).ToString("0.0", CultureInfo.InvariantCulture) + " h";
+
     /// <summary>"just now", "12 s ago", "3 min ago", "2 h ago".</summary>
     public static string Ago(DateTimeOffset now, DateTimeOffset then)
     {

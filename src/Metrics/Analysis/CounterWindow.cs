@@ -34,6 +34,9 @@ public sealed class CounterDelta(double seconds, IReadOnlyDictionary<string, dou
     public double? Increase(string counter) =>
         current.TryGetValue(counter, out var now) ? CounterMath.Increase(previous.GetValueOrDefault(counter), now) : null;
 
+    /// <summary>Like <see cref="Increase"/>, but null for a counter the older reading did not have (it was not followed then, not new).</summary>
+    public double? IncreaseSinceKnown(string counter) => previous.ContainsKey(counter) ? Increase(counter) : null;
+
     public double? Rate(string counter) => Increase(counter) / Seconds;
 
     /// <summary>part ÷ (part + other) of the increases; null when neither moved (no data, not 0).</summary>

@@ -89,12 +89,13 @@ public sealed class PostgresDerivation(string instance, TimeSpan window)
         foreach (var statement in stats.Statements ?? [])
         {
             var labels = new[] { ("queryid", statement.QueryId.ToString(CultureInfo.InvariantCulture)), ("query", Shorten(statement.Query)) };
-            var calls = delta.Increase($"calls:{statement.QueryId}");
+            // A statement that just entered the top list has no earlier reading: no rate yet, rather than its lifetime as one window.
+            var calls = delta.IncreaseSinceKnown($"calls:{statement.QueryId}");
             Add(PostgresSeries.StatementCallsPerSecond, calls / delta.Seconds, labels);
             Add(PostgresSeries.StatementTotalSeconds, statement.TotalMs / 1000, labels);
             if (calls > 0)
             {
-                Add(PostgresSeries.StatementMeanSeconds, delta.Increase($"total_ms:{statement.QueryId}") / calls / 1000, labels);
+                Add(PostgresSeries.StatementMeanSeconds, delta.IncreaseSinceKnown($"total_ms:{statement.QueryId}") / calls / 1000, labels);
             }
         }
 

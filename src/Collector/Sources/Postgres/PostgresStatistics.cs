@@ -2,6 +2,7 @@ using Npgsql;
 
 namespace X0tta6bl4.Ops.Collector.Sources.Postgres;
 
+/// <remarks>pg_stat_statements keeps a row per user, database and nesting level; statements are summed per queryid.</remarks>
 /// <summary>One reading of PostgreSQL's statistics, as plain rows (read by <see cref="PostgresStatisticsReader"/>).</summary>
 public sealed record PostgresStatistics(
     IReadOnlyList<ActivityRow> Activity,
@@ -76,8 +77,9 @@ public static class PostgresStatisticsReader
         if (hasStatements)
         {
             statements = await QueryAsync(connection, $"""
-                SELECT queryid, regexp_replace(left(query, 200), '\s+', ' ', 'g'), calls, total_exec_time
-                FROM pg_stat_statements WHERE queryid IS NOT NULL ORDER BY total_exec_time DESC LIMIT {topStatements}
+                SELECT queryid, regexp_replace(left(min(query), 200), '\s+', ' ', 'g'), sum(calls)::bigint, sum(total_exec_time)
+                FROM pg_stat_statements WHERE queryid IS NOT NULL
+                GROUP BY queryid ORDER BY 4 DESC LIMIT {topStatements}
                 """, r => new StatementRow(r.GetInt64(0), r.GetString(1), r.GetInt64(2), r.GetDouble(3)), ct);
         }
 

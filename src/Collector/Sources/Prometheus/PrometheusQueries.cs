@@ -71,6 +71,7 @@ public static class PrometheusQueries
         }
 
         queries.Add(new CatalogQuery(CanonicalSeries.PodCpuMillicores, $"rate(process_cpu_seconds_total[{window}]) * 1000", pod, new Dictionary<string, string>()));
+        queries.Add(new CatalogQuery(CanonicalSeries.PodStartTimeSeconds, "process_start_time_seconds", pod, new Dictionary<string, string>()));
         queries.Add(new CatalogQuery(CanonicalSeries.PodMemoryBytes, "process_resident_memory_bytes or process_working_set_bytes", pod, new Dictionary<string, string>()));
         queries.Add(new CatalogQuery(CanonicalSeries.DbPoolConnections, "x0tta6bl4_db_pool_connections_busy", pod, new Dictionary<string, string> { ["state"] = "busy" }));
         queries.Add(new CatalogQuery(CanonicalSeries.DbPoolMaxConnections, "x0tta6bl4_db_pool_connections_max", pod, new Dictionary<string, string>()));

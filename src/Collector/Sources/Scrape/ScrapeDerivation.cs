@@ -180,6 +180,11 @@ public sealed class ScrapeDerivation
             output.Add(new SeriesSample(PodKey(CanonicalSeries.PodMemoryBytes), timestampMs, memory.Value));
         }
 
+        if (exposition.Samples.FirstOrDefault(s => s.Name == "process_start_time_seconds") is { } started && double.IsFinite(started.Value))
+        {
+            output.Add(new SeriesSample(PodKey(CanonicalSeries.PodStartTimeSeconds), timestampMs, started.Value));
+        }
+
         // The x0tta6bl4 Api's own pool gauges.
         if (exposition.Samples.FirstOrDefault(s => s.Name == "x0tta6bl4_db_pool_connections_busy") is { } busy)
         {
