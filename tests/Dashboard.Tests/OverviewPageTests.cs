@@ -11,7 +11,7 @@ namespace X0tta6bl4.Ops.Dashboard.Tests;
 public sealed class OverviewPageTests : IAsyncDisposable
 {
     private readonly BunitContext _context = new();
-    private OverviewFixture? _fixture;
+    private StoreFixture? _fixture;
 
     public async ValueTask DisposeAsync()
     {
@@ -22,9 +22,9 @@ public sealed class OverviewPageTests : IAsyncDisposable
         }
     }
 
-    private async Task<IRenderedComponent<Overview>> RenderAsync(Func<OverviewFixture, Task> arrange)
+    private async Task<IRenderedComponent<Overview>> RenderAsync(Func<StoreFixture, Task> arrange)
     {
-        _fixture = await OverviewFixture.CreateAsync();
+        _fixture = await StoreFixture.CreateAsync();
         await arrange(_fixture);
         _context.JSInterop.Mode = JSRuntimeMode.Loose;
         _context.Services.AddMudServices();
@@ -68,7 +68,7 @@ public sealed class OverviewPageTests : IAsyncDisposable
     {
         var page = await RenderAsync(f =>
         {
-            f.Board.Failed("scrape/api", "http://127.0.0.1:58080/metrics", OverviewFixture.Now.AddSeconds(-3), TimeSpan.FromMilliseconds(2),
+            f.Board.Failed("scrape/api", "http://127.0.0.1:58080/metrics", StoreFixture.Now.AddSeconds(-3), TimeSpan.FromMilliseconds(2),
                 "GET http://127.0.0.1:58080/metrics failed: Connection refused (127.0.0.1:58080)");
             return Task.CompletedTask;
         });

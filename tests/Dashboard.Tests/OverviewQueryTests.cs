@@ -7,7 +7,7 @@ public class OverviewQueryTests
     [Fact]
     public async Task Load_WithData_GivesTilesWithValuesStatusAndFreshness()
     {
-        await using var fixture = await OverviewFixture.CreateAsync();
+        await using var fixture = await StoreFixture.CreateAsync();
         await fixture.WriteApiAsync();
 
         var model = await fixture.OverviewQuery().LoadAsync(null, fixture.Range15m, TestContext.Current.CancellationToken);
@@ -35,7 +35,7 @@ public class OverviewQueryTests
     [Fact]
     public async Task Load_ChartLines_HaveGapsAsNullNotZero()
     {
-        await using var fixture = await OverviewFixture.CreateAsync();
+        await using var fixture = await StoreFixture.CreateAsync();
         await fixture.WriteApiAsync();
 
         var model = await fixture.OverviewQuery().LoadAsync("api", fixture.Range15m, TestContext.Current.CancellationToken);
@@ -50,7 +50,7 @@ public class OverviewQueryTests
     [Fact]
     public async Task Load_OldData_IsMarkedStale()
     {
-        await using var fixture = await OverviewFixture.CreateAsync();
+        await using var fixture = await StoreFixture.CreateAsync();
         await fixture.WriteApiAsync(ageMs: 5 * 60_000);
 
         var model = await fixture.OverviewQuery().LoadAsync(null, fixture.Range15m, TestContext.Current.CancellationToken);
@@ -63,7 +63,7 @@ public class OverviewQueryTests
     [Fact]
     public async Task Load_NoData_HasNoJobAndNoTiles()
     {
-        await using var fixture = await OverviewFixture.CreateAsync();
+        await using var fixture = await StoreFixture.CreateAsync();
 
         var model = await fixture.OverviewQuery().LoadAsync(null, fixture.Range15m, TestContext.Current.CancellationToken);
 
@@ -78,5 +78,5 @@ public class OverviewQueryTests
     [InlineData("24h", 360_000)]
     [InlineData("30d", 10_800_000)]
     public void Step_KeepsAtMost240PointsAndAtLeast30Seconds(string key, long expectedMs) =>
-        Assert.Equal(expectedMs, TimeRange.Preset(key, OverviewFixture.Now).StepMs);
+        Assert.Equal(expectedMs, TimeRange.Preset(key, StoreFixture.Now).StepMs);
 }

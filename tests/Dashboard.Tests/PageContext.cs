@@ -1,0 +1,68 @@
+using Bunit;
+using Microsoft.AspNetCore.Components;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using MudBlazor;
+using MudBlazor.Services;
+using X0tta6bl4.Ops.Collector.Sources.Prometheus;
+using X0tta6bl4.Ops.Dashboard.Hosting;
+using X0tta6bl4.Ops.Dashboard.Model;
+
+namespace X0tta6bl4.Ops.Dashboard.Tests;
+
+/// <summary>A bUnit context wired like the dashboard, over a real SQLite store with known contents and a fixed clock.</summary>
+public sealed class PageContext : IAsyncDisposable
+{
+    private readonly BunitContext _context = new();
+
+    private PageContext(StoreFixture fixture)
+    {
+        Fixture = fixture;
+        _context.JSInterop.Mode = JSRuntimeMode.Loose;
+        var services = _context.Services;
+        services.AddMudServices();
+        services.AddSingleton<TimeProvider>(fixture.Time);
+        services.AddSingleton(fixture.Reader);
+        services.AddSingleton(fixture.Board);
+        services.AddSingleton(Targets);
+        services.AddSingleton(Options.Create(new ResourceOptions()));
+        services.AddSingleton<OverviewQuery>();
+        services.AddSingleton<ApiQuery>();
+        services.AddSingleton<DatabaseQuery>();
+        services.AddSingleton<CacheQuery>();
+        services.AddSingleton<ResourcesQuery>();
+        services.AddSingleton<TargetsQuery>();
+        _context.Render<MudPopoverProvider>();
+    }
+
+    public StoreFixture Fixture { get; }
+
+    public PrometheusTargetsBoard Targets { get; } = new();
+
+    public static async Task<PageContext> CreateAsync(Func<StoreFixture, Task>? arrange = null)
+    {
+        var fixture = await StoreFixture.CreateAsync();
+        if (arrange is not null)
+        {
+            await arrange(fixture);
+        }
+
+        return new PageContext(fixture);
+    }
+
+    public IRenderedComponent<TPage> Render<TPage>(string? query = null) where TPage : IComponent
+    {
+        if (query is not null)
+        {
+            _context.Services.GetRequiredService<NavigationManager>().NavigateTo("/?" + query);
+        }
+
+        return _context.Render<TPage>();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _context.DisposeAsync();
+        await Fixture.DisposeAsync();
+    }
+}

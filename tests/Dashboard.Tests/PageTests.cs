@@ -1,0 +1,152 @@
+using Bunit;
+using X0tta6bl4.Ops.Collector.Sources.Prometheus;
+using X0tta6bl4.Ops.Dashboard.Components.Pages;
+
+namespace X0tta6bl4.Ops.Dashboard.Tests;
+
+/// <summary>Every on-call page with known store contents, with none, and with its source down.</summary>
+public class PageTests
+{
+    private static string Tile<T>(IRenderedComponent<T> page, string id) where T : Microsoft.AspNetCore.Components.IComponent =>
+        page.Find($"[data-testid=tile-{id}] .tile-value").TextContent.Trim();
+
+    [Fact]
+    public async Task Api_WithData_ShowsQuantilesAndTheSortedEndpointTable()
+    {
+        await using var context = await PageContext.CreateAsync(async f => { await f.WriteApiAsync(); await f.WriteEndpointsAndRestartAsync(); });
+
+        var page = context.Render<ApiPage>();
+
+        page.WaitForAssertion(() => Assert.Equal("250 ms", Tile(page, "p95")));
+        Assert.Equal("20.00 req/s", Tile(page, "rps"));
+        Assert.Equal("10.00 %", Tile(page, "errors"));
+        var rows = page.FindAll("[data-testid=endpoint-row]");
+        Assert.Equal("/api/v1/nodes/{nodeId:guid}", rows[0].GetAttribute("data-endpoint")); // most requests first
+        var first = rows[0].ParentElement!.TextContent;
+        Assert.Contains("10.00 req/s", first);
+        Assert.Contains("12.3 ms", first);
+        Assert.Contains("10.00 %", first);
+        Assert.Contains("no requests", rows[1].ParentElement!.TextContent); // /health has a rate but no latency
+    }
+
+    [Fact]
+    public async Task Api_NoData_SaysSo()
+    {
+        await using var context = await PageContext.CreateAsync();
+
+        var page = context.Render<ApiPage>();
+
+        page.WaitForAssertion(() => Assert.NotNull(page.Find("[data-testid=no-data]")));
+    }
+
+    [Fact]
+    public async Task Database_WithData_ShowsSessionsAgainstTheLimitsAndTheTables()
+    {
+        await using var context = await PageContext.CreateAsync(async f => { await f.WriteApiAsync(); await f.WritePostgresAsync(); });
+
+        var page = context.Render<DatabasePage>();
+
+        page.WaitForAssertion(() => Assert.Equal("8 of 100 (8 %)", Tile(page, "connections")));
+        Assert.Equal("5 of 20", Tile(page, "pool"));
+        Assert.Equal("75 s", Tile(page, "longest-xact"));
+        Assert.Equal("Breach", page.Find("[data-testid=tile-longest-xact]").GetAttribute("data-status"));
+        Assert.Equal("95.00 %", Tile(page, "hit"));
+        Assert.Contains("SELECT * FROM nodes WHERE id = $1", page.Find("[data-testid=statements-table]").TextContent);
+        Assert.Contains("2.0 ms", page.Find("[data-testid=statements-table]").TextContent);
+        Assert.Contains("+2.0 MiB", page.Find("[data-testid=sizes-table]").TextContent);
+        Assert.Contains("1234", page.Find("[data-testid=vacuum-table]").TextContent);
+    }
+
+    [Fact]
+    public async Task Database_SourceDown_ShowsNoDataAndPointsAtTheSource()
+    {
+        await using var context = await PageContext.CreateAsync(f =>
+        {
+            f.Board.Failed("postgres/postgres", "127.0.0.1:55432/x0tta6bl4", StoreFixture.Now, TimeSpan.Zero, "Connection refused");
+            return Task.CompletedTask;
+        });
+
+        var page = context.Render<DatabasePage>();
+
+        page.WaitForAssertion(() => Assert.Contains("No PostgreSQL statistics", page.Find("[data-testid=no-data]").TextContent));
+    }
+
+    [Fact]
+    public async Task Cache_MaxmemoryZero_IsShownAsNoLimit()
+    {
+        await using var context = await PageContext.CreateAsync(f => f.WriteRedisAsync());
+
+        var page = context.Render<CachePage>();
+
+        page.WaitForAssertion(() => Assert.Contains("no limit", page.Find("[data-testid=tile-memory]").TextContent));
+        Assert.Equal("5.0 MiB", Tile(page, "memory"));
+        Assert.Equal("allkeys-lru", Tile(page, "policy"));
+        Assert.Equal("80.00 %", Tile(page, "hit"));
+        Assert.Equal("Breach", page.Find("[data-testid=tile-hit]").GetAttribute("data-status"));
+        Assert.Equal("off", Tile(page, "aof"));
+        var get = page.Find("[data-command=get]").TextContent;
+        Assert.Contains("8.5 µs", get);
+        Assert.Contains("16.0 µs", get);
+    }
+
+    [Fact]
+    public async Task Cache_NoData_SaysSo()
+    {
+        await using var context = await PageContext.CreateAsync();
+
+        var page = context.Render<CachePage>();
+
+        page.WaitForAssertion(() => Assert.NotNull(page.Find("[data-testid=no-data]")));
+    }
+
+    [Fact]
+    public async Task Resources_WithData_ShowsPodsAgainstLimitsAndCountsTheRestart()
+    {
+        await using var context = await PageContext.CreateAsync(async f => { await f.WriteApiAsync(); await f.WriteEndpointsAndRestartAsync(); });
+
+        var page = context.Render<ResourcesPage>();
+
+        page.WaitForAssertion(() => Assert.NotEmpty(page.FindAll("[data-testid=pod-row]")));
+        var row = page.Find("[data-testid=pod-row][data-pod='127.0.0.1:58080']").TextContent;
+        Assert.Contains("120 m", row);
+        Assert.Contains("200.0 MiB", row);
+        Assert.Equal("1", page.Find("[data-testid=pod-row] td:nth-child(7)").TextContent.Trim()); // one restart: two start times
+    }
+
+    [Fact]
+    public async Task Targets_ListPrometheusTargetsWithTheirErrors()
+    {
+        await using var context = await PageContext.CreateAsync();
+        context.Targets.Publish(StoreFixture.Now.AddSeconds(-4),
+        [
+            new PromTarget("api", "127.0.0.1:58080", "http://127.0.0.1:58080/metrics", "up", "", StoreFixture.Now.AddSeconds(-3), 0.004),
+            new PromTarget("dashboard", "127.0.0.1:5080", "http://127.0.0.1:5080/metrics", "down", "connection refused", StoreFixture.Now.AddSeconds(-2), 0.001),
+        ]);
+
+        var page = context.Render<TargetsPage>();
+
+        page.WaitForAssertion(() => Assert.Equal(2, page.FindAll("[data-testid=target-row]").Count));
+        Assert.Contains("connection refused", page.Find("[data-testid=target-row][data-job=dashboard]").TextContent);
+        Assert.Equal("1 of 2", Tile(page, "targets-down"));
+    }
+
+    [Fact]
+    public async Task Targets_PrometheusNeverRead_SaysSo()
+    {
+        await using var context = await PageContext.CreateAsync();
+
+        var page = context.Render<TargetsPage>();
+
+        page.WaitForAssertion(() => Assert.NotNull(page.Find("[data-testid=no-targets]")));
+    }
+
+    [Fact]
+    public async Task Range_FromTheUrl_IsUsed_AndABadOneIsExplained()
+    {
+        await using var context = await PageContext.CreateAsync(f => f.WriteApiAsync());
+
+        var page = context.Render<ApiPage>("range=banana");
+
+        page.WaitForAssertion(() => Assert.Contains("Unknown range 'banana'", page.Find("[data-testid=range-problem]").TextContent));
+    }
+}
