@@ -8,8 +8,74 @@ using X0tta6bl4.Ops.Tests;
 namespace X0tta6bl4.Ops.EndToEnd.Tests;
 
 /// <summary>The real dashboard process, the real stack, and Debian's Chromium.</summary>
-public class OverviewBrowserTests
+public class DashboardBrowserTests
 {
+    [Fact]
+    public async Task EveryPage_WithTheStack_DrawsItsChartsWithoutConsoleErrors()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var dashboard = await DashboardProcess.StartAsync(StackSettings(), ct);
+        using var traffic = new CancellationTokenSource();
+        var load = SendTrafficAsync(traffic.Token);
+        await using var browser = await Browser.OpenAsync();
+        var page = browser.Page;
+
+        foreach (var (path, chart) in new[]
+        {
+            ("api?job=api", "latency-chart"), ("database", "transactions-chart"), ("cache", "ops-chart"),
+            ("resources", "cpu-chart"), ("targets", "series-chart"),
+        })
+        {
+            await page.GotoAsync(new Uri(dashboard.BaseAddress, path).ToString());
+            await page.WaitForSelectorAsync("[data-interactive=true]", new() { Timeout = 30_000 });
+            await page.WaitForSelectorAsync($"[data-testid={chart}] .js-plotly-plot .scatterlayer .trace", new() { Timeout = 45_000 });
+            await Assertions.Expect(page.Locator("[data-testid=load-error]")).ToHaveCountAsync(0);
+            await browser.ScreenshotAsync("page-" + path.Split('?')[0]);
+        }
+
+        traffic.Cancel();
+        await load;
+        Assert.Empty(browser.ConsoleErrors);
+    }
+
+    [Fact]
+    public async Task RangeControl_ChangesTheUrl_AndALinkRestoresTheView()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var dashboard = await DashboardProcess.StartAsync(StackSettings(), ct);
+        await using var browser = await Browser.OpenAsync();
+        var page = browser.Page;
+        await page.GotoAsync(new Uri(dashboard.BaseAddress, "api").ToString());
+        await page.WaitForSelectorAsync("[data-interactive=true]", new() { Timeout = 30_000 });
+
+        await page.Locator("[data-testid=range-select]").ClickAsync();
+        await page.Locator(".mud-popover-open .mud-list-item", new() { HasText = "Last 6 hours" }).ClickAsync();
+        await Assertions.Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("range=6h"));
+
+        // Loading the same link afresh shows the same range.
+        var link = page.Url;
+        await page.GotoAsync(new Uri(dashboard.BaseAddress, "targets").ToString());
+        await page.GotoAsync(link);
+        await page.WaitForSelectorAsync("[data-interactive=true]", new() { Timeout = 30_000 });
+        await Assertions.Expect(page.Locator("[data-testid=range-select]")).ToContainTextAsync("Last 6 hours");
+        Assert.Empty(browser.ConsoleErrors);
+    }
+
+    private static Dictionary<string, string> StackSettings()
+    {
+        var settings = FastPolling();
+        settings["Sources__Scrape__Targets__0__Name"] = "api";
+        settings["Sources__Scrape__Targets__0__Url"] = StackEnvironment.ApiUrl + "/metrics";
+        settings["Sources__Prometheus__Url"] = StackEnvironment.PrometheusUrl;
+        settings["Sources__Postgres__Connection"] = StackEnvironment.PostgresConnection;
+        settings["Sources__Postgres__IntervalSeconds"] = "2";
+        settings["Sources__Postgres__TimeoutSeconds"] = "2";
+        settings["Sources__Redis__Endpoint"] = StackEnvironment.RedisConnection;
+        settings["Sources__Redis__IntervalSeconds"] = "2";
+        settings["Sources__Redis__TimeoutSeconds"] = "2";
+        return settings;
+    }
+
     private static Dictionary<string, string> FastPolling() => new()
     {
         ["Sources__Scrape__IntervalSeconds"] = "2",
@@ -23,13 +89,7 @@ public class OverviewBrowserTests
     public async Task Overview_WithTheStack_DrawsChartsAndShowsWhatTheStoreHolds()
     {
         var ct = TestContext.Current.CancellationToken;
-        var settings = FastPolling();
-        settings["Sources__Scrape__Targets__0__Name"] = "api";
-        settings["Sources__Scrape__Targets__0__Url"] = StackEnvironment.ApiUrl + "/metrics";
-        settings["Sources__Prometheus__Url"] = StackEnvironment.PrometheusUrl;
-        settings["Sources__Postgres__Connection"] = StackEnvironment.PostgresConnection;
-        settings["Sources__Redis__Endpoint"] = StackEnvironment.RedisConnection;
-        await using var dashboard = await DashboardProcess.StartAsync(settings, ct);
+        await using var dashboard = await DashboardProcess.StartAsync(StackSettings(), ct);
         using var traffic = new CancellationTokenSource();
         var load = SendTrafficAsync(traffic.Token);
 
@@ -69,6 +129,10 @@ public class OverviewBrowserTests
         settings["Sources__Prometheus__Url"] = "http://127.0.0.1:1";
         settings["Sources__Postgres__Connection"] = "Host=127.0.0.1;Port=1;Username=postgres";
         settings["Sources__Redis__Endpoint"] = "127.0.0.1:1";
+        settings["Sources__Postgres__IntervalSeconds"] = "2";
+        settings["Sources__Postgres__TimeoutSeconds"] = "2";
+        settings["Sources__Redis__IntervalSeconds"] = "2";
+        settings["Sources__Redis__TimeoutSeconds"] = "2";
         await using var dashboard = await DashboardProcess.StartAsync(settings, ct);
 
         await using var browser = await Browser.OpenAsync();
