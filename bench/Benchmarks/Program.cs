@@ -4,11 +4,12 @@ return args.FirstOrDefault() switch
 {
     "collector" => CollectorBenchmark.Run(),
     "kestrel" => await TrivialKestrel.RunAsync(args.ElementAtOrDefault(1)),
+    "dashboard" => await DashboardBenchmark.RunAsync(args[1], int.Parse(args[2]), TimeSpan.FromSeconds(int.Parse(args[3]))),
     _ => Usage(),
 };
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: X0tta6bl4.Ops.Benchmarks collector | kestrel PORT");
+    Console.Error.WriteLine("usage: X0tta6bl4.Ops.Benchmarks collector | kestrel PORT | dashboard URL PAGES SECONDS");
     return 2;
 }

@@ -11,6 +11,8 @@ internal static class Program
     private static void Main(string[] args)
     {
         var builder = Host.CreateApplicationBuilder(args);
+        // No appsettings.json of its own: the dashboard, which references this assembly, publishes its own.
+        builder.Logging.AddFilter("System.Net.Http.HttpClient", LogLevel.Warning);
         builder.Services.AddMetricStore(builder.Configuration, builder.Environment.ContentRootPath);
         builder.Services.AddCollector(builder.Configuration);
         builder.Build().Run();

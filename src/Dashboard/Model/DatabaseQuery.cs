@@ -104,10 +104,6 @@ public sealed class DatabaseQuery(SeriesReader reader)
         var byState = await reader.LinesAsync(Select(PostgresSeries.Connections), range, k => k["state"] ?? "?", ct: ct);
         var grid = SeriesReader.GridOf(range);
         var states = byState.GroupBy(l => l.Name).Select(g => SeriesReader.Sum(g.Key, g.ToList(), grid)).ToList();
-        if (max is not null)
-        {
-            states.Add(new ChartLine("max_connections", grid, grid.Select(_ => (double?)max.Sample.Value).ToList()) { Dashed = true });
-        }
 
         var transactions = new List<ChartLine>
         {

@@ -49,8 +49,8 @@ public static class PostgresStatisticsReader
             """, r => new ActivityRow(r.GetString(0), r.GetString(1), r.GetString(2), r.GetInt64(3), r.GetInt64(4)), ct);
 
         var (longestXact, longestQuery) = (await QueryAsync(connection, """
-            SELECT extract(epoch FROM max(now() - xact_start))::float8,
-                   extract(epoch FROM max(now() - query_start) FILTER (WHERE state = 'active'))::float8
+            SELECT greatest(0, extract(epoch FROM max(clock_timestamp() - xact_start)))::float8,
+                   greatest(0, extract(epoch FROM max(clock_timestamp() - query_start) FILTER (WHERE state = 'active')))::float8
             FROM pg_stat_activity WHERE backend_type = 'client backend' AND pid <> pg_backend_pid()
             """, r => (r.IsDBNull(0) ? (double?)null : r.GetDouble(0), r.IsDBNull(1) ? (double?)null : r.GetDouble(1)), ct))[0];
 

@@ -1,0 +1,112 @@
+using System.Diagnostics;
+using System.Globalization;
+using Microsoft.Playwright;
+
+namespace X0tta6bl4.Ops.Benchmarks;
+
+/// <summary>
+/// The dashboard in headless Chromium: cold load of the Overview to an interactive page with its chart
+/// drawn (against loading the bare /health endpoint in the same browser, the reference), then many live
+/// pages held open, counting errors and watching the server's memory.
+/// </summary>
+internal static class DashboardBenchmark
+{
+    public static async Task<int> RunAsync(string baseUrl, int livePages, TimeSpan hold)
+    {
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = "/usr/bin/chromium",
+            Headless = true,
+            Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+        });
+
+        var cold = new List<double>();
+        var reference = new List<double>();
+        for (var i = 0; i < 6; i++)
+        {
+            // A new context each time: no cache, no cookies, a new circuit — a cold load.
+            await using var context = await browser.NewContextAsync();
+            var page = await context.NewPageAsync();
+            var watch = Stopwatch.StartNew();
+            await page.GotoAsync(baseUrl + "/?job=api");
+            await page.WaitForSelectorAsync("[data-interactive=true]", new() { Timeout = 60_000 });
+            await page.WaitForSelectorAsync("[data-testid=latency-chart] .js-plotly-plot .scatterlayer .trace", new() { Timeout = 60_000 });
+            if (i > 0)
+            {
+                cold.Add(watch.Elapsed.TotalMilliseconds); // the first warms the server's JIT
+            }
+
+            await using var refContext = await browser.NewContextAsync();
+            var refPage = await refContext.NewPageAsync();
+            watch.Restart();
+            await refPage.GotoAsync(baseUrl + "/health");
+            if (i > 0)
+            {
+                reference.Add(watch.Elapsed.TotalMilliseconds);
+            }
+        }
+
+        cold.Sort();
+        reference.Sort();
+        Figures.Print("overview_cold_load_median_ms", cold[cold.Count / 2], "0");
+        Figures.Print("overview_cold_load_max_ms", cold[^1], "0");
+        Figures.Print("health_load_median_ms", reference[reference.Count / 2], "0");
+        Figures.Print("cold_load_vs_health_ratio", cold[cold.Count / 2] / reference[reference.Count / 2], "0.0");
+
+        using var http = new HttpClient();
+        var memoryBefore = await WorkingSetAsync(http, baseUrl);
+        var errors = 0;
+        var contexts = new List<IBrowserContext>();
+        for (var i = 0; i < livePages; i++)
+        {
+            var context = await browser.NewContextAsync();
+            contexts.Add(context);
+            var page = await context.NewPageAsync();
+            page.Console += (_, m) => { if (m.Type == "error") { Interlocked.Increment(ref errors); } };
+            page.PageError += (_, _) => Interlocked.Increment(ref errors);
+            await page.GotoAsync(baseUrl + "/?job=api&refresh=5s");
+            await page.WaitForSelectorAsync("[data-interactive=true]", new() { Timeout = 60_000 });
+        }
+
+        var memory = new List<double>();
+        var until = DateTime.UtcNow + hold;
+        while (DateTime.UtcNow < until)
+        {
+            await Task.Delay(TimeSpan.FromSeconds(10));
+            memory.Add(await WorkingSetAsync(http, baseUrl));
+        }
+
+        // Every page must still be live: its "updated" text keeps changing with refresh=5s.
+        var stale = 0;
+        foreach (var context in contexts)
+        {
+            var page = context.Pages[0];
+            if (await page.Locator("#blazor-error-ui").IsVisibleAsync() || await page.Locator("[data-testid=load-error]").CountAsync() > 0)
+            {
+                stale++;
+            }
+        }
+
+        foreach (var context in contexts)
+        {
+            await context.DisposeAsync();
+        }
+
+        Figures.Print("live_pages", livePages, "0");
+        Figures.Print("live_seconds", hold.TotalSeconds, "0");
+        Figures.Print("live_page_errors", errors + stale, "0");
+        Figures.Print("server_memory_before_mb", memoryBefore / 1024 / 1024, "0");
+        Figures.Print("server_memory_first_minute_mb", memory.Take(6).Average() / 1024 / 1024, "0");
+        Figures.Print("server_memory_last_minute_mb", memory.TakeLast(6).Average() / 1024 / 1024, "0");
+        Figures.Print("server_memory_growth_last_vs_first_minute_ratio", memory.TakeLast(6).Average() / memory.Take(6).Average(), "0.00");
+        return errors + stale == 0 ? 0 : 1;
+    }
+
+    private static async Task<double> WorkingSetAsync(HttpClient http, string baseUrl)
+    {
+        var text = await http.GetStringAsync(baseUrl + "/metrics");
+        var line = text.Split('\n').First(l => l.StartsWith("process_working_set_bytes ", StringComparison.Ordinal));
+        return double.Parse(line["process_working_set_bytes ".Length..], CultureInfo.InvariantCulture);
+    }
+}
