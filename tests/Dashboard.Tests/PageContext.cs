@@ -1,12 +1,10 @@
 using Bunit;
 using Microsoft.AspNetCore.Components;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Options;
 using MudBlazor;
 using MudBlazor.Services;
 using X0tta6bl4.Ops.Collector.Sources.Prometheus;
 using X0tta6bl4.Ops.Dashboard.Hosting;
-using X0tta6bl4.Ops.Dashboard.Model;
 
 namespace X0tta6bl4.Ops.Dashboard.Tests;
 
@@ -22,16 +20,10 @@ public sealed class PageContext : IAsyncDisposable
         var services = _context.Services;
         services.AddMudServices();
         services.AddSingleton<TimeProvider>(fixture.Time);
-        services.AddSingleton(fixture.Reader);
+        services.AddSingleton<X0tta6bl4.Ops.Metrics.Store.IMetricStore>(fixture.Store);
         services.AddSingleton(fixture.Board);
         services.AddSingleton(Targets);
-        services.AddSingleton(Options.Create(new ResourceOptions()));
-        services.AddSingleton<OverviewQuery>();
-        services.AddSingleton<ApiQuery>();
-        services.AddSingleton<DatabaseQuery>();
-        services.AddSingleton<CacheQuery>();
-        services.AddSingleton<ResourcesQuery>();
-        services.AddSingleton<TargetsQuery>();
+        services.AddDashboardModels(new Microsoft.Extensions.Configuration.ConfigurationBuilder().Build());
         _context.Render<MudPopoverProvider>();
     }
 

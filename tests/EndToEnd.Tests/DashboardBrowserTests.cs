@@ -61,29 +61,32 @@ public class DashboardBrowserTests
         Assert.Empty(browser.ConsoleErrors);
     }
 
-    private static Dictionary<string, string> StackSettings()
+    private static Dictionary<string, string> StackSettings() => Settings(
+        StackEnvironment.ApiUrl + "/metrics", StackEnvironment.PrometheusUrl, StackEnvironment.PostgresConnection, StackEnvironment.RedisConnection);
+
+    private static Dictionary<string, string> NothingReachable() => Settings(
+        "http://127.0.0.1:1/metrics", "http://127.0.0.1:1", "Host=127.0.0.1;Port=1;Username=postgres", "127.0.0.1:1");
+
+    /// <summary>Every source polled every 2 s, so a test sees data within seconds.</summary>
+    private static Dictionary<string, string> Settings(string apiMetrics, string prometheus, string postgres, string redis)
     {
-        var settings = FastPolling();
-        settings["Sources__Scrape__Targets__0__Name"] = "api";
-        settings["Sources__Scrape__Targets__0__Url"] = StackEnvironment.ApiUrl + "/metrics";
-        settings["Sources__Prometheus__Url"] = StackEnvironment.PrometheusUrl;
-        settings["Sources__Postgres__Connection"] = StackEnvironment.PostgresConnection;
-        settings["Sources__Postgres__IntervalSeconds"] = "2";
-        settings["Sources__Postgres__TimeoutSeconds"] = "2";
-        settings["Sources__Redis__Endpoint"] = StackEnvironment.RedisConnection;
-        settings["Sources__Redis__IntervalSeconds"] = "2";
-        settings["Sources__Redis__TimeoutSeconds"] = "2";
+        var settings = new Dictionary<string, string>
+        {
+            ["Collector__WindowSeconds"] = "10",
+            ["Sources__Scrape__Targets__0__Name"] = "api",
+            ["Sources__Scrape__Targets__0__Url"] = apiMetrics,
+            ["Sources__Prometheus__Url"] = prometheus,
+            ["Sources__Postgres__Connection"] = postgres,
+            ["Sources__Redis__Endpoint"] = redis,
+        };
+        foreach (var source in new[] { "Scrape", "Prometheus", "Postgres", "Redis" })
+        {
+            settings[$"Sources__{source}__IntervalSeconds"] = "2";
+            settings[$"Sources__{source}__TimeoutSeconds"] = "2";
+        }
+
         return settings;
     }
-
-    private static Dictionary<string, string> FastPolling() => new()
-    {
-        ["Sources__Scrape__IntervalSeconds"] = "2",
-        ["Sources__Scrape__TimeoutSeconds"] = "2",
-        ["Sources__Prometheus__IntervalSeconds"] = "2",
-        ["Sources__Prometheus__TimeoutSeconds"] = "2",
-        ["Collector__WindowSeconds"] = "10",
-    };
 
     [Fact]
     public async Task Overview_WithTheStack_DrawsChartsAndShowsWhatTheStoreHolds()
@@ -123,17 +126,7 @@ public class DashboardBrowserTests
     public async Task Overview_WithNothingReachable_ShowsItsOwnMetricsAndEachSourceDownWithItsError()
     {
         var ct = TestContext.Current.CancellationToken;
-        var settings = FastPolling();
-        settings["Sources__Scrape__Targets__0__Name"] = "api";
-        settings["Sources__Scrape__Targets__0__Url"] = "http://127.0.0.1:1/metrics";
-        settings["Sources__Prometheus__Url"] = "http://127.0.0.1:1";
-        settings["Sources__Postgres__Connection"] = "Host=127.0.0.1;Port=1;Username=postgres";
-        settings["Sources__Redis__Endpoint"] = "127.0.0.1:1";
-        settings["Sources__Postgres__IntervalSeconds"] = "2";
-        settings["Sources__Postgres__TimeoutSeconds"] = "2";
-        settings["Sources__Redis__IntervalSeconds"] = "2";
-        settings["Sources__Redis__TimeoutSeconds"] = "2";
-        await using var dashboard = await DashboardProcess.StartAsync(settings, ct);
+        await using var dashboard = await DashboardProcess.StartAsync(NothingReachable(), ct);
 
         await using var browser = await Browser.OpenAsync();
         var page = browser.Page;

@@ -16,17 +16,24 @@ public static class DashboardServiceCollectionExtensions
         services.AddMetricStore(builder.Configuration, builder.Environment.ContentRootPath);
         services.TryAddSingleton<ISelfAddress, SelfAddress>();
         services.AddCollector(builder.Configuration);
-        services.AddSingleton<SeriesReader>();
-        services.AddSingleton<OverviewQuery>();
-        services.AddSingleton<ApiQuery>();
-        services.AddSingleton<DatabaseQuery>();
-        services.AddSingleton<CacheQuery>();
-        services.AddSingleton<ResourcesQuery>();
-        services.AddSingleton<TargetsQuery>();
-        services.AddOptions<ResourceOptions>().Bind(builder.Configuration.GetSection(ResourceOptions.Section)).ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<Microsoft.Extensions.Options.IValidateOptions<ResourceOptions>, ResourceOptionsValidator>());
+        services.AddDashboardModels(builder.Configuration);
         services.AddRazorComponents().AddInteractiveServerComponents();
         services.AddMudServices();
         return builder;
+    }
+
+    /// <summary>The view-model queries the pages use, over whatever store and boards are registered.</summary>
+    public static IServiceCollection AddDashboardModels(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.TryAddSingleton<SeriesReader>();
+        services.TryAddSingleton<OverviewQuery>();
+        services.TryAddSingleton<ApiQuery>();
+        services.TryAddSingleton<DatabaseQuery>();
+        services.TryAddSingleton<CacheQuery>();
+        services.TryAddSingleton<ResourcesQuery>();
+        services.TryAddSingleton<TargetsQuery>();
+        services.AddOptions<ResourceOptions>().Bind(configuration.GetSection(ResourceOptions.Section)).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<Microsoft.Extensions.Options.IValidateOptions<ResourceOptions>, ResourceOptionsValidator>());
+        return services;
     }
 }
