@@ -5,10 +5,21 @@ public sealed class StoreOptions
 {
     public const string Section = "Store";
 
-    /// <summary>"Sqlite" (embedded, the default). PostgreSQL arrives with the production store.</summary>
+    /// <summary>"Sqlite" (embedded, the default) or "Postgres" (production).</summary>
     public string Provider { get; set; } = "Sqlite";
 
     public SqliteStoreOptions Sqlite { get; set; } = new();
+
+    public PostgresStoreOptions Postgres { get; set; } = new();
+
+    /// <summary>Raw samples older than this are deleted (as the seed's Prometheus: 15 days).</summary>
+    public int RawRetentionDays { get; set; } = 15;
+}
+
+public sealed class PostgresStoreOptions
+{
+    /// <summary>Npgsql connection string of the database that holds the metric tables (created on start).</summary>
+    public string Connection { get; set; } = string.Empty;
 }
 
 public sealed class SqliteStoreOptions

@@ -17,6 +17,18 @@ public static class StoreServiceCollectionExtensions
         services.TryAddSingleton<IMetricStore>(sp =>
         {
             var options = sp.GetRequiredService<IOptions<StoreOptions>>().Value;
+            if (string.Equals(options.Provider, "Postgres", StringComparison.OrdinalIgnoreCase))
+            {
+                try
+                {
+                    return Postgres.PostgresMetricStore.OpenAsync(options.Postgres.Connection).GetAwaiter().GetResult();
+                }
+                catch (Npgsql.NpgsqlException e)
+                {
+                    throw new InvalidOperationException($"Cannot open the metric store in PostgreSQL (Store:Postgres:Connection): {e.Message}", e);
+                }
+            }
+
             var path = Path.IsPathRooted(options.Sqlite.Path) ? options.Sqlite.Path : Path.Combine(contentRoot, options.Sqlite.Path);
             try
             {
@@ -36,14 +48,35 @@ public sealed class StoreOptionsValidator : IValidateOptions<StoreOptions>
     public ValidateOptionsResult Validate(string? name, StoreOptions options)
     {
         var errors = new List<string>();
-        if (!string.Equals(options.Provider, "Sqlite", StringComparison.OrdinalIgnoreCase))
+        var postgres = string.Equals(options.Provider, "Postgres", StringComparison.OrdinalIgnoreCase);
+        if (!postgres && !string.Equals(options.Provider, "Sqlite", StringComparison.OrdinalIgnoreCase))
         {
-            errors.Add($"Store:Provider '{options.Provider}' is not supported; use 'Sqlite'.");
+            errors.Add($"Store:Provider '{options.Provider}' is not supported; use 'Sqlite' or 'Postgres'.");
         }
 
-        if (string.IsNullOrWhiteSpace(options.Sqlite.Path))
+        if (!postgres && string.IsNullOrWhiteSpace(options.Sqlite.Path))
         {
             errors.Add("Store:Sqlite:Path is empty.");
+        }
+
+        if (postgres)
+        {
+            try
+            {
+                if (string.IsNullOrWhiteSpace(new Npgsql.NpgsqlConnectionStringBuilder(options.Postgres.Connection).Host))
+                {
+                    errors.Add("Store:Postgres:Connection needs a Host.");
+                }
+            }
+            catch (ArgumentException e)
+            {
+                errors.Add($"Store:Postgres:Connection is not a valid connection string: {e.Message}");
+            }
+        }
+
+        if (options.RawRetentionDays is < 1 or > 3650)
+        {
+            errors.Add($"Store:RawRetentionDays must be between 1 and 3650 (was {options.RawRetentionDays}).");
         }
 
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);

@@ -119,11 +119,10 @@ public sealed class SqliteMetricStore : IMetricStore
             var written = 0;
             foreach (var sample in samples)
             {
-                // SQLite turns NaN into NULL; refusing it keeps "no value" distinct from a stored number.
-                if (double.IsNaN(sample.Value))
+                if (StoreRules.IsRefused(sample, out var why))
                 {
                     refused++;
-                    reason = $"NaN is not stored (series {sample.Key}); a missing value is a gap.";
+                    reason = why;
                     continue;
                 }
 

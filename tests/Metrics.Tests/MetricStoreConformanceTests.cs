@@ -1,28 +1,28 @@
 using X0tta6bl4.Ops.Metrics.Model;
 using X0tta6bl4.Ops.Metrics.Store;
-using X0tta6bl4.Ops.Metrics.Store.Sqlite;
 
 namespace X0tta6bl4.Ops.Metrics.Tests;
 
-public sealed class SqliteMetricStoreTests : IDisposable
+/// <summary>
+/// One suite, run against every store: the same tests and the same expectations for the embedded
+/// SQLite file and the PostgreSQL table.
+/// </summary>
+public abstract class MetricStoreConformanceTests : IAsyncLifetime
 {
-    private readonly string _dir = Directory.CreateTempSubdirectory("x0-store-").FullName;
+    /// <summary>Opens the store under test; a second call opens the same data again (a restart).</summary>
+    protected abstract Task<IMetricStore> OpenAsync();
 
-    private string StorePath => Path.Combine(_dir, "metrics.db");
+    public virtual ValueTask InitializeAsync() => ValueTask.CompletedTask;
+
+    public abstract ValueTask DisposeAsync();
 
     private static readonly SeriesKey P99 = SeriesKey.Of("api_latency_seconds", ("job", "api"), ("quantile", "0.99"));
     private static readonly SeriesKey P50 = SeriesKey.Of("api_latency_seconds", ("job", "api"), ("quantile", "0.5"));
 
-    public void Dispose()
-    {
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        Directory.Delete(_dir, recursive: true);
-    }
-
     [Fact]
     public async Task Latest_AfterWrites_ReturnsNewestSampleOfEachSeries()
     {
-        var store = await SqliteMetricStore.OpenAsync(StorePath, TestContext.Current.CancellationToken);
+        var store = await OpenAsync();
         await store.WriteAsync([new(P99, 1000, 0.3), new(P99, 2000, 0.25), new(P50, 1000, 0.1)], TestContext.Current.CancellationToken);
 
         var latest = await store.LatestAsync(new SeriesSelector("api_latency_seconds"), TestContext.Current.CancellationToken);
@@ -35,7 +35,7 @@ public sealed class SqliteMetricStoreTests : IDisposable
     [Fact]
     public async Task QueryRange_AggregatesPerStepAndLeavesEmptyStepsOut()
     {
-        var store = await SqliteMetricStore.OpenAsync(StorePath, TestContext.Current.CancellationToken);
+        var store = await OpenAsync();
         // Steps of 10 s from t=0: [0,10) holds 1 and 3, [10,20) is empty, [20,30) holds 5.
         await store.WriteAsync([new(P99, 0, 1), new(P99, 5_000, 3), new(P99, 25_000, 5)], TestContext.Current.CancellationToken);
 
@@ -51,7 +51,7 @@ public sealed class SqliteMetricStoreTests : IDisposable
     [Fact]
     public async Task Write_NaN_IsRefusedWithAReasonAndInfinityIsKept()
     {
-        var store = await SqliteMetricStore.OpenAsync(StorePath, TestContext.Current.CancellationToken);
+        var store = await OpenAsync();
 
         var result = await store.WriteAsync([new(P99, 1000, double.NaN), new(P50, 1000, double.PositiveInfinity)], TestContext.Current.CancellationToken);
 
@@ -65,10 +65,10 @@ public sealed class SqliteMetricStoreTests : IDisposable
     [Fact]
     public async Task Reopen_KeepsTheData()
     {
-        var first = await SqliteMetricStore.OpenAsync(StorePath, TestContext.Current.CancellationToken);
+        var first = await OpenAsync();
         await first.WriteAsync([new(P99, 1000, 0.42)], TestContext.Current.CancellationToken);
 
-        var second = await SqliteMetricStore.OpenAsync(StorePath, TestContext.Current.CancellationToken);
+        var second = await OpenAsync();
 
         Assert.Equal(0.42, (await second.LatestAsync(Select(P99), TestContext.Current.CancellationToken)).Single().Sample.Value);
     }
@@ -76,7 +76,7 @@ public sealed class SqliteMetricStoreTests : IDisposable
     [Fact]
     public async Task ListSeries_WithRegexMatcher_FiltersByLabel()
     {
-        var store = await SqliteMetricStore.OpenAsync(StorePath, TestContext.Current.CancellationToken);
+        var store = await OpenAsync();
         await store.WriteAsync([new(P99, 1000, 1), new(P50, 1000, 1)], TestContext.Current.CancellationToken);
 
         var found = await store.ListSeriesAsync(
@@ -88,7 +88,7 @@ public sealed class SqliteMetricStoreTests : IDisposable
     [Fact]
     public async Task ConcurrentWriterAndReaders_NeitherFailsNorSeesTornBatches()
     {
-        var store = await SqliteMetricStore.OpenAsync(StorePath, TestContext.Current.CancellationToken);
+        var store = await OpenAsync();
         using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(3));
         var ct = TestContext.Current.CancellationToken;
 
@@ -119,7 +119,7 @@ public sealed class SqliteMetricStoreTests : IDisposable
     [Fact]
     public async Task QueryRange_TooManySteps_IsRefusedWithAReason()
     {
-        var store = await SqliteMetricStore.OpenAsync(StorePath, TestContext.Current.CancellationToken);
+        var store = await OpenAsync();
 
         var e = await Assert.ThrowsAsync<ArgumentException>(() =>
             store.QueryRangeAsync(new RangeQuery(Select(P99), 0, 1_000_000_000, 1000), TestContext.Current.CancellationToken));

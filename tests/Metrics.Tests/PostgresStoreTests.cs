@@ -1,0 +1,34 @@
+using X0tta6bl4.Ops.Metrics.Model;
+using X0tta6bl4.Ops.Metrics.Store;
+using X0tta6bl4.Ops.Metrics.Store.Postgres;
+
+namespace X0tta6bl4.Ops.Metrics.Tests;
+
+/// <summary>What only the PostgreSQL store does: day partitions, retention by dropping them.</summary>
+public sealed class PostgresStoreTests : IAsyncLifetime
+{
+    private readonly TemporaryDatabase _database = new();
+
+    public ValueTask InitializeAsync() => _database.InitializeAsync();
+
+    public ValueTask DisposeAsync() => _database.DisposeAsync();
+
+    [Fact]
+    public async Task DropBefore_RemovesWholeOldDayPartitions_AndKeepsNewerData()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var store = await PostgresMetricStore.OpenAsync(_database.ConnectionString, ct);
+        var key = SeriesKey.Of("m");
+        var day = new DateTimeOffset(2026, 11, 1, 12, 0, 0, TimeSpan.Zero);
+        await store.WriteAsync([new(key, day.ToUnixTimeMilliseconds(), 1), new(key, day.AddDays(1).ToUnixTimeMilliseconds(), 2), new(key, day.AddDays(2).ToUnixTimeMilliseconds(), 3)], ct);
+
+        var dropped = await store.DropBeforeAsync(day.AddDays(1).Date, ct); // keep from Nov 2, 00:00
+
+        var left = await store.QueryRangeAsync(new RangeQuery(new SeriesSelector("m"), day.AddDays(-1).ToUnixTimeMilliseconds(), day.AddDays(3).ToUnixTimeMilliseconds(), 86_400_000, Aggregation.Count), ct);
+        Assert.Equal(1, dropped);
+        Assert.Equal(2, left.Single().Points.Sum(p => p.Value));
+        // The dropped day can be written again: its partition is recreated.
+        await store.WriteAsync([new(key, day.ToUnixTimeMilliseconds(), 4)], ct);
+        Assert.Equal(4, (await store.QueryRangeAsync(new RangeQuery(new SeriesSelector("m"), day.ToUnixTimeMilliseconds(), day.ToUnixTimeMilliseconds(), 1000, Aggregation.Last), ct)).Single().Points.Single().Value);
+    }
+}
