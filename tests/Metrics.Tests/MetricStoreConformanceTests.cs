@@ -128,4 +128,50 @@ public abstract class MetricStoreConformanceTests : IAsyncLifetime
 
     private static SeriesSelector Select(SeriesKey key) =>
         new(key.Name, key.Labels.Select(l => new LabelMatcher(l.Name, MatchOp.Equal, l.Value)).ToArray());
+
+    /// <summary>Three hours of 15-second samples, a little irregular, values that make every aggregation differ.</summary>
+    private static List<SeriesSample> ThreeHours(SeriesKey key, long startMs)
+    {
+        var random = new Random(7);
+        var samples = new List<SeriesSample>();
+        for (var t = startMs; t < startMs + 3 * 3_600_000; t += 15_000)
+        {
+            if (random.Next(20) != 0) // about one in twenty polls missing: gaps
+            {
+                samples.Add(new SeriesSample(key, t + random.Next(0, 3000), Math.Round(random.NextDouble() * 100, 3)));
+            }
+        }
+
+        return samples;
+    }
+
+    [Theory]
+    [InlineData(3_600_000L)] // served by the 1 h tier
+    [InlineData(300_000L)]   // by the 1 min tier
+    [InlineData(60_000L)]    // by the 1 min tier
+    [InlineData(30_000L)]    // by raw samples
+    public async Task QueryRange_AnyTier_MeansExactlyWhatTheRawSamplesMean(long stepMs)
+    {
+        var store = await OpenAsync();
+        var start = new DateTimeOffset(2026, 11, 20, 0, 0, 0, TimeSpan.Zero).ToUnixTimeMilliseconds();
+        var samples = ThreeHours(P99, start);
+        foreach (var poll in samples.Chunk(7)) // written as it arrives, batch by batch
+        {
+            await store.WriteAsync(poll, TestContext.Current.CancellationToken);
+        }
+
+        foreach (var aggregation in Enum.GetValues<Aggregation>())
+        {
+            var query = new RangeQuery(Select(P99), start, start + 3 * 3_600_000 - 1, stepMs, aggregation);
+            var stored = (await store.QueryRangeAsync(query, TestContext.Current.CancellationToken)).Single().Points;
+            var expected = StepBuckets.Aggregate(samples.Select(s => new Sample(s.TimestampMs, s.Value)).OrderBy(s => s.TimestampMs), query);
+
+            Assert.Equal(expected.Count, stored.Count);
+            for (var i = 0; i < expected.Count; i++)
+            {
+                Assert.Equal(expected[i].TimestampMs, stored[i].TimestampMs);
+                Assert.Equal(expected[i].Value, stored[i].Value, 9);
+            }
+        }
+    }
 }

@@ -11,7 +11,7 @@ namespace X0tta6bl4.Ops.Metrics.Store.Postgres;
 /// </summary>
 public sealed class PostgresMetricStore : IMetricStore, IAsyncDisposable
 {
-    private const int SchemaVersion = 1;
+    private const int SchemaVersion = 2;
 
     private readonly NpgsqlDataSource _dataSource;
     private readonly ConcurrentDictionary<SeriesKey, long> _seriesIds = new();
@@ -59,6 +59,31 @@ public sealed class PostgresMetricStore : IMetricStore, IAsyncDisposable
                     COMMIT;
                     """, cancellationToken);
             }
+
+            if (current < 2)
+            {
+                // Version 2 adds the rollup tiers, filled from the samples already stored.
+                var sql = new System.Text.StringBuilder("BEGIN;");
+                foreach (var tier in RollupTier.All)
+                {
+                    sql.Append($"""
+                        CREATE TABLE {tier.Table} (
+                            series_id bigint NOT NULL, bucket bigint NOT NULL,
+                            min double precision NOT NULL, max double precision NOT NULL, sum double precision NOT NULL, count bigint NOT NULL,
+                            last_ts bigint NOT NULL, last double precision NOT NULL,
+                            PRIMARY KEY (series_id, bucket)
+                        );
+                        INSERT INTO {tier.Table}
+                        SELECT series_id, b, min(value), max(value), sum(value), count(*), max(ms), (array_agg(value ORDER BY ms DESC))[1]
+                        FROM (SELECT series_id, value, (extract(epoch FROM ts) * 1000)::bigint AS ms,
+                                     floor(extract(epoch FROM ts) * 1000 / {tier.Ms})::bigint * {tier.Ms} AS b FROM metric_samples) s
+                        GROUP BY series_id, b;
+                        """);
+                }
+
+                sql.Append("INSERT INTO metric_schema_version (version) VALUES (2); COMMIT;");
+                await ExecuteAsync(connection, sql.ToString(), cancellationToken);
+            }
         }
         finally
         {
@@ -105,7 +130,36 @@ public sealed class PostgresMetricStore : IMetricStore, IAsyncDisposable
             await writer.CompleteAsync(cancellationToken);
         }
 
+        await UpsertRollupsAsync(connection, accepted.Select(a => (ids[a.Key], a.TimestampMs, a.Value)), cancellationToken);
         return new WriteResult(accepted.Count, refused, reason);
+    }
+
+    /// <summary>Keeps the tiers current as data arrives: each batch is folded per bucket and merged into what is there.</summary>
+    private static async Task UpsertRollupsAsync(NpgsqlConnection connection, IEnumerable<(long, long, double)> stored, CancellationToken cancellationToken)
+    {
+        var samples = stored.ToList();
+        foreach (var tier in RollupTier.All)
+        {
+            var rows = Rollups.Fold(samples, tier);
+            await using var command = new NpgsqlCommand($"""
+                INSERT INTO {tier.Table} (series_id, bucket, min, max, sum, count, last_ts, last)
+                SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::float8[], $4::float8[], $5::float8[], $6::bigint[], $7::bigint[], $8::float8[])
+                ON CONFLICT (series_id, bucket) DO UPDATE SET
+                    min = least({tier.Table}.min, excluded.min), max = greatest({tier.Table}.max, excluded.max),
+                    sum = {tier.Table}.sum + excluded.sum, count = {tier.Table}.count + excluded.count,
+                    last = CASE WHEN excluded.last_ts >= {tier.Table}.last_ts THEN excluded.last ELSE {tier.Table}.last END,
+                    last_ts = greatest({tier.Table}.last_ts, excluded.last_ts)
+                """, connection);
+            command.Parameters.AddWithValue(rows.Select(r => r.SeriesId).ToArray());
+            command.Parameters.AddWithValue(rows.Select(r => r.BucketMs).ToArray());
+            command.Parameters.AddWithValue(rows.Select(r => r.Min).ToArray());
+            command.Parameters.AddWithValue(rows.Select(r => r.Max).ToArray());
+            command.Parameters.AddWithValue(rows.Select(r => r.Sum).ToArray());
+            command.Parameters.AddWithValue(rows.Select(r => r.Count).ToArray());
+            command.Parameters.AddWithValue(rows.Select(r => r.LastTs).ToArray());
+            command.Parameters.AddWithValue(rows.Select(r => r.Last).ToArray());
+            await command.ExecuteNonQueryAsync(cancellationToken);
+        }
     }
 
     /// <summary>One partition per UTC day, created before the first sample of that day is written.</summary>
@@ -237,6 +291,12 @@ public sealed class PostgresMetricStore : IMetricStore, IAsyncDisposable
             return [];
         }
 
+        var tier = Rollups.Choose(query);
+        if (tier is not null)
+        {
+            return await ReadTierAsync(connection, tier, series, query, cancellationToken);
+        }
+
         await using var command = new NpgsqlCommand(
             "SELECT series_id, ts, value FROM metric_samples WHERE series_id = ANY($1) AND ts >= $2 AND ts <= $3 ORDER BY series_id, ts", connection);
         command.Parameters.AddWithValue(series.Select(s => s.Id).ToArray());
@@ -262,6 +322,53 @@ public sealed class PostgresMetricStore : IMetricStore, IAsyncDisposable
         }
 
         return result;
+    }
+
+    private static async Task<IReadOnlyList<RangeSeries>> ReadTierAsync(
+        NpgsqlConnection connection, RollupTier tier, List<(long Id, SeriesKey Key)> series, RangeQuery query, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand(
+            $"SELECT series_id, bucket, min, max, sum, count, last_ts, last FROM {tier.Table} WHERE series_id = ANY($1) AND bucket >= $2 AND bucket <= $3 ORDER BY series_id, bucket",
+            connection);
+        command.Parameters.AddWithValue(series.Select(s => s.Id).ToArray());
+        command.Parameters.AddWithValue(query.FromMs);
+        command.Parameters.AddWithValue(query.ToMs);
+        var rows = series.ToDictionary(s => s.Id, _ => new List<RollupRow>());
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+        {
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                var id = reader.GetInt64(0);
+                rows[id].Add(new RollupRow(id, reader.GetInt64(1), reader.GetDouble(2), reader.GetDouble(3), reader.GetDouble(4), reader.GetInt64(5), reader.GetInt64(6), reader.GetDouble(7)));
+            }
+        }
+
+        var result = new List<RangeSeries>();
+        foreach (var (id, key) in series)
+        {
+            var points = Rollups.Aggregate(rows[id], query);
+            if (points.Count > 0)
+            {
+                result.Add(new RangeSeries(key, points));
+            }
+        }
+
+        return result;
+    }
+
+    /// <summary>Deletes tier buckets before each tier's cut-off; returns how many rows.</summary>
+    public async Task<int> DeleteRollupsBeforeAsync(IReadOnlyDictionary<RollupTier, long> tierBefore, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
+        var deleted = 0;
+        foreach (var (tier, before) in tierBefore)
+        {
+            await using var command = new NpgsqlCommand($"DELETE FROM {tier.Table} WHERE bucket < $1", connection);
+            command.Parameters.AddWithValue(before);
+            deleted += await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        return deleted;
     }
 
     /// <summary>Drops the day partitions that end before <paramref name="keepFrom"/>; returns how many.</summary>

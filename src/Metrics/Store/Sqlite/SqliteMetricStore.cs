@@ -10,7 +10,7 @@ namespace X0tta6bl4.Ops.Metrics.Store.Sqlite;
 /// </summary>
 public sealed class SqliteMetricStore : IMetricStore
 {
-    private const int SchemaVersion = 1;
+    private const int SchemaVersion = 2;
 
     private readonly string _connectionString;
     private readonly SemaphoreSlim _writeLock = new(1, 1);
@@ -85,11 +85,39 @@ public sealed class SqliteMetricStore : IMetricStore
                 INSERT INTO schema_version (version) VALUES (1);
                 """, cancellationToken);
         }
+
+        if (current < 2)
+        {
+            // Version 2 adds the rollup tiers, filled from the samples already stored.
+            await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
+            foreach (var tier in RollupTier.All)
+            {
+                await ExecuteAsync(connection, $"""
+                    CREATE TABLE {tier.Table} (
+                        series_id INTEGER NOT NULL,
+                        bucket    INTEGER NOT NULL,
+                        min REAL NOT NULL, max REAL NOT NULL, sum REAL NOT NULL, count INTEGER NOT NULL,
+                        last_ts INTEGER NOT NULL, last REAL NOT NULL,
+                        PRIMARY KEY (series_id, bucket)
+                    ) WITHOUT ROWID;
+                    INSERT INTO {tier.Table} (series_id, bucket, min, max, sum, count, last_ts, last)
+                    SELECT a.series_id, a.b, a.mn, a.mx, a.sm, a.cnt, a.lt, s.value
+                    FROM (SELECT series_id, (ts / {tier.Ms}) * {tier.Ms} AS b, min(value) AS mn, max(value) AS mx, sum(value) AS sm,
+                                 count(*) AS cnt, max(ts) AS lt
+                          FROM samples GROUP BY series_id, ts / {tier.Ms}) a
+                    JOIN samples s ON s.series_id = a.series_id AND s.ts = a.lt;
+                    """, cancellationToken, transaction);
+            }
+
+            await ExecuteAsync(connection, "INSERT INTO schema_version (version) VALUES (2);", cancellationToken, transaction);
+            await transaction.CommitAsync(cancellationToken);
+        }
     }
 
-    private static async Task ExecuteAsync(SqliteConnection connection, string sql, CancellationToken cancellationToken)
+    private static async Task ExecuteAsync(SqliteConnection connection, string sql, CancellationToken cancellationToken, SqliteTransaction? transaction = null)
     {
         await using var command = connection.CreateCommand();
+        command.Transaction = transaction;
         command.CommandText = sql;
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
@@ -117,6 +145,7 @@ public sealed class SqliteMetricStore : IMetricStore
             var value = insert.Parameters.Add("$value", SqliteType.Real);
 
             var written = 0;
+            var stored = new List<(long, long, double)>(samples.Count);
             foreach (var sample in samples)
             {
                 if (StoreRules.IsRefused(sample, out var why))
@@ -126,12 +155,16 @@ public sealed class SqliteMetricStore : IMetricStore
                     continue;
                 }
 
-                id.Value = await GetOrCreateSeriesIdAsync(connection, transaction, sample.Key, cancellationToken);
+                var seriesId = await GetOrCreateSeriesIdAsync(connection, transaction, sample.Key, cancellationToken);
+                id.Value = seriesId;
                 ts.Value = sample.TimestampMs;
                 value.Value = sample.Value;
                 await insert.ExecuteNonQueryAsync(cancellationToken);
+                stored.Add((seriesId, sample.TimestampMs, sample.Value));
                 written++;
             }
+
+            await UpsertRollupsAsync(connection, transaction, stored, cancellationToken);
 
             await transaction.CommitAsync(cancellationToken);
             return new WriteResult(written, refused, reason);
@@ -145,6 +178,36 @@ public sealed class SqliteMetricStore : IMetricStore
         finally
         {
             _writeLock.Release();
+        }
+    }
+
+    /// <summary>Keeps the tiers current as data arrives: each batch is folded per bucket and merged into what is there.</summary>
+    private static async Task UpsertRollupsAsync(SqliteConnection connection, SqliteTransaction transaction, List<(long, long, double)> stored, CancellationToken cancellationToken)
+    {
+        foreach (var tier in RollupTier.All)
+        {
+            await using var upsert = connection.CreateCommand();
+            upsert.Transaction = transaction;
+            upsert.CommandText = $"""
+                INSERT INTO {tier.Table} (series_id, bucket, min, max, sum, count, last_ts, last) VALUES ($id, $bucket, $min, $max, $sum, $count, $last_ts, $last)
+                ON CONFLICT (series_id, bucket) DO UPDATE SET
+                    min = min(min, excluded.min), max = max(max, excluded.max), sum = sum + excluded.sum, count = count + excluded.count,
+                    last = CASE WHEN excluded.last_ts >= last_ts THEN excluded.last ELSE last END, last_ts = max(last_ts, excluded.last_ts);
+                """;
+            var p = new[] { "$id", "$bucket", "$min", "$max", "$sum", "$count", "$last_ts", "$last" }
+                .Select(n => upsert.Parameters.Add(n, n is "$id" or "$bucket" or "$count" or "$last_ts" ? SqliteType.Integer : SqliteType.Real)).ToArray();
+            foreach (var row in Rollups.Fold(stored, tier))
+            {
+                p[0].Value = row.SeriesId;
+                p[1].Value = row.BucketMs;
+                p[2].Value = row.Min;
+                p[3].Value = row.Max;
+                p[4].Value = row.Sum;
+                p[5].Value = row.Count;
+                p[6].Value = row.LastTs;
+                p[7].Value = row.Last;
+                await upsert.ExecuteNonQueryAsync(cancellationToken);
+            }
         }
     }
 
@@ -219,8 +282,20 @@ public sealed class SqliteMetricStore : IMetricStore
         query.Validate();
         await using var connection = await OpenConnectionAsync(cancellationToken);
         var result = new List<RangeSeries>();
+        var tier = Rollups.Choose(query);
         foreach (var (id, key) in await FindSeriesAsync(connection, query.Selector, cancellationToken))
         {
+            if (tier is not null)
+            {
+                var tierPoints = await ReadTierAsync(connection, tier, id, query, cancellationToken);
+                if (tierPoints.Count > 0)
+                {
+                    result.Add(new RangeSeries(key, tierPoints));
+                }
+
+                continue;
+            }
+
             await using var command = connection.CreateCommand();
             command.CommandText = "SELECT ts, value FROM samples WHERE series_id = $id AND ts >= $from AND ts <= $to ORDER BY ts;";
             command.Parameters.AddWithValue("$id", id);
@@ -243,5 +318,49 @@ public sealed class SqliteMetricStore : IMetricStore
         }
 
         return result;
+    }
+
+    private static async Task<IReadOnlyList<Sample>> ReadTierAsync(SqliteConnection connection, RollupTier tier, long id, RangeQuery query, CancellationToken cancellationToken)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT bucket, min, max, sum, count, last_ts, last FROM {tier.Table} WHERE series_id = $id AND bucket >= $from AND bucket <= $to ORDER BY bucket;";
+        command.Parameters.AddWithValue("$id", id);
+        command.Parameters.AddWithValue("$from", query.FromMs);
+        command.Parameters.AddWithValue("$to", query.ToMs);
+        var rows = new List<RollupRow>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            rows.Add(new RollupRow(id, reader.GetInt64(0), reader.GetDouble(1), reader.GetDouble(2), reader.GetDouble(3), reader.GetInt64(4), reader.GetInt64(5), reader.GetDouble(6)));
+        }
+
+        return Rollups.Aggregate(rows, query);
+    }
+
+    /// <summary>Deletes raw samples before <paramref name="rawBefore"/> and tier buckets before each tier's cut-off.</summary>
+    public async Task<int> DeleteBeforeAsync(long rawBefore, IReadOnlyDictionary<RollupTier, long> tierBefore, CancellationToken cancellationToken = default)
+    {
+        await _writeLock.WaitAsync(cancellationToken);
+        try
+        {
+            await using var connection = await OpenConnectionAsync(cancellationToken);
+            await using var command = connection.CreateCommand();
+            command.CommandText = "DELETE FROM samples WHERE ts < $before;";
+            command.Parameters.AddWithValue("$before", rawBefore);
+            var deleted = await command.ExecuteNonQueryAsync(cancellationToken);
+            foreach (var (tier, before) in tierBefore)
+            {
+                await using var tierCommand = connection.CreateCommand();
+                tierCommand.CommandText = $"DELETE FROM {tier.Table} WHERE bucket < $before;";
+                tierCommand.Parameters.AddWithValue("$before", before);
+                deleted += await tierCommand.ExecuteNonQueryAsync(cancellationToken);
+            }
+
+            return deleted;
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
     }
 }
