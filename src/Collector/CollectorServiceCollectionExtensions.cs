@@ -64,6 +64,7 @@ public static class CollectorServiceCollectionExtensions
         {
             services.TryAddSingleton<CollectorService>();
             services.AddHostedService<CollectorHostedService>();
+            services.AddHostedService<RetentionService>();
         }
 
         return services;

@@ -174,4 +174,27 @@ public abstract class MetricStoreConformanceTests : IAsyncLifetime
             }
         }
     }
+
+    [Fact]
+    public async Task Retention_RemovesEachTierAfterItsOwnAge()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var store = await OpenAsync();
+        var now = new DateTimeOffset(2026, 11, 20, 12, 0, 0, TimeSpan.Zero);
+        var old = now.AddDays(-3).ToUnixTimeMilliseconds();
+        var recent = now.AddHours(-1).ToUnixTimeMilliseconds();
+        await store.WriteAsync([new(P99, old, 1), new(P99, recent, 2)], ct);
+
+        await store.EnforceRetentionAsync(new RetentionPolicy(TimeSpan.FromDays(1), TimeSpan.FromDays(2), TimeSpan.FromDays(10)), now, ct);
+
+        long Hour(long ms) => ms / 3_600_000 * 3_600_000;
+        async Task<int> Points(long from, long step) =>
+            (await store.QueryRangeAsync(new RangeQuery(Select(P99), Hour(from), Hour(from) + 3_600_000 - 1, step, Aggregation.Count), ct)).Sum(s => s.Points.Count);
+        Assert.Equal(0, await Points(old, 30_000));       // raw: older than 1 day, gone
+        Assert.Equal(0, await Points(old, 60_000));       // 1 min tier: older than 2 days, gone
+        Assert.Equal(1, await Points(old, 3_600_000));    // 1 h tier: kept for 10 days
+        Assert.Equal(1, await Points(recent, 30_000));    // the recent sample everywhere
+        Assert.Equal(1, await Points(recent, 60_000));
+        Assert.Equal(1, await Points(recent, 3_600_000));
+    }
 }

@@ -19,6 +19,19 @@ public interface IMetricStore
 
     /// <summary>Every known series matching the selector.</summary>
     Task<IReadOnlyList<SeriesKey>> ListSeriesAsync(SeriesSelector selector, CancellationToken cancellationToken = default);
+
+    /// <summary>Deletes what the policy no longer keeps, as of <paramref name="now"/>; returns how many rows or partitions went.</summary>
+    Task<int> EnforceRetentionAsync(RetentionPolicy policy, DateTimeOffset now, CancellationToken cancellationToken = default);
+}
+
+/// <summary>How long each tier is kept.</summary>
+public sealed record RetentionPolicy(TimeSpan Raw, TimeSpan Minute, TimeSpan Hour)
+{
+    public IReadOnlyDictionary<RollupTier, long> TierCutoffs(DateTimeOffset now) => new Dictionary<RollupTier, long>
+    {
+        [RollupTier.Minute] = (now - Minute).ToUnixTimeMilliseconds(),
+        [RollupTier.Hour] = (now - Hour).ToUnixTimeMilliseconds(),
+    };
 }
 
 public enum Aggregation

@@ -14,6 +14,14 @@ public sealed class StoreOptions
 
     /// <summary>Raw samples older than this are deleted (as the seed's Prometheus: 15 days).</summary>
     public int RawRetentionDays { get; set; } = 15;
+
+    /// <summary>1-minute rollups are kept this long (enough for a 30-day range at 1-minute steps).</summary>
+    public int MinuteRetentionDays { get; set; } = 35;
+
+    /// <summary>1-hour rollups are kept this long (about 13 months).</summary>
+    public int HourRetentionDays { get; set; } = 400;
+
+    public RetentionPolicy Retention => new(TimeSpan.FromDays(RawRetentionDays), TimeSpan.FromDays(MinuteRetentionDays), TimeSpan.FromDays(HourRetentionDays));
 }
 
 public sealed class PostgresStoreOptions

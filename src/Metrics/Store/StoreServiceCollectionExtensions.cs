@@ -74,9 +74,12 @@ public sealed class StoreOptionsValidator : IValidateOptions<StoreOptions>
             }
         }
 
-        if (options.RawRetentionDays is < 1 or > 3650)
+        foreach (var (key, days) in new[] { ("RawRetentionDays", options.RawRetentionDays), ("MinuteRetentionDays", options.MinuteRetentionDays), ("HourRetentionDays", options.HourRetentionDays) })
         {
-            errors.Add($"Store:RawRetentionDays must be between 1 and 3650 (was {options.RawRetentionDays}).");
+            if (days is < 1 or > 3650)
+            {
+                errors.Add($"Store:{key} must be between 1 and 3650 (was {days}).");
+            }
         }
 
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);

@@ -356,6 +356,10 @@ public sealed class PostgresMetricStore : IMetricStore, IAsyncDisposable
         return result;
     }
 
+    /// <summary>Raw samples go a whole day partition at a time (the day that ends before the cut-off); tier rows by DELETE.</summary>
+    public async Task<int> EnforceRetentionAsync(RetentionPolicy policy, DateTimeOffset now, CancellationToken cancellationToken = default) =>
+        await DropBeforeAsync(now - policy.Raw, cancellationToken) + await DeleteRollupsBeforeAsync(policy.TierCutoffs(now), cancellationToken);
+
     /// <summary>Deletes tier buckets before each tier's cut-off; returns how many rows.</summary>
     public async Task<int> DeleteRollupsBeforeAsync(IReadOnlyDictionary<RollupTier, long> tierBefore, CancellationToken cancellationToken = default)
     {

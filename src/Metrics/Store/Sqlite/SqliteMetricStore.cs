@@ -337,6 +337,9 @@ public sealed class SqliteMetricStore : IMetricStore
         return Rollups.Aggregate(rows, query);
     }
 
+    public Task<int> EnforceRetentionAsync(RetentionPolicy policy, DateTimeOffset now, CancellationToken cancellationToken = default) =>
+        DeleteBeforeAsync((now - policy.Raw).ToUnixTimeMilliseconds(), policy.TierCutoffs(now), cancellationToken);
+
     /// <summary>Deletes raw samples before <paramref name="rawBefore"/> and tier buckets before each tier's cut-off.</summary>
     public async Task<int> DeleteBeforeAsync(long rawBefore, IReadOnlyDictionary<RollupTier, long> tierBefore, CancellationToken cancellationToken = default)
     {
