@@ -73,10 +73,5 @@ public class OverviewQueryTests
         Assert.All(model.Tiles, t => Assert.Equal("no data", t.Display));
     }
 
-    [Theory]
-    [InlineData("15m", 30_000)]
-    [InlineData("24h", 360_000)]
-    [InlineData("30d", 10_800_000)]
-    public void Step_KeepsAtMost240PointsAndAtLeast30Seconds(string key, long expectedMs) =>
-        Assert.Equal(expectedMs, TimeRange.Preset(key, StoreFixture.Now).StepMs);
+
 }

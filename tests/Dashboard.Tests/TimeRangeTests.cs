@@ -7,14 +7,25 @@ public class TimeRangeTests
     private static readonly DateTimeOffset Now = new(2026, 11, 27, 3, 0, 0, TimeSpan.Zero);
 
     [Fact]
-    public void Preset_EndsNow()
+    public void Preset_CoversTheLastHoursOnWholeSteps()
     {
-        var range = TimeRange.Parse("6h", null, null, Now, out var problem);
+        var range = TimeRange.Parse("6h", null, null, Now.AddSeconds(70), out var problem);
 
         Assert.Null(problem);
-        Assert.Equal(Now.AddHours(-6), range.From);
-        Assert.Equal(Now, range.To);
+        Assert.Equal(120_000, range.StepMs);                       // 6 h / 240 = 90 s → 2 min
+        Assert.Equal(Now.AddHours(-6), range.From);                 // 21:01:10 rounded down to 21:00
+        Assert.Equal(Now.AddMinutes(2).AddMilliseconds(-1), range.To); // the step holding 03:01:10 ends at 03:01:59.999
+        Assert.Equal(0, range.FromMs % range.StepMs);
     }
+
+    [Theory]
+    [InlineData("15m", 30_000)]
+    [InlineData("1h", 30_000)]
+    [InlineData("24h", 600_000)]
+    [InlineData("7d", 3_600_000)]
+    [InlineData("30d", 10_800_000)]
+    public void Step_IsReadableAtMost240PointsAndAtLeast30Seconds(string key, long expectedMs) =>
+        Assert.Equal(expectedMs, TimeRange.Preset(key, Now).StepMs);
 
     [Fact]
     public void Custom_IsReadAsUtc()
@@ -24,7 +35,7 @@ public class TimeRangeTests
         Assert.Null(problem);
         Assert.True(range.IsCustom);
         Assert.Equal(new DateTimeOffset(2026, 11, 26, 22, 0, 0, TimeSpan.Zero), range.From);
-        Assert.Equal(TimeSpan.FromHours(3.5), range.Length);
+        Assert.Equal(new DateTimeOffset(2026, 11, 27, 1, 30, 59, 999, TimeSpan.Zero), range.To); // 3.5 h / 240 → 1 min steps
     }
 
     [Theory]
@@ -38,15 +49,16 @@ public class TimeRangeTests
 
         Assert.NotNull(problem);
         Assert.Equal("15m", range.Key);
-        Assert.Equal(TimeSpan.FromMinutes(15), range.Length);
+        Assert.InRange(range.Length, TimeSpan.FromMinutes(15), TimeSpan.FromMinutes(16));
     }
 
     [Fact]
     public void WeekEarlier_MovesBothEnds()
     {
-        var range = TimeRange.Preset("1h", Now).WeekEarlier();
+        var range = TimeRange.Preset("1h", Now);
+        var earlier = range.WeekEarlier();
 
-        Assert.Equal(Now.AddDays(-7), range.To);
-        Assert.Equal(TimeSpan.FromHours(1), range.Length);
+        Assert.Equal(range.To.AddDays(-7), earlier.To);
+        Assert.Equal(range.Length, earlier.Length);
     }
 }

@@ -6,7 +6,8 @@ namespace X0tta6bl4.Ops.Dashboard.Model;
 /// The time range a page shows, as it is written in the URL: a preset ("15m", "1h", "6h", "24h", "7d",
 /// "30d") ending now, or a custom "from" and "to" (ISO 8601, UTC).
 /// </summary>
-public sealed record TimeRange(string Key, DateTimeOffset From, DateTimeOffset To)
+/// <param name="StepMs">The smallest readable step giving at most ~240 points over the requested length, and at least 30 s (two default scrapes, so jitter never makes a false gap).</param>
+public sealed record TimeRange(string Key, DateTimeOffset From, DateTimeOffset To, long StepMs)
 {
     public static readonly IReadOnlyList<(string Key, string Label, TimeSpan Length)> Presets =
     [
@@ -22,6 +23,9 @@ public sealed record TimeRange(string Key, DateTimeOffset From, DateTimeOffset T
 
     public TimeSpan Length => To - From;
 
+    /// <summary>The step grid: From, From + step, … up to To.</summary>
+    public int Steps => (int)((ToMs - FromMs) / StepMs) + 1;
+
     public long FromMs => From.ToUnixTimeMilliseconds();
 
     public long ToMs => To.ToUnixTimeMilliseconds();
@@ -32,8 +36,17 @@ public sealed record TimeRange(string Key, DateTimeOffset From, DateTimeOffset T
         ? $"{From.UtcDateTime:yyyy-MM-dd HH:mm} – {To.UtcDateTime:yyyy-MM-dd HH:mm} UTC"
         : Presets.First(p => p.Key == Key).Label;
 
-    /// <summary>Steps of at least 30 s (two default scrapes, so jitter never makes a false gap), at most ~240 points.</summary>
-    public long StepMs => Math.Max(30_000, (long)Length.TotalMilliseconds / 240 / 1000 * 1000);
+    /// <summary>Steps a person can read, and that whole rollup buckets fill (so the store answers from its tiers).</summary>
+    private static readonly long[] NiceSteps =
+    [
+        30_000, 60_000, 120_000, 300_000, 600_000, 900_000, 1_800_000, 3_600_000, 7_200_000, 10_800_000, 21_600_000, 43_200_000, 86_400_000,
+    ];
+
+    public static long StepFor(TimeSpan length)
+    {
+        var wanted = (long)length.TotalMilliseconds / 240;
+        return NiceSteps.FirstOrDefault(s => s >= wanted, NiceSteps[^1]);
+    }
 
     /// <summary>Reads the URL's range; anything unreadable falls back to the default and says why.</summary>
     public static TimeRange Parse(string? key, string? from, string? to, DateTimeOffset now, out string? problem)
@@ -43,7 +56,7 @@ public sealed record TimeRange(string Key, DateTimeOffset From, DateTimeOffset T
         {
             if (TryParseTime(from, out var f) && TryParseTime(to, out var t) && f < t && t - f <= TimeSpan.FromDays(400))
             {
-                return new TimeRange("custom", f, t);
+                return Aligned("custom", f, t);
             }
 
             problem = "The custom range needs 'from' before 'to' (ISO 8601, at most 400 days apart); showing the last 15 minutes.";
@@ -59,8 +72,21 @@ public sealed record TimeRange(string Key, DateTimeOffset From, DateTimeOffset T
         return Preset(DefaultKey, now);
     }
 
+    /// <summary>The preset ending in the step that holds <paramref name="now"/>, its ends on step boundaries.</summary>
     public static TimeRange Preset(string key, DateTimeOffset now) =>
-        new(key, now - Presets.First(p => p.Key == key).Length, now);
+        Aligned(key, now - Presets.First(p => p.Key == key).Length, now);
+
+    /// <summary>
+    /// Starts on a step boundary and ends just before one, so each step is whole: charts get the same
+    /// points on every refresh, and the store can answer from its rollup tiers.
+    /// </summary>
+    private static TimeRange Aligned(string key, DateTimeOffset from, DateTimeOffset to)
+    {
+        var step = StepFor(to - from);
+        var start = Math.DivRem(from.ToUnixTimeMilliseconds(), step, out _) * step;
+        var end = (to.ToUnixTimeMilliseconds() / step + 1) * step - 1;
+        return new TimeRange(key, DateTimeOffset.FromUnixTimeMilliseconds(start), DateTimeOffset.FromUnixTimeMilliseconds(end), step);
+    }
 
     /// <summary>The same range a week earlier, for the week-over-week overlay.</summary>
     public TimeRange WeekEarlier() => this with { From = From.AddDays(-7), To = To.AddDays(-7) };

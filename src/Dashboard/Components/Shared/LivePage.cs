@@ -38,7 +38,7 @@ public abstract class LivePage : ComponentBase, IDisposable
 
     [SupplyParameterFromQuery(Name = "compare")] public bool? Compare { get; set; }
 
-    protected TimeRange Range { get; private set; } = TimeRange.Preset(TimeRange.DefaultKey, DateTimeOffset.UnixEpoch);
+    protected TimeRange Range { get; private set; } = TimeRange.Preset(TimeRange.DefaultKey, DateTimeOffset.UnixEpoch.AddDays(1));
 
     /// <summary>Why the URL's range was not used, if it was not.</summary>
     protected string? RangeProblem { get; private set; }
