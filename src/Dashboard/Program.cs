@@ -1,6 +1,7 @@
 using Prometheus;
 using X0tta6bl4.Ops.Dashboard.Components;
 using X0tta6bl4.Ops.Dashboard.Hosting;
+using X0tta6bl4.Ops.Dashboard.QueryApi;
 using X0tta6bl4.Ops.Metrics.Store;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -28,6 +29,7 @@ app.UseAntiforgery();
 
 app.MapGet("/health", () => TypedResults.Ok(new { status = "ok" }));
 app.MapMetrics();
+app.MapQueryApi();
 app.MapStaticAssets();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 

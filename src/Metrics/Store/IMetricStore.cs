@@ -17,6 +17,9 @@ public interface IMetricStore
     /// <summary>The newest sample of every matching series (series with no samples are left out).</summary>
     Task<IReadOnlyList<LatestSample>> LatestAsync(SeriesSelector selector, CancellationToken cancellationToken = default);
 
+    /// <summary>Every metric name the store holds.</summary>
+    Task<IReadOnlyList<string>> ListNamesAsync(CancellationToken cancellationToken = default);
+
     /// <summary>Every known series matching the selector.</summary>
     Task<IReadOnlyList<SeriesKey>> ListSeriesAsync(SeriesSelector selector, CancellationToken cancellationToken = default);
 

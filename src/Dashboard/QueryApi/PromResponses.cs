@@ -1,0 +1,105 @@
+using System.Globalization;
+using System.Text;
+using X0tta6bl4.Ops.Metrics.Model;
+
+namespace X0tta6bl4.Ops.Dashboard.QueryApi;
+
+/// <summary>The Prometheus HTTP API's envelope and value formats, so Prometheus clients (and Grafana) read ours.</summary>
+public static class PromResponses
+{
+    public static IResult Success(string resultType, object result) =>
+        Results.Json(new { status = "success", data = new { resultType, result } });
+
+    public static IResult Data(object data) => Results.Json(new { status = "success", data });
+
+    /// <summary>errorType as Prometheus names them: bad_data for the request's fault, execution / internal for ours.</summary>
+    public static IResult Error(string errorType, string error, int status = StatusCodes.Status400BadRequest) =>
+        Results.Json(new { status = "error", errorType, error }, statusCode: status);
+
+    public static Dictionary<string, string> Metric(SeriesKey key)
+    {
+        var metric = new Dictionary<string, string> { ["__name__"] = key.Name };
+        foreach (var label in key.Labels)
+        {
+            metric[label.Name] = label.Value;
+        }
+
+        return metric;
+    }
+
+    /// <summary>[unix seconds, "value"] with Prometheus's spellings of the special values.</summary>
+    public static object[] Point(long timestampMs, double value) => [timestampMs / 1000.0, Value(value)];
+
+    public static string Value(double value) => value switch
+    {
+        double.PositiveInfinity => "+Inf",
+        double.NegativeInfinity => "-Inf",
+        _ when double.IsNaN(value) => "NaN",
+        _ => value.ToString("R", CultureInfo.InvariantCulture),
+    };
+
+    /// <summary>One row per point: series, timestamp (RFC 3339), unix seconds, value.</summary>
+    public static IResult Csv(IEnumerable<(SeriesKey Key, long TimestampMs, double Value)> rows)
+    {
+        var text = new StringBuilder("series,timestamp,unix_seconds,value\n");
+        foreach (var (key, ts, value) in rows)
+        {
+            text.Append('"').Append(key.ToString().Replace("\"", "\"\"")).Append("\",")
+                .Append(DateTimeOffset.FromUnixTimeMilliseconds(ts).UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture)).Append(',')
+                .Append((ts / 1000.0).ToString("0.###", CultureInfo.InvariantCulture)).Append(',')
+                .Append(Value(value)).Append('\n');
+        }
+
+        return Results.Text(text.ToString(), "text/csv; charset=utf-8");
+    }
+
+    /// <summary>Reads a time as Prometheus accepts it: unix seconds (fractions allowed) or RFC 3339.</summary>
+    public static bool TryParseTime(string? text, out long ms)
+    {
+        ms = 0;
+        if (string.IsNullOrEmpty(text))
+        {
+            return false;
+        }
+
+        if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds) && double.IsFinite(seconds))
+        {
+            ms = (long)Math.Round(seconds * 1000);
+            return true;
+        }
+
+        if (DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at))
+        {
+            ms = at.ToUnixTimeMilliseconds();
+            return true;
+        }
+
+        return false;
+    }
+
+    /// <summary>A step as Prometheus accepts it: seconds ("15", "0.5") or a duration ("15s", "1m", "2h", "1d").</summary>
+    public static bool TryParseStep(string? text, out long ms)
+    {
+        ms = 0;
+        if (string.IsNullOrEmpty(text))
+        {
+            return false;
+        }
+
+        if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds))
+        {
+            ms = (long)Math.Round(seconds * 1000);
+            return ms > 0;
+        }
+
+        var unit = text[^1];
+        var factor = unit switch { 's' => 1000L, 'm' => 60_000L, 'h' => 3_600_000L, 'd' => 86_400_000L, _ => 0L };
+        if (factor > 0 && long.TryParse(text.AsSpan(0, text.Length - 1), NumberStyles.None, CultureInfo.InvariantCulture, out var count))
+        {
+            ms = count * factor;
+            return ms > 0;
+        }
+
+        return false;
+    }
+}

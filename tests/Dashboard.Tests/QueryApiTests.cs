@@ -1,0 +1,130 @@
+using System.Net;
+using System.Text.Json;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using X0tta6bl4.Ops.Collector.Sources.Prometheus;
+using X0tta6bl4.Ops.Metrics.Model;
+using X0tta6bl4.Ops.Metrics.Store;
+
+namespace X0tta6bl4.Ops.Dashboard.Tests;
+
+/// <summary>The Prometheus-compatible query API over a real store with known samples.</summary>
+public sealed class QueryApiTests : IAsyncLifetime
+{
+    private readonly string _path = Path.Combine(Path.GetTempPath(), $"x0-query-{Guid.NewGuid():N}.db");
+    private WebApplicationFactory<Program> _factory = null!;
+    private HttpClient _client = null!;
+
+    // 2026-11-20 00:00:00 UTC and samples every 15 s for 2 minutes: values 0, 1, 2 … 7.
+    private const long Start = 1_795_132_800_000;
+
+    public async ValueTask InitializeAsync()
+    {
+        _factory = new WebApplicationFactory<Program>().WithWebHostBuilder(b =>
+        {
+            b.UseSetting("Store:Sqlite:Path", _path);
+            b.UseSetting("Collector:Enabled", "false");
+        });
+        _client = _factory.CreateClient();
+        var store = _factory.Services.GetRequiredService<IMetricStore>();
+        var p99 = SeriesKey.Of("api_latency_seconds", ("job", "api"), ("quantile", "0.99"));
+        var p50 = SeriesKey.Of("api_latency_seconds", ("job", "api"), ("quantile", "0.5"));
+        await store.WriteAsync(Enumerable.Range(0, 8).SelectMany(i => new SeriesSample[]
+        {
+            new(p99, Start + i * 15_000, i),
+            new(p50, Start + i * 15_000, i / 10.0),
+        }).Append(new SeriesSample(SeriesKey.Of("up", ("job", "api")), Start, double.PositiveInfinity)).ToList());
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _factory.DisposeAsync();
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        File.Delete(_path);
+    }
+
+    private async Task<JsonElement> GetAsync(string url)
+    {
+        var response = await _client.GetAsync(url, TestContext.Current.CancellationToken);
+        return JsonDocument.Parse(await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken)).RootElement;
+    }
+
+    [Fact]
+    public async Task QueryRange_ReturnsTheLastSampleOfEachStep_InPrometheusEnvelope()
+    {
+        var json = await GetAsync($"/api/v1/query_range?query=api_latency_seconds{{quantile=\"0.99\"}}&start={Start / 1000 + 30}&end={Start / 1000 + 90}&step=30");
+
+        Assert.Equal("success", json.GetProperty("status").GetString());
+        Assert.Equal("matrix", json.GetProperty("data").GetProperty("resultType").GetString());
+        var series = json.GetProperty("data").GetProperty("result").EnumerateArray().Single();
+        Assert.Equal("api_latency_seconds", series.GetProperty("metric").GetProperty("__name__").GetString());
+        // At t = 30 s, 60 s, 90 s: the last samples in (0, 30], (30, 60], (60, 90] are those at 30, 60, 90 s: 2, 4, 6.
+        var values = series.GetProperty("values").EnumerateArray().Select(v => (v[0].GetDouble(), v[1].GetString())).ToList();
+        Assert.Equal([(Start / 1000.0 + 30, "2"), (Start / 1000.0 + 60, "4"), (Start / 1000.0 + 90, "6")], values);
+    }
+
+    [Fact]
+    public async Task Query_ReturnsTheNewestSampleWithinFiveMinutes_AndInfinityAsPrometheusWritesIt()
+    {
+        var json = await GetAsync($"/api/v1/query?query=up&time={Start / 1000 + 60}");
+        var later = await GetAsync($"/api/v1/query?query=up&time={Start / 1000 + 600}");
+
+        Assert.Equal("+Inf", json.GetProperty("data").GetProperty("result")[0].GetProperty("value")[1].GetString());
+        Assert.Equal(0, later.GetProperty("data").GetProperty("result").GetArrayLength()); // older than the lookback
+    }
+
+    [Theory]
+    [InlineData("/api/v1/query?query=rate(up[5m])", "only series selectors")]
+    [InlineData("/api/v1/query_range?query=up&start=1&end=2&step=abc", "step")]
+    [InlineData("/api/v1/query_range?query=up&start=0&end=100000&step=1", "11,000 points")]
+    [InlineData("/api/v1/query?query=up&time=yesterday", "time")]
+    [InlineData("/api/v1/series", "match[]")]
+    public async Task BadRequests_Are400WithBadDataAndTheReason(string url, string reason)
+    {
+        var response = await _client.GetAsync(url, TestContext.Current.CancellationToken);
+        var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken)).RootElement;
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("error", json.GetProperty("status").GetString());
+        Assert.Equal("bad_data", json.GetProperty("errorType").GetString());
+        Assert.Contains(reason, json.GetProperty("error").GetString());
+    }
+
+    [Fact]
+    public async Task SeriesLabelsAndValues_ListWhatIsStored()
+    {
+        var series = await GetAsync("/api/v1/series?match[]=api_latency_seconds");
+        var labels = await GetAsync("/api/v1/labels");
+        var quantiles = await GetAsync("/api/v1/label/quantile/values");
+        var names = await GetAsync("/api/v1/label/__name__/values");
+
+        Assert.Equal(2, series.GetProperty("data").GetArrayLength());
+        Assert.Equal(["__name__", "job", "quantile"], labels.GetProperty("data").EnumerateArray().Select(e => e.GetString()));
+        Assert.Equal(["0.5", "0.99"], quantiles.GetProperty("data").EnumerateArray().Select(e => e.GetString()));
+        Assert.Equal(["api_latency_seconds", "up"], names.GetProperty("data").EnumerateArray().Select(e => e.GetString()));
+    }
+
+    [Fact]
+    public async Task Csv_HasOneRowPerPoint()
+    {
+        var csv = await _client.GetStringAsync($"/api/v1/query_range?query=api_latency_seconds{{quantile=\"0.5\"}}&start={Start / 1000}&end={Start / 1000 + 105}&step=15&format=csv", TestContext.Current.CancellationToken);
+
+        var lines = csv.Trim().Split('\n');
+        Assert.Equal("series,timestamp,unix_seconds,value", lines[0]);
+        Assert.Equal(9, lines.Length); // header + 8 points
+        Assert.EndsWith(",0.7", lines[^1]);
+    }
+
+    [Fact]
+    public async Task OurOwnPrometheusClient_ReadsThisApiLikePrometheus()
+    {
+        var client = new PrometheusClient(_factory.CreateClient(), 1, TimeProvider.System);
+
+        var range = await client.QueryRangeAsync("api_latency_seconds{quantile=\"0.99\"}",
+            DateTimeOffset.FromUnixTimeMilliseconds(Start + 15_000), DateTimeOffset.FromUnixTimeMilliseconds(Start + 105_000), TimeSpan.FromSeconds(15), TestContext.Current.CancellationToken);
+        var bad = await Assert.ThrowsAsync<PrometheusApiException>(() => client.QueryAsync("sum(up)", null, TestContext.Current.CancellationToken));
+
+        Assert.Equal([1.0, 2, 3, 4, 5, 6, 7], range.Single().Points.Select(p => p.Value));
+        Assert.Equal("bad_data", bad.ErrorType);
+    }
+}
