@@ -58,9 +58,9 @@ public sealed class QueryApiTests : IAsyncLifetime
         Assert.Equal("matrix", json.GetProperty("data").GetProperty("resultType").GetString());
         var series = json.GetProperty("data").GetProperty("result").EnumerateArray().Single();
         Assert.Equal("api_latency_seconds", series.GetProperty("metric").GetProperty("__name__").GetString());
-        // At t = 30 s, 60 s, 90 s: the last samples in (0, 30], (30, 60], (60, 90] are those at 30, 60, 90 s: 2, 4, 6.
+        // At t = 30 s, 60 s, 90 s: the last samples in [0, 30), [30, 60), [60, 90) are those at 15, 45, 75 s: 1, 3, 5.
         var values = series.GetProperty("values").EnumerateArray().Select(v => (v[0].GetDouble(), v[1].GetString())).ToList();
-        Assert.Equal([(Start / 1000.0 + 30, "2"), (Start / 1000.0 + 60, "4"), (Start / 1000.0 + 90, "6")], values);
+        Assert.Equal([(Start / 1000.0 + 30, "1"), (Start / 1000.0 + 60, "3"), (Start / 1000.0 + 90, "5")], values);
     }
 
     [Fact]
@@ -107,7 +107,7 @@ public sealed class QueryApiTests : IAsyncLifetime
     [Fact]
     public async Task Csv_HasOneRowPerPoint()
     {
-        var csv = await _client.GetStringAsync($"/api/v1/query_range?query=api_latency_seconds{{quantile=\"0.5\"}}&start={Start / 1000}&end={Start / 1000 + 105}&step=15&format=csv", TestContext.Current.CancellationToken);
+        var csv = await _client.GetStringAsync($"/api/v1/query_range?query=api_latency_seconds{{quantile=\"0.5\"}}&start={Start / 1000 + 15}&end={Start / 1000 + 120}&step=15&format=csv", TestContext.Current.CancellationToken);
 
         var lines = csv.Trim().Split('\n');
         Assert.Equal("series,timestamp,unix_seconds,value", lines[0]);
@@ -124,7 +124,7 @@ public sealed class QueryApiTests : IAsyncLifetime
             DateTimeOffset.FromUnixTimeMilliseconds(Start + 15_000), DateTimeOffset.FromUnixTimeMilliseconds(Start + 105_000), TimeSpan.FromSeconds(15), TestContext.Current.CancellationToken);
         var bad = await Assert.ThrowsAsync<PrometheusApiException>(() => client.QueryAsync("sum(up)", null, TestContext.Current.CancellationToken));
 
-        Assert.Equal([1.0, 2, 3, 4, 5, 6, 7], range.Single().Points.Select(p => p.Value));
+        Assert.Equal([0.0, 1, 2, 3, 4, 5, 6], range.Single().Points.Select(p => p.Value));
         Assert.Equal("bad_data", bad.ErrorType);
     }
 }

@@ -7,7 +7,7 @@ namespace X0tta6bl4.Ops.Dashboard.QueryApi;
 /// A read-only subset of the Prometheus HTTP API over the store: /api/v1/query and /api/v1/query_range
 /// for series selectors, /api/v1/series, /api/v1/labels, /api/v1/label/{name}/values; format=csv for
 /// the two queries. Differences from Prometheus: only selectors (no functions); a query looks back 5
-/// minutes for its newest sample, a range query one step (the last sample in each step).
+/// minutes for its newest sample; a range query gives at each t the last sample in [t − step, t).
 /// </summary>
 public static class QueryApiEndpoints
 {
@@ -89,9 +89,10 @@ public static class QueryApiEndpoints
             return PromResponses.Error("bad_data", "exceeded maximum resolution of 11,000 points per timeseries. Try decreasing the query resolution (?step=XX)");
         }
 
-        // The value at t is the last sample in (t − step, t]: buckets of the store shifted to end at each t.
-        var series = await store.QueryRangeAsync(new RangeQuery(selector!, start - step + 1, end, step, Aggregation.Last), ct);
-        var lines = series.Select(s => (s.Key, Points: s.Points.Select(pt => (TimestampMs: pt.TimestampMs + step - 1, pt.Value)).ToList())).ToList();
+        // The value at t is the last sample in [t − step, t): the store's step buckets moved to end at each t.
+        // With start and step on whole minutes or hours (as Grafana aligns them) the rollup tiers answer.
+        var series = await store.QueryRangeAsync(new RangeQuery(selector!, start - step, end - 1, step, Aggregation.Last), ct);
+        var lines = series.Select(s => (s.Key, Points: s.Points.Select(pt => (TimestampMs: pt.TimestampMs + step, pt.Value)).ToList())).ToList();
         return p("format") == "csv"
             ? PromResponses.Csv(lines.SelectMany(l => l.Points.Select(pt => (l.Key, pt.TimestampMs, pt.Value))))
             : PromResponses.Success("matrix", lines.Select(l => new
