@@ -4,6 +4,8 @@ return args.FirstOrDefault() switch
 {
     "collector" => CollectorBenchmark.Run(),
     "kestrel" => await TrivialKestrel.RunAsync(args.ElementAtOrDefault(1)),
+    "store-load" => await StoreBenchmark.LoadAsync(args[1], args[2], args[3]),
+    "store-query" => await StoreBenchmark.QueryAsync(args[1], args[2], long.Parse(args[3]), int.Parse(args[4])),
     "dashboard" => await DashboardBenchmark.RunAsync(args[1], int.Parse(args[2]), TimeSpan.FromSeconds(int.Parse(args[3]))),
     _ => Usage(),
 };

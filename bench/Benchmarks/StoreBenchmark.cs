@@ -1,0 +1,199 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using Npgsql;
+using NpgsqlTypes;
+using X0tta6bl4.Ops.Metrics.Model;
+using X0tta6bl4.Ops.Metrics.Store;
+using X0tta6bl4.Ops.Metrics.Store.Postgres;
+using X0tta6bl4.Ops.Metrics.Store.Sqlite;
+
+namespace X0tta6bl4.Ops.Benchmarks;
+
+/// <summary>
+/// The metric store against the same data handled by plain tools: ingest through the store vs raw
+/// binary COPY of the same rows into a bare indexed table, bytes per sample on disk, and range-query
+/// latency through our query API vs Prometheus's on the same samples.
+/// </summary>
+internal static class StoreBenchmark
+{
+    public const int Series = 50;
+    public const int Days = 7;
+    private const long StepMs = 15_000;
+
+    /// <summary>The data ends at the last whole hour, so both systems hold exactly the same samples.</summary>
+    public static long EndMs(DateTimeOffset now) => now.ToUnixTimeMilliseconds() / 3_600_000 * 3_600_000;
+
+    private static double Value(int series, long ts) => Math.Round(50 + 40 * Math.Sin(ts / 3_600_000.0 + series) + series % 7, 3);
+
+    /// <summary>One hour of all series at a time: the write batches, in time order.</summary>
+    private static IEnumerable<List<(int Series, long Ts, double Value)>> Hours(long end)
+    {
+        for (var hourStart = end - Days * 86_400_000L; hourStart < end; hourStart += 3_600_000)
+        {
+            var batch = new List<(int, long, double)>(Series * 240);
+            for (var ts = hourStart; ts < hourStart + 3_600_000; ts += StepMs)
+            {
+                for (var s = 0; s < Series; s++)
+                {
+                    batch.Add((s, ts, Value(s, ts)));
+                }
+            }
+
+            yield return batch;
+        }
+    }
+
+    public static async Task<int> LoadAsync(string postgres, string sqlitePath, string openMetricsPath)
+    {
+        var end = EndMs(DateTimeOffset.UtcNow);
+        var keys = Enumerable.Range(0, Series).Select(s => SeriesKey.Of("bench_metric", ("series", $"s{s:D2}"))).ToArray();
+        var total = (long)Series * Days * 86_400_000 / StepMs;
+
+        // Reference: raw binary COPY of the same rows into a bare table with the same (series_id, ts) index.
+        await using var dataSource = NpgsqlDataSource.Create(postgres);
+        await using (var connection = await dataSource.OpenConnectionAsync())
+        {
+            await using var create = new NpgsqlCommand(
+                "DROP TABLE IF EXISTS bench_raw; CREATE TABLE bench_raw (series_id bigint, ts timestamptz, value double precision); CREATE INDEX ON bench_raw (series_id, ts);", connection);
+            await create.ExecuteNonQueryAsync();
+        }
+
+        var copy = Stopwatch.StartNew();
+        foreach (var batch in Hours(end))
+        {
+            await using var connection = await dataSource.OpenConnectionAsync();
+            await using var writer = await connection.BeginBinaryImportAsync("COPY bench_raw (series_id, ts, value) FROM STDIN (FORMAT BINARY)");
+            foreach (var (s, ts, v) in batch)
+            {
+                await writer.StartRowAsync();
+                await writer.WriteAsync((long)s + 1, NpgsqlDbType.Bigint);
+                await writer.WriteAsync(DateTimeOffset.FromUnixTimeMilliseconds(ts).UtcDateTime, NpgsqlDbType.TimestampTz);
+                await writer.WriteAsync(v, NpgsqlDbType.Double);
+            }
+
+            await writer.CompleteAsync();
+        }
+
+        copy.Stop();
+
+        await using var store = await PostgresMetricStore.OpenAsync(postgres);
+        var ours = Stopwatch.StartNew();
+        foreach (var batch in Hours(end))
+        {
+            await store.WriteAsync(batch.Select(b => new SeriesSample(keys[b.Series], b.Ts, b.Value)).ToList());
+        }
+
+        ours.Stop();
+
+        var sqlite = await SqliteMetricStore.OpenAsync(sqlitePath);
+        var sqliteWatch = Stopwatch.StartNew();
+        foreach (var batch in Hours(end))
+        {
+            await sqlite.WriteAsync(batch.Select(b => new SeriesSample(keys[b.Series], b.Ts, b.Value)).ToList());
+        }
+
+        sqliteWatch.Stop();
+
+        Figures.Print("samples", total, "0");
+        Figures.Print("raw_copy_samples_per_s", total / copy.Elapsed.TotalSeconds, "0");
+        Figures.Print("postgres_store_samples_per_s", total / ours.Elapsed.TotalSeconds, "0");
+        Figures.Print("postgres_store_vs_raw_copy_ratio", copy.Elapsed.TotalSeconds / ours.Elapsed.TotalSeconds, "0.00");
+        Figures.Print("sqlite_store_samples_per_s", total / sqliteWatch.Elapsed.TotalSeconds, "0");
+
+        await using (var connection = await dataSource.OpenConnectionAsync())
+        {
+            await using var size = new NpgsqlCommand("""
+                SELECT (SELECT sum(pg_total_relation_size(c.oid)) FROM pg_class c
+                        WHERE c.relkind = 'r' AND (c.relname LIKE 'metric\_samples\_%' OR c.relname IN ('metric_series', 'rollup_1m', 'rollup_1h')))::bigint,
+                       (SELECT sum(pg_total_relation_size(c.oid)) FROM pg_class c WHERE c.relkind = 'r' AND c.relname LIKE 'metric\_samples\_%')::bigint,
+                       pg_total_relation_size('bench_raw')
+                """, connection);
+            await using var reader = await size.ExecuteReaderAsync();
+            await reader.ReadAsync();
+            Figures.Print("postgres_bytes_per_sample_with_rollups", reader.GetInt64(0) / (double)total, "0.0");
+            Figures.Print("postgres_bytes_per_sample_raw_tier", reader.GetInt64(1) / (double)total, "0.0");
+            Figures.Print("bare_table_bytes_per_sample", reader.GetInt64(2) / (double)total, "0.0");
+        }
+
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        await using (var checkpoint = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={sqlitePath}"))
+        {
+            await checkpoint.OpenAsync();
+            await using var command = checkpoint.CreateCommand();
+            command.CommandText = "PRAGMA wal_checkpoint(TRUNCATE);";
+            await command.ExecuteNonQueryAsync();
+        }
+
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        var sqliteBytes = new FileInfo(sqlitePath).Length + (File.Exists(sqlitePath + "-wal") ? new FileInfo(sqlitePath + "-wal").Length : 0);
+        Figures.Print("sqlite_bytes_per_sample_with_rollups", sqliteBytes / (double)total, "0.0");
+
+        // The same samples for promtool's OpenMetrics backfill (timestamps in seconds).
+        await using var file = new StreamWriter(openMetricsPath, false, new UTF8Encoding(false));
+        await file.WriteAsync("# TYPE bench_metric gauge\n");
+        foreach (var batch in Hours(end))
+        {
+            foreach (var (s, ts, v) in batch.OrderBy(b => b.Series))
+            {
+                await file.WriteAsync($"bench_metric{{series=\"s{s:D2}\"}} {v.ToString("R", CultureInfo.InvariantCulture)} {ts / 1000}\n");
+            }
+        }
+
+        await file.WriteAsync("# EOF\n");
+        Console.Error.WriteLine($"end_ms={end}");
+        return 0;
+    }
+
+    /// <summary>The dashboard's typical ranges, through both HTTP APIs, timed alike.</summary>
+    public static async Task<int> QueryAsync(string ours, string prometheus, long endMs, int rounds)
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromMinutes(2) };
+        var cases = new[]
+        {
+            ("24h_1m", endMs - 86_400_000, 60),
+            ("30d_1h", endMs - 30L * 86_400_000, 3600),
+        };
+        foreach (var (name, start, step) in cases)
+        {
+            var url = $"/api/v1/query_range?query=bench_metric&start={start / 1000}&end={endMs / 1000}&step={step}";
+            var ourPoints = await PointsAsync(http, ours + url);
+            var theirPoints = await PointsAsync(http, prometheus + url);
+            var ourTimes = new List<double>();
+            var theirTimes = new List<double>();
+            for (var r = 0; r < rounds; r++)
+            {
+                ourTimes.Add(await TimeAsync(http, ours + url));
+                theirTimes.Add(await TimeAsync(http, prometheus + url));
+            }
+
+            ourTimes.Sort();
+            theirTimes.Sort();
+            Figures.Print($"{name}_points_ours", ourPoints, "0");
+            Figures.Print($"{name}_points_prometheus", theirPoints, "0");
+            Figures.Print($"{name}_p50_ms_ours", ourTimes[rounds / 2], "0.0");
+            Figures.Print($"{name}_p95_ms_ours", ourTimes[(int)(rounds * 0.95)], "0.0");
+            Figures.Print($"{name}_p50_ms_prometheus", theirTimes[rounds / 2], "0.0");
+            Figures.Print($"{name}_p95_ms_prometheus", theirTimes[(int)(rounds * 0.95)], "0.0");
+            Figures.Print($"{name}_p50_ours_vs_prometheus_ratio", ourTimes[rounds / 2] / theirTimes[rounds / 2], "0.00");
+            Figures.Print($"{name}_p95_ours_vs_prometheus_ratio", ourTimes[(int)(rounds * 0.95)] / theirTimes[(int)(rounds * 0.95)], "0.00");
+        }
+
+        return 0;
+    }
+
+    private static async Task<double> TimeAsync(HttpClient http, string url)
+    {
+        var watch = Stopwatch.StartNew();
+        using var response = await http.GetAsync(url);
+        await response.Content.ReadAsByteArrayAsync();
+        response.EnsureSuccessStatusCode();
+        return watch.Elapsed.TotalMilliseconds;
+    }
+
+    private static async Task<int> PointsAsync(HttpClient http, string url)
+    {
+        using var document = System.Text.Json.JsonDocument.Parse(await http.GetStringAsync(url));
+        return document.RootElement.GetProperty("data").GetProperty("result").EnumerateArray().Sum(s => s.GetProperty("values").GetArrayLength());
+    }
+}
