@@ -12,6 +12,55 @@ public static class PromResponses
 
     public static IResult Data(object data) => Results.Json(new { status = "success", data });
 
+    /// <summary>A matrix written straight to the response: a long range is tens of thousands of points.</summary>
+    public static IResult Matrix(IReadOnlyList<(SeriesKey Key, List<(long TimestampMs, double Value)> Points)> lines) => new MatrixResult(lines);
+
+    private sealed class MatrixResult(IReadOnlyList<(SeriesKey Key, List<(long TimestampMs, double Value)> Points)> lines) : IResult
+    {
+        public async Task ExecuteAsync(HttpContext httpContext)
+        {
+            httpContext.Response.ContentType = "application/json; charset=utf-8";
+            await using var json = new System.Text.Json.Utf8JsonWriter(httpContext.Response.BodyWriter);
+            json.WriteStartObject();
+            json.WriteString("status", "success");
+            json.WriteStartObject("data");
+            json.WriteString("resultType", "matrix");
+            json.WriteStartArray("result");
+            foreach (var (key, points) in lines)
+            {
+                json.WriteStartObject();
+                json.WriteStartObject("metric");
+                json.WriteString("__name__", key.Name);
+                foreach (var label in key.Labels)
+                {
+                    json.WriteString(label.Name, label.Value);
+                }
+
+                json.WriteEndObject();
+                json.WriteStartArray("values");
+                foreach (var (ts, value) in points)
+                {
+                    json.WriteStartArray();
+                    json.WriteNumberValue(ts / 1000.0);
+                    json.WriteStringValue(Value(value));
+                    json.WriteEndArray();
+                }
+
+                json.WriteEndArray();
+                json.WriteEndObject();
+                if (json.BytesPending > 32 * 1024)
+                {
+                    await json.FlushAsync();
+                }
+            }
+
+            json.WriteEndArray();
+            json.WriteEndObject();
+            json.WriteEndObject();
+            await json.FlushAsync();
+        }
+    }
+
     /// <summary>errorType as Prometheus names them: bad_data for the request's fault, execution / internal for ours.</summary>
     public static IResult Error(string errorType, string error, int status = StatusCodes.Status400BadRequest) =>
         Results.Json(new { status = "error", errorType, error }, statusCode: status);

@@ -95,11 +95,7 @@ public static class QueryApiEndpoints
         var lines = series.Select(s => (s.Key, Points: s.Points.Select(pt => (TimestampMs: pt.TimestampMs + step, pt.Value)).ToList())).ToList();
         return p("format") == "csv"
             ? PromResponses.Csv(lines.SelectMany(l => l.Points.Select(pt => (l.Key, pt.TimestampMs, pt.Value))))
-            : PromResponses.Success("matrix", lines.Select(l => new
-            {
-                metric = PromResponses.Metric(l.Key),
-                values = l.Points.Select(pt => PromResponses.Point(pt.TimestampMs, pt.Value)),
-            }));
+            : PromResponses.Matrix(lines);
     }
 
     private static async Task<IResult> Series(HttpRequest request, IMetricStore store, CancellationToken ct)

@@ -33,6 +33,16 @@ public readonly record struct RollupRow(long SeriesId, long BucketMs, double Min
 
 public static class Rollups
 {
+    /// <summary>The tier columns an aggregation needs (in RollupRow order after series and bucket); the rest are not read.</summary>
+    public static string Columns(Aggregation aggregation) => aggregation switch
+    {
+        Aggregation.Avg => "0::float8, 0::float8, sum, count, 0::bigint, 0::float8",
+        Aggregation.Min => "min, 0::float8, 0::float8, 1::bigint, 0::bigint, 0::float8",
+        Aggregation.Max => "0::float8, max, 0::float8, 1::bigint, 0::bigint, 0::float8",
+        Aggregation.Last => "0::float8, 0::float8, 0::float8, 1::bigint, last_ts, last",
+        _ => "0::float8, 0::float8, 0::float8, count, 0::bigint, 0::float8",
+    };
+
     /// <summary>Aggregates raw samples into the tier's buckets, one row per series and bucket.</summary>
     public static IReadOnlyList<RollupRow> Fold(IEnumerable<(long SeriesId, long TimestampMs, double Value)> samples, RollupTier tier)
     {

@@ -114,12 +114,31 @@ public sealed class PostgresMetricStore : IMetricStore, IAsyncDisposable
             return new WriteResult(0, refused, reason);
         }
 
+        try
+        {
+            return await WriteAcceptedAsync(accepted, refused, reason, cancellationToken);
+        }
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UndefinedTable)
+        {
+            // A partition this process knew of was dropped (retention elsewhere): forget them, the retry recreates it.
+            _partitions.Clear();
+            throw;
+        }
+    }
+
+    private async Task<WriteResult> WriteAcceptedAsync(List<SeriesSample> accepted, int refused, string? reason, CancellationToken cancellationToken)
+    {
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
         await EnsurePartitionsAsync(connection, accepted, cancellationToken);
         var ids = await SeriesIdsAsync(connection, accepted.Select(s => s.Key).Distinct().ToList(), cancellationToken);
-        await using (var writer = await connection.BeginBinaryImportAsync("COPY metric_samples (series_id, ts, value) FROM STDIN (FORMAT BINARY)", cancellationToken))
+        // Samples and their rollups in one transaction: a failed write leaves nothing behind to be doubled by the retry.
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+
+        // Straight into each day's partition: the same rows, without the parent table's tuple routing.
+        foreach (var day in accepted.GroupBy(s => DateOnly.FromDateTime(DateTimeOffset.FromUnixTimeMilliseconds(s.TimestampMs).UtcDateTime)))
         {
-            foreach (var sample in accepted)
+            await using var writer = await connection.BeginBinaryImportAsync($"COPY {PartitionName(day.Key)} (series_id, ts, value) FROM STDIN (FORMAT BINARY)", cancellationToken);
+            foreach (var sample in day)
             {
                 await writer.StartRowAsync(cancellationToken);
                 await writer.WriteAsync(ids[sample.Key], NpgsqlDbType.Bigint, cancellationToken);
@@ -131,6 +150,7 @@ public sealed class PostgresMetricStore : IMetricStore, IAsyncDisposable
         }
 
         await UpsertRollupsAsync(connection, accepted.Select(a => (ids[a.Key], a.TimestampMs, a.Value)), cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
         return new WriteResult(accepted.Count, refused, reason);
     }
 
@@ -342,7 +362,7 @@ public sealed class PostgresMetricStore : IMetricStore, IAsyncDisposable
         NpgsqlConnection connection, RollupTier tier, List<(long Id, SeriesKey Key)> series, RangeQuery query, CancellationToken cancellationToken)
     {
         await using var command = new NpgsqlCommand(
-            $"SELECT series_id, bucket, min, max, sum, count, last_ts, last FROM {tier.Table} WHERE series_id = ANY($1) AND bucket >= $2 AND bucket <= $3 ORDER BY series_id, bucket",
+            $"SELECT series_id, bucket, {Rollups.Columns(query.Aggregation)} FROM {tier.Table} WHERE series_id = ANY($1) AND bucket >= $2 AND bucket <= $3 ORDER BY series_id, bucket",
             connection);
         command.Parameters.AddWithValue(series.Select(s => s.Id).ToArray());
         command.Parameters.AddWithValue(query.FromMs);
