@@ -30,6 +30,7 @@ app.UseAntiforgery();
 app.MapGet("/health", () => TypedResults.Ok(new { status = "ok" }));
 app.MapMetrics();
 app.MapQueryApi();
+app.MapCapacityCsv();
 app.MapStaticAssets();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 

@@ -149,4 +149,57 @@ public class PageTests
 
         page.WaitForAssertion(() => Assert.Contains("Unknown range 'banana'", page.Find("[data-testid=range-problem]").TextContent));
     }
+
+    [Fact]
+    public async Task Capacity_WithData_ProjectsFromTheEvidence()
+    {
+        await using var context = await PageContext.CreateAsync(async f => { await f.WriteApiAsync(); await f.WritePostgresAsync(); });
+
+        var page = context.Render<CapacityPage>();
+
+        // Load 20 req/s; p95 250 ms never met its target, so today's 20 req/s on one pod is the per-pod floor.
+        page.WaitForAssertion(() => Assert.Contains("20.00 req/s", page.Find("[data-figure='Load now'] .evidence-value").TextContent));
+        Assert.Equal("20.00 req/s", page.Find("[data-figure='Per-pod capacity'] .evidence-value").TextContent.Trim());
+        Assert.Contains("floor", page.Find("[data-figure='Per-pod capacity'] .evidence-source").TextContent);
+        // Conservative, month 12: 20 · 1.3⁴ = 57.12 req/s; ⌈57.12 · 1.3 / 20⌉ = 4 pods; 4 × 20 connections of 100.
+        var row = page.Find("[data-scenario=Conservative][data-month='12']");
+        Assert.Equal("4", row.QuerySelector("[data-testid=pods]")!.TextContent.Trim());
+        Assert.Contains("57.12 req/s", row.TextContent);
+        Assert.Contains("80 / 100", row.TextContent);
+        // The trend needs history the store does not have: it says so instead of projecting.
+        Assert.Contains("at least 14 points", page.Find("[data-scenario='Fitted trend']").TextContent);
+    }
+
+    [Fact]
+    public async Task Capacity_PerPodFromTheUrl_ChangesThePods()
+    {
+        await using var context = await PageContext.CreateAsync(f => f.WriteApiAsync());
+
+        var page = context.Render<CapacityPage>("perPod=10");
+
+        // ⌈57.12 · 1.3 / 10⌉ = 8.
+        page.WaitForAssertion(() => Assert.Equal("8", page.Find("[data-scenario=Conservative][data-month='12'] [data-testid=pods]").TextContent.Trim()));
+        Assert.Equal("Set by you.", page.Find("[data-figure='Per-pod capacity'] .evidence-source").TextContent.Trim());
+    }
+
+    [Fact]
+    public async Task Capacity_BadLinkValue_IsExplainedAndDefaultsUsed()
+    {
+        await using var context = await PageContext.CreateAsync(f => f.WriteApiAsync());
+
+        var page = context.Render<CapacityPage>("horizon=500");
+
+        page.WaitForAssertion(() => Assert.Contains("horizon must be 1 to 60 months", page.Find("[data-testid=input-error]").TextContent));
+        Assert.NotEmpty(page.FindAll("[data-scenario=Conservative][data-month='12']"));
+    }
+
+    [Fact]
+    public async Task Capacity_NoData_SaysThereIsNothingToPlanFrom()
+    {
+        await using var context = await PageContext.CreateAsync();
+
+        var page = context.Render<CapacityPage>();
+
+        page.WaitForAssertion(() => Assert.Contains("nothing to plan from", page.Find("[data-testid=no-data]").TextContent));
+    }
 }

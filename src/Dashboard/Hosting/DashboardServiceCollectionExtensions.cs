@@ -32,6 +32,7 @@ public static class DashboardServiceCollectionExtensions
         services.TryAddSingleton<CacheQuery>();
         services.TryAddSingleton<ResourcesQuery>();
         services.TryAddSingleton<TargetsQuery>();
+        services.TryAddSingleton<CapacityQuery>();
         services.AddOptions<ResourceOptions>().Bind(configuration.GetSection(ResourceOptions.Section)).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<Microsoft.Extensions.Options.IValidateOptions<ResourceOptions>, ResourceOptionsValidator>());
         return services;

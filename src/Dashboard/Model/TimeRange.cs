@@ -72,6 +72,14 @@ public sealed record TimeRange(string Key, DateTimeOffset From, DateTimeOffset T
         return Preset(DefaultKey, now);
     }
 
+    /// <summary>A range with a chosen step, widened to whole steps (so the rollup tiers can answer it).</summary>
+    public static TimeRange Covering(DateTimeOffset from, DateTimeOffset to, long stepMs)
+    {
+        var start = from.ToUnixTimeMilliseconds() / stepMs * stepMs;
+        var end = (to.ToUnixTimeMilliseconds() / stepMs + 1) * stepMs - 1;
+        return new TimeRange("custom", DateTimeOffset.FromUnixTimeMilliseconds(start), DateTimeOffset.FromUnixTimeMilliseconds(end), stepMs);
+    }
+
     /// <summary>The preset ending in the step that holds <paramref name="now"/>, its ends on step boundaries.</summary>
     public static TimeRange Preset(string key, DateTimeOffset now) =>
         Aligned(key, now - Presets.First(p => p.Key == key).Length, now);

@@ -1,0 +1,230 @@
+using X0tta6bl4.Ops.Collector.Catalog;
+using X0tta6bl4.Ops.Metrics.Analysis;
+using X0tta6bl4.Ops.Metrics.Model;
+using X0tta6bl4.Ops.Metrics.Store;
+
+namespace X0tta6bl4.Ops.Dashboard.Model;
+
+/// <summary>The planner's settings, as they stand in the URL. Null means "use the measured value" (or the default).</summary>
+public sealed record CapacitySettings(
+    double? PerPodCapacity = null,
+    double CustomGrowth = 0.5,
+    int? PoolSize = null,
+    double Headroom = 0.3,
+    int MaxPods = 10,
+    double DiskGiB = 100,
+    int HorizonMonths = 12)
+{
+    /// <summary>Every problem with the values, so a bad form value is explained and changes nothing.</summary>
+    public IReadOnlyList<string> Problems()
+    {
+        var problems = new List<string>();
+        if (PerPodCapacity is { } p && (!double.IsFinite(p) || p <= 0))
+        {
+            problems.Add("Per-pod capacity must be a positive number of req/s.");
+        }
+
+        if (!double.IsFinite(CustomGrowth) || CustomGrowth is < -0.9 or > 10)
+        {
+            problems.Add("Custom growth must be between −90 % and 1000 % a quarter.");
+        }
+
+        if (PoolSize is < 1 or > 1000)
+        {
+            problems.Add("Pool size must be between 1 and 1000.");
+        }
+
+        if (!double.IsFinite(Headroom) || Headroom is < 0 or > 5)
+        {
+            problems.Add("Headroom must be between 0 % and 500 %.");
+        }
+
+        if (MaxPods is < 1 or > 10_000)
+        {
+            problems.Add("Maximum pods must be between 1 and 10,000.");
+        }
+
+        if (!double.IsFinite(DiskGiB) || DiskGiB <= 0)
+        {
+            problems.Add("Disk must be a positive number of GiB.");
+        }
+
+        if (HorizonMonths is < 1 or > 60)
+        {
+            problems.Add("The horizon must be 1 to 60 months.");
+        }
+
+        return problems;
+    }
+}
+
+public sealed record Evidence(string Figure, string Value, string Source);
+
+public sealed record Scenario(string Name, double? QuarterlyGrowth, string Basis, IReadOnlyList<ProjectionRow> Rows, IReadOnlyList<RunOut> RunOuts);
+
+public sealed record CapacityModel(
+    string? Job,
+    CapacityInputs? Inputs,
+    IReadOnlyList<Evidence> Evidence,
+    IReadOnlyList<Scenario> Scenarios,
+    IReadOnlyList<double> Months,
+    string? Missing);
+
+/// <summary>Capacity from evidence in the store, and projections of it under growth scenarios.</summary>
+public sealed class CapacityQuery(SeriesReader reader)
+{
+    public async Task<CapacityModel> LoadAsync(string? job, CapacitySettings settings, CancellationToken ct = default)
+    {
+        var jobs = await OverviewQuery.JobsAsync(reader, ct);
+        job = job is not null && jobs.Contains(job) ? job : jobs.Contains("api") ? "api" : jobs.FirstOrDefault();
+        var source = job is null ? null : await OverviewQuery.PreferredSourceAsync(reader, job, ct);
+        var months = Enumerable.Range(1, settings.HorizonMonths / 3).Select(q => q * 3.0).Append(settings.HorizonMonths).Distinct().ToList();
+        if (job is null || source is null)
+        {
+            return new CapacityModel(null, null, [], [], months, "No request metrics are stored yet: there is nothing to plan from.");
+        }
+
+        var now = reader.Now;
+        var evidence = new List<Evidence>();
+        SeriesSelector Job(string name) => SeriesSelector.Where(name, ("job", job), ("source", source));
+
+        // Load now: the average of the last hour (steadier than one poll).
+        var hour = TimeRange.Preset("1h", now);
+        var lastHour = await reader.LinesAsync(Job(CanonicalSeries.ApiRequestsPerSecond), hour, _ => "rps", ct: ct);
+        var hourly = SeriesReader.Sum("all", lastHour, SeriesReader.GridOf(hour)).Y.Where(v => v is not null).Select(v => v!.Value).ToList();
+        if (hourly.Count == 0)
+        {
+            return new CapacityModel(job, null, [], [], months, $"No request rate for '{job}' in the last hour: there is no load to project.");
+        }
+
+        var load = hourly.Average();
+        evidence.Add(new Evidence("Load now", Display.PerSecond(load), $"Average request rate of '{job}' over the last hour ({source})."));
+
+        var pods = (await reader.LatestAsync(Job(CanonicalSeries.PodMemoryBytes), ct)).Where(p => now - p.Sample.Timestamp < TimeSpan.FromMinutes(5)).ToList();
+        var podCount = Math.Max(1, pods.Count);
+        var (perPod, perPodSource) = settings.PerPodCapacity is { } given
+            ? (given, "Set by you.")
+            : await ObservedCapacityAsync(job, source, podCount, load, now, ct);
+        evidence.Add(new Evidence("Per-pod capacity", Display.PerSecond(perPod), perPodSource));
+
+        var cpu = (await reader.LatestAsync(Job(CanonicalSeries.PodCpuMillicores), ct)).Sum(c => c.Sample.Value);
+        evidence.Add(new Evidence("CPU now", Display.Millicores(cpu), $"Sum of rate(process_cpu_seconds_total) × 1000 over {podCount} pod(s)."));
+        var memory = pods.Count == 0 ? 0 : pods.Max(p => p.Sample.Value);
+        evidence.Add(new Evidence("Memory per pod", Display.Bytes(memory), "Largest resident memory of the pods now."));
+
+        var poolMax = await reader.LatestOneAsync(Job(CanonicalSeries.DbPoolMaxConnections), ct);
+        var pool = settings.PoolSize ?? (int)(poolMax?.Sample.Value ?? 20);
+        evidence.Add(new Evidence("Pool size per pod", pool.ToString(), settings.PoolSize is null
+            ? poolMax is null ? "Not reported by the application: Npgsql's default of 20 assumed." : "x0tta6bl4_db_pool_connections_max, as the application reports it."
+            : "Set by you."));
+
+        var maxConnections = await reader.LatestOneAsync(new SeriesSelector(PostgresSeries.MaxConnections), ct);
+        evidence.Add(new Evidence("max_connections", maxConnections is null ? "unknown" : $"{maxConnections.Sample.Value:0}", "SHOW max_connections, from the PostgreSQL source."));
+
+        var redisUsed = await reader.LatestOneAsync(new SeriesSelector(RedisSeries.MemoryUsedBytes), ct);
+        var redisLimited = await reader.LatestOneAsync(new SeriesSelector(RedisSeries.MemoryLimited), ct);
+        var redisMax = redisLimited?.Sample.Value == 1 ? await reader.LatestOneAsync(new SeriesSelector(RedisSeries.MemoryMaxBytes), ct) : null;
+        evidence.Add(new Evidence("Redis memory", redisUsed is null ? "unknown" : Display.Bytes(redisUsed.Sample.Value),
+            redisMax is null ? "used_memory; maxmemory is not set (no limit)." : $"used_memory of maxmemory {Display.Bytes(redisMax.Sample.Value)}."));
+
+        var (storage, growthPerDay, storageSource) = await StorageAsync(now, ct);
+        evidence.Add(new Evidence("Database size", Display.Bytes(storage), storageSource));
+        evidence.Add(new Evidence("Storage growth", $"{Display.Bytes(growthPerDay)}/day", growthPerDay == 0 ? storageSource : "Slope of a straight line fitted to the database size over the stored history."));
+
+        var inputs = new CapacityInputs(load, perPod, settings.Headroom, cpu, memory, pool, maxConnections?.Sample.Value,
+            redisUsed?.Sample.Value ?? 0, redisMax?.Sample.Value, storage, growthPerDay, settings.DiskGiB * (1L << 30), settings.MaxPods);
+
+        var today = DateOnly.FromDateTime(now.UtcDateTime);
+        var scenarios = new List<Scenario>();
+        foreach (var (name, growth, basis) in new (string, double?, string)[]
+        {
+            ("Conservative", 0.3, "30 % a quarter (the seed's conservative case)."),
+            ("Aggressive", 1.0, "100 % a quarter (the seed's aggressive case)."),
+            ("Custom", settings.CustomGrowth, $"{settings.CustomGrowth * 100:0.#} % a quarter, as you set it."),
+        }.Append(await TrendAsync(job, source, now, ct)))
+        {
+            scenarios.Add(growth is { } g
+                ? new Scenario(name, g, basis, CapacityProjection.Project(inputs, g, months), CapacityProjection.RunOuts(inputs, g, today, settings.HorizonMonths))
+                : new Scenario(name, null, basis, [], []));
+        }
+
+        return new CapacityModel(job, inputs, evidence, scenarios, months, null);
+    }
+
+    /// <summary>
+    /// Until load tests exist: the highest 5-minute average request rate in the last 30 days whose p95 met
+    /// its target, per pod. A floor: the pods were not pushed to saturation.
+    /// </summary>
+    private async Task<(double PerPod, string Source)> ObservedCapacityAsync(string job, string source, int pods, double load, DateTimeOffset now, CancellationToken ct)
+    {
+        var month = TimeRange.Covering(now.AddDays(-30), now, 300_000);
+        var grid = SeriesReader.GridOf(month);
+        var rates = SeriesReader.Sum("all", await reader.LinesAsync(SeriesSelector.Where(CanonicalSeries.ApiRequestsPerSecond, ("job", job), ("source", source)), month, _ => "rps", ct: ct), grid);
+        var p95 = (await reader.LinesAsync(SeriesSelector.Where(CanonicalSeries.ApiLatencySeconds, ("job", job), ("source", source), ("quantile", "0.95")), month, _ => "p95", aggregation: Aggregation.Max, ct: ct)).FirstOrDefault();
+        var best = (Rate: 0.0, At: DateTime.MinValue, P95: 0.0);
+        for (var i = 0; i < grid.Count; i++)
+        {
+            if (rates.Y[i] is { } r && p95?.Y[i] is { } latency && latency < SeedTargets.P95Seconds && r > best.Rate)
+            {
+                best = (r, grid[i], latency);
+            }
+        }
+
+        if (best.Rate <= 0)
+        {
+            return (Math.Max(load / pods, 1), "No 5-minute step in the last 30 days has both a request rate and a p95 within 200 ms: today's load per pod is used as a floor.");
+        }
+
+        return (best.Rate / pods,
+            $"Highest 5-minute average in the last 30 days with p95 within 200 ms: {Display.PerSecond(best.Rate)} on {best.At:yyyy-MM-dd HH:mm} UTC (p95 {Display.Milliseconds(best.P95)}), over {pods} pod(s). A floor: the pods were not pushed to saturation.");
+    }
+
+    private async Task<(double Bytes, double GrowthPerDay, string Source)> StorageAsync(DateTimeOffset now, CancellationToken ct)
+    {
+        var sizes = await reader.LatestAsync(new SeriesSelector(PostgresSeries.SizeBytes), ct);
+        var biggest = sizes.OrderByDescending(s => s.Sample.Value).FirstOrDefault();
+        if (biggest is null)
+        {
+            return (0, 0, "No database size is stored (is the PostgreSQL source configured?).");
+        }
+
+        var database = biggest.Key["database"]!;
+        var month = TimeRange.Covering(now.AddDays(-30), now, 3_600_000);
+        var history = (await reader.LinesAsync(SeriesSelector.Where(PostgresSeries.SizeBytes, ("database", database)), month, _ => "size", ct: ct)).FirstOrDefault();
+        var points = history is null ? [] : history.X.Zip(history.Y).Where(p => p.Second is not null)
+            .Select(p => ((p.First - now.UtcDateTime).TotalDays, p.Second!.Value)).ToList();
+        var span = points.Count < 2 ? 0 : points[^1].TotalDays - points[0].TotalDays;
+        if (span < 1)
+        {
+            return (biggest.Sample.Value, 0, $"pg_database_size('{database}'). Less than a day of size history: growth is not measured yet and counted as 0.");
+        }
+
+        var fit = TrendFitting.Fit(points, exponential: false, out _) ?? LineThrough(points);
+        return (biggest.Sample.Value, Math.Max(0, fit.Slope), $"pg_database_size('{database}'), {span:0.#} days of history.");
+    }
+
+    /// <summary>A line through the first and last points, for histories too short for a fit worth the name.</summary>
+    private static TrendFit LineThrough(List<(double Day, double Value)> points)
+    {
+        var slope = (points[^1].Value - points[0].Value) / (points[^1].Day - points[0].Day);
+        return new TrendFit("linear", points[0].Value - slope * points[0].Day, slope, double.NaN, points.Count, points[^1].Day - points[0].Day);
+    }
+
+    /// <summary>The growth the request history shows: daily averages fitted with an exponential, or a refusal.</summary>
+    private async Task<(string, double?, string)> TrendAsync(string job, string source, DateTimeOffset now, CancellationToken ct)
+    {
+        var range = TimeRange.Covering(now.AddDays(-90), now, 86_400_000);
+        var daily = SeriesReader.Sum("all", await reader.LinesAsync(SeriesSelector.Where(CanonicalSeries.ApiRequestsPerSecond, ("job", job), ("source", source)), range, _ => "rps", ct: ct), SeriesReader.GridOf(range));
+        var points = daily.X.Zip(daily.Y).Where(p => p.Second is > 0).Select(p => ((p.First - now.UtcDateTime).TotalDays, p.Second!.Value)).ToList();
+        var fit = TrendFitting.Fit(points, exponential: true, out var refusal);
+        if (fit is null)
+        {
+            return ("Fitted trend", null, "Not projected: " + refusal);
+        }
+
+        var linear = TrendFitting.Fit(points, exponential: false, out _)!;
+        var growth = fit.QuarterlyGrowth(0);
+        return ("Fitted trend", growth,
+            $"Exponential fit to {fit.Points} daily averages over {fit.SpanDays:0} days: {growth * 100:0.#} % a quarter (R² {fit.RSquared:0.00}; a straight line fits with R² {linear.RSquared:0.00}).");
+    }
+}
