@@ -61,6 +61,44 @@ public class DashboardBrowserTests
         Assert.Empty(browser.ConsoleErrors);
     }
 
+    [Fact]
+    public async Task Capacity_MovingAControl_ChangesTheTableAndTheLink()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var dashboard = await DashboardProcess.StartAsync(StackSettings(), ct);
+        using var traffic = new CancellationTokenSource();
+        var load = SendTrafficAsync(traffic.Token);
+        await using var browser = await Browser.OpenAsync();
+        var page = browser.Page;
+
+        // Wait until the store has a request rate for the api, then open the planner.
+        var cell = page.Locator("[data-scenario=Aggressive][data-month='12'] [data-testid=pods]");
+        for (var attempt = 0; attempt < 20 && await cell.CountAsync() == 0; attempt++)
+        {
+            await page.GotoAsync(new Uri(dashboard.BaseAddress, "capacity?job=api").ToString());
+            await page.WaitForSelectorAsync("[data-interactive=true]", new() { Timeout = 30_000 });
+            await Task.Delay(1000, ct);
+        }
+
+        var before = int.Parse((await cell.TextContentAsync())!.Trim(), System.Globalization.CultureInfo.InvariantCulture);
+        var input = page.Locator("input[data-testid=per-pod], [data-testid=per-pod] input").First;
+        await input.FillAsync("0.01");
+        await input.PressAsync("Tab");
+        await Assertions.Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("perPod=0.01"));
+        await Assertions.Expect(cell).Not.ToHaveTextAsync(before.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        var after = int.Parse((await cell.TextContentAsync())!.Trim(), System.Globalization.CultureInfo.InvariantCulture);
+        await browser.ScreenshotAsync("page-capacity");
+
+        // The CSV link carries the same settings.
+        var csv = await new HttpClient().GetStringAsync(new Uri(dashboard.BaseAddress, "capacity.csv?job=api&perPod=0.01"), ct);
+        traffic.Cancel();
+        await load;
+
+        Assert.True(after > before, $"pods went from {before} to {after} when per-pod capacity dropped to 0.01 req/s");
+        Assert.Contains($"Aggressive,1,12,", csv);
+        Assert.Empty(browser.ConsoleErrors);
+    }
+
     private static Dictionary<string, string> StackSettings() => Settings(
         StackEnvironment.ApiUrl + "/metrics", StackEnvironment.PrometheusUrl, StackEnvironment.PostgresConnection, StackEnvironment.RedisConnection);
 
