@@ -56,7 +56,7 @@ public sealed class CollectorPipelineTests : IDisposable
         Assert.Equal(SourceState.Down, status.State);
         Assert.Contains("Connection refused", status.LastError);
         Assert.Null(status.LastSuccess);
-        var buffered = await buffer.PeekAsync(100, TestContext.Current.CancellationToken);
+        var buffered = (await buffer.PeekAsync(100, TestContext.Current.CancellationToken)).Samples;
         Assert.Equal(0, buffered.Single(s => s.Key.Name == CanonicalSeries.SourceUp).Value);
     }
 
@@ -95,7 +95,7 @@ public sealed class CollectorPipelineTests : IDisposable
         await service.PollOnceAsync(source, TestContext.Current.CancellationToken);
 
         Assert.Equal(SourceState.Up, board.Get("test/source")!.State);
-        var buffered = await buffer.PeekAsync(100, TestContext.Current.CancellationToken);
+        var buffered = (await buffer.PeekAsync(100, TestContext.Current.CancellationToken)).Samples;
         Assert.Contains(buffered, s => s.Key.Equals(key) && s.Value == 42);
         Assert.Equal(1, buffered.Single(s => s.Key.Name == CanonicalSeries.SourceUp).Value);
     }
@@ -147,7 +147,7 @@ public sealed class CollectorPipelineTests : IDisposable
 
         Assert.Equal(800, buffer.Count);
         Assert.Equal(400, buffer.Dropped);
-        var peeked = await buffer.PeekAsync(10_000, TestContext.Current.CancellationToken);
+        var peeked = (await buffer.PeekAsync(10_000, TestContext.Current.CancellationToken)).Samples;
         Assert.Equal(2, peeked[0].Value);
     }
 
@@ -159,9 +159,27 @@ public sealed class CollectorPipelineTests : IDisposable
         buffer.Add([new SeriesSample(SeriesKey.Of("b"), 1, 2)]);
 
         var first = await buffer.PeekAsync(1, TestContext.Current.CancellationToken);
-        buffer.Remove(first.Count);
+        buffer.Remove(first);
 
         Assert.Equal(1, buffer.Count);
-        Assert.Equal("b", (await buffer.PeekAsync(10, TestContext.Current.CancellationToken)).Single().Key.Name);
+        Assert.Equal("b", (await buffer.PeekAsync(10, TestContext.Current.CancellationToken)).Samples.Single().Key.Name);
+    }
+
+    [Fact]
+    public async Task WriteBuffer_OverflowDuringAWrite_RemovesOnlyWhatWasWritten()
+    {
+        var buffer = new WriteBuffer(1000);
+        SeriesSample[] Batch(string name, int count) => Enumerable.Range(0, count).Select(i => new SeriesSample(SeriesKey.Of(name), i, 1)).ToArray();
+        buffer.Add(Batch("a", 600));
+        var writing = await buffer.PeekAsync(10_000, TestContext.Current.CancellationToken);
+
+        // While "a" is being written, two batches arrive and the limit drops "a" (the oldest).
+        buffer.Add(Batch("b", 300));
+        buffer.Add(Batch("c", 300));
+        buffer.Remove(writing); // the write of "a" succeeded
+
+        var left = (await buffer.PeekAsync(10_000, TestContext.Current.CancellationToken)).Samples;
+        Assert.Equal(600, buffer.Count);
+        Assert.Equal(["b", "c"], left.Select(s => s.Key.Name).Distinct());
     }
 }

@@ -142,7 +142,7 @@ public sealed class CollectorService : BackgroundService
         var backoff = TimeSpan.FromSeconds(1);
         while (!stoppingToken.IsCancellationRequested)
         {
-            IReadOnlyList<SeriesSample> batch;
+            WriteBuffer.Taken batch;
             try
             {
                 batch = await _buffer.PeekAsync(MaxBatch, stoppingToken);
@@ -154,8 +154,8 @@ public sealed class CollectorService : BackgroundService
 
             try
             {
-                var result = await _store.WriteAsync(batch, stoppingToken);
-                _buffer.Remove(batch.Count);
+                var result = await _store.WriteAsync(batch.Samples, stoppingToken);
+                _buffer.Remove(batch);
                 CollectorMetrics.SamplesWritten.Inc(result.Written);
                 if (result.Refused > 0)
                 {
@@ -172,7 +172,7 @@ public sealed class CollectorService : BackgroundService
             {
                 CollectorMetrics.StoreFailures.Inc();
                 _logger.LogError(e, "Writing {Count} samples to the store failed; they stay buffered ({Buffered} waiting). Retrying in {Backoff}.",
-                    batch.Count, _buffer.Count, backoff);
+                    batch.Samples.Count, _buffer.Count, backoff);
                 try
                 {
                     await Task.Delay(backoff, _time, stoppingToken);

@@ -47,8 +47,11 @@ public sealed class WriteBuffer
         _signal.Release();
     }
 
-    /// <summary>Waits for samples and returns up to <paramref name="max"/> of the oldest without removing them.</summary>
-    public async Task<IReadOnlyList<SeriesSample>> PeekAsync(int max, CancellationToken cancellationToken)
+    /// <summary>Samples taken for one write, and the batches they came from (removed only once written).</summary>
+    public sealed record Taken(IReadOnlyList<SeriesSample> Samples, IReadOnlyList<IReadOnlyList<SeriesSample>> Batches);
+
+    /// <summary>Waits for samples and returns up to <paramref name="max"/> of the oldest (whole batches) without removing them.</summary>
+    public async Task<Taken> PeekAsync(int max, CancellationToken cancellationToken)
     {
         while (true)
         {
@@ -56,18 +59,20 @@ public sealed class WriteBuffer
             {
                 if (_batches.Count > 0)
                 {
-                    var taken = new List<SeriesSample>();
+                    var samples = new List<SeriesSample>();
+                    var batches = new List<IReadOnlyList<SeriesSample>>();
                     foreach (var batch in _batches)
                     {
-                        if (taken.Count > 0 && taken.Count + batch.Count > max)
+                        if (samples.Count > 0 && samples.Count + batch.Count > max)
                         {
                             break;
                         }
 
-                        taken.AddRange(batch);
+                        samples.AddRange(batch);
+                        batches.Add(batch);
                     }
 
-                    return taken;
+                    return new Taken(samples, batches);
                 }
             }
 
@@ -75,22 +80,25 @@ public sealed class WriteBuffer
         }
     }
 
-    /// <summary>Removes what <see cref="PeekAsync"/> returned, once it is safely stored.</summary>
-    public void Remove(int samples)
+    /// <summary>
+    /// Removes the batches of a write that succeeded. A batch the capacity limit dropped meanwhile is
+    /// simply gone already; batches added meanwhile stay, whatever their size.
+    /// </summary>
+    public void Remove(Taken written)
     {
         lock (_gate)
         {
-            while (samples > 0 && _batches.Count > 0)
+            foreach (var batch in written.Batches)
             {
-                var first = _batches.First!.Value;
-                if (first.Count > samples)
+                for (var node = _batches.First; node is not null; node = node.Next)
                 {
-                    break; // Dropped and replaced meanwhile; the rest is still unwritten.
+                    if (ReferenceEquals(node.Value, batch))
+                    {
+                        _batches.Remove(node);
+                        _count -= batch.Count;
+                        break;
+                    }
                 }
-
-                _batches.RemoveFirst();
-                _count -= first.Count;
-                samples -= first.Count;
             }
 
             CollectorMetrics.BufferedSamples.Set(_count);
