@@ -202,4 +202,37 @@ public class PageTests
 
         page.WaitForAssertion(() => Assert.Contains("nothing to plan from", page.Find("[data-testid=no-data]").TextContent));
     }
+
+    [Fact]
+    public async Task Sla_WithData_EvaluatesTheSeedsTableOnMeasuredData()
+    {
+        await using var context = await PageContext.CreateAsync(f => f.WriteApiAsync());
+
+        var page = context.Render<SlaPage>("window=1h");
+
+        page.WaitForAssertion(() => Assert.NotEmpty(page.FindAll("[data-testid=sla-row]")));
+        string Status(string id) => page.Find($"[data-sla={id}]").GetAttribute("data-status")!;
+        string Current(string id) => page.Find($"[data-sla={id}] .sla-current").TextContent.Trim();
+        Assert.Equal("Fail", Status("p95"));            // 250 ms against < 200 ms
+        Assert.Equal("250.0 ms", Current("p95"));
+        Assert.Equal("Pass", Status("p99"));            // 320 ms against < 500 ms
+        Assert.Equal("10.00 %", Current("errors"));     // 2 of 20 req/s
+        Assert.Equal("Fail", Status("throughput"));     // 20 req/s against > 400
+        Assert.Equal("Pass", Status("cpu"));
+        Assert.Equal("90.000 %", Current("availability"));
+        // 10 % bad against an allowed 1 %: the budget is overspent nine times over.
+        Assert.Equal(-9, double.Parse(page.Find("[data-testid=budget-availability]").GetAttribute("data-remaining")!, System.Globalization.CultureInfo.InvariantCulture), 9);
+    }
+
+    [Fact]
+    public async Task Sla_NoData_IsUnknownNeverPass()
+    {
+        await using var context = await PageContext.CreateAsync();
+
+        var page = context.Render<SlaPage>();
+
+        page.WaitForAssertion(() => Assert.NotEmpty(page.FindAll("[data-testid=sla-row]")));
+        Assert.All(page.FindAll("[data-testid=sla-row]"), r => Assert.Equal("Unknown", r.GetAttribute("data-status")));
+        Assert.Contains("no data", page.Find("[data-testid=budget-availability]").TextContent);
+    }
 }

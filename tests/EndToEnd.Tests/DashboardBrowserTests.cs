@@ -23,7 +23,7 @@ public class DashboardBrowserTests
         foreach (var (path, chart) in new[]
         {
             ("api?job=api", "latency-chart"), ("database", "transactions-chart"), ("cache", "ops-chart"),
-            ("resources", "cpu-chart"), ("targets", "series-chart"),
+            ("resources", "cpu-chart"), ("targets", "series-chart"), ("sla?job=api&window=1h", "budget-chart"),
         })
         {
             await page.GotoAsync(new Uri(dashboard.BaseAddress, path).ToString());

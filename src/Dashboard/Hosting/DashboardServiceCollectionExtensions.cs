@@ -33,6 +33,9 @@ public static class DashboardServiceCollectionExtensions
         services.TryAddSingleton<ResourcesQuery>();
         services.TryAddSingleton<TargetsQuery>();
         services.TryAddSingleton<CapacityQuery>();
+        services.TryAddSingleton<SlaQuery>();
+        services.AddOptions<SlaOptions>().Bind(configuration.GetSection(SlaOptions.Section)).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<Microsoft.Extensions.Options.IValidateOptions<SlaOptions>, SlaOptionsValidator>());
         services.AddOptions<ResourceOptions>().Bind(configuration.GetSection(ResourceOptions.Section)).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<Microsoft.Extensions.Options.IValidateOptions<ResourceOptions>, ResourceOptionsValidator>());
         return services;
