@@ -65,6 +65,8 @@ public static class CollectorServiceCollectionExtensions
             services.TryAddSingleton<CollectorService>();
             services.AddHostedService<CollectorHostedService>();
             services.AddHostedService<RetentionService>();
+            services.TryAddSingleton<IReadOnlyList<Alerts.AlertRule>>(Alerts.AlertRule.Defaults);
+            services.AddHostedService<Alerts.AlertEvaluator>();
         }
 
         return services;

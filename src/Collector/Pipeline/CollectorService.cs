@@ -112,7 +112,7 @@ public sealed class CollectorService : BackgroundService
         {
             var samples = await source.CollectAsync(timestampMs, timeout.Token);
             var duration = _time.GetUtcNow() - started;
-            _buffer.Add(samples);
+            _buffer.Add([.. samples, .. DerivedSeries.From(samples)]);
             health.Add(new SeriesSample(SeriesKey.Of(CanonicalSeries.SourceUp, sourceLabel), timestampMs, 1));
             health.Add(new SeriesSample(SeriesKey.Of(CanonicalSeries.SourcePollSeconds, sourceLabel), timestampMs, duration.TotalSeconds));
             _board.Succeeded(source.Name, source.Endpoint, started, duration, samples.Count);

@@ -29,7 +29,7 @@ public static class StoreServiceCollectionExtensions
                 }
             }
 
-            var path = Path.IsPathRooted(options.Sqlite.Path) ? options.Sqlite.Path : Path.Combine(contentRoot, options.Sqlite.Path);
+            var path = SqlitePath(options, contentRoot);
             try
             {
                 return SqliteMetricStore.OpenAsync(path).GetAwaiter().GetResult();
@@ -39,8 +39,18 @@ public static class StoreServiceCollectionExtensions
                 throw new InvalidOperationException($"Cannot open the metric store at '{path}' (Store:Sqlite:Path): {e.Message}", e);
             }
         });
+        services.TryAddSingleton(sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<StoreOptions>>().Value;
+            return string.Equals(options.Provider, "Postgres", StringComparison.OrdinalIgnoreCase)
+                ? Alerts.SqlAlertStore.OpenPostgresAsync(options.Postgres.Connection).GetAwaiter().GetResult()
+                : Alerts.SqlAlertStore.OpenSqliteAsync(SqlitePath(options, contentRoot)).GetAwaiter().GetResult();
+        });
         return services;
     }
+
+    private static string SqlitePath(StoreOptions options, string contentRoot) =>
+        Path.IsPathRooted(options.Sqlite.Path) ? options.Sqlite.Path : Path.Combine(contentRoot, options.Sqlite.Path);
 }
 
 public sealed class StoreOptionsValidator : IValidateOptions<StoreOptions>

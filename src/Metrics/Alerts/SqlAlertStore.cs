@@ -1,0 +1,138 @@
+using System.Data.Common;
+using Microsoft.Data.Sqlite;
+using Npgsql;
+
+namespace X0tta6bl4.Ops.Metrics.Alerts;
+
+/// <summary>Alert history in the metric store's database (SQLite file or PostgreSQL), one row per alert.</summary>
+public sealed class SqlAlertStore
+{
+    private readonly Func<DbConnection> _connect;
+    private readonly bool _postgres;
+    private readonly SemaphoreSlim _gate = new(1, 1);
+
+    private SqlAlertStore(Func<DbConnection> connect, bool postgres)
+    {
+        _connect = connect;
+        _postgres = postgres;
+    }
+
+    public static async Task<SqlAlertStore> OpenSqliteAsync(string path, CancellationToken ct = default)
+    {
+        var store = new SqlAlertStore(() => new SqliteConnection($"Data Source={path};Pooling=True;Default Timeout=30"), postgres: false);
+        await store.MigrateAsync(ct);
+        return store;
+    }
+
+    public static async Task<SqlAlertStore> OpenPostgresAsync(string connectionString, CancellationToken ct = default)
+    {
+        var store = new SqlAlertStore(() => new NpgsqlConnection(connectionString), postgres: true);
+        await store.MigrateAsync(ct);
+        return store;
+    }
+
+    private async Task MigrateAsync(CancellationToken ct)
+    {
+        var id = _postgres ? "id bigserial PRIMARY KEY" : "id INTEGER PRIMARY KEY AUTOINCREMENT";
+        await ExecuteAsync($"""
+            CREATE TABLE IF NOT EXISTS alerts (
+                {id},
+                rule_id TEXT NOT NULL,
+                severity TEXT NOT NULL,
+                labels TEXT NOT NULL,
+                state TEXT NOT NULL,
+                started_ms BIGINT NOT NULL,
+                fired_ms BIGINT,
+                resolved_ms BIGINT,
+                value DOUBLE PRECISION,
+                acked_by TEXT,
+                ack_comment TEXT,
+                acked_ms BIGINT
+            );
+            CREATE INDEX IF NOT EXISTS alerts_started ON alerts (started_ms);
+            """, ct, []);
+    }
+
+    /// <summary>Starts a pending alert; returns its id.</summary>
+    public async Task<long> StartAsync(string ruleId, string severity, string labels, long atMs, double value, CancellationToken ct = default)
+    {
+        var sql = "INSERT INTO alerts (rule_id, severity, labels, state, started_ms, value) VALUES (@rule, @severity, @labels, 'Pending', @at, @value) RETURNING id";
+        await using var connection = _connect();
+        await connection.OpenAsync(ct);
+        await using var command = Command(connection, sql, ("rule", ruleId), ("severity", severity), ("labels", labels), ("at", atMs), ("value", value));
+        return Convert.ToInt64(await command.ExecuteScalarAsync(ct));
+    }
+
+    public Task FireAsync(long id, long atMs, double value, CancellationToken ct = default) =>
+        ExecuteAsync("UPDATE alerts SET state = 'Firing', fired_ms = @at, value = @value WHERE id = @id", ct, [("id", id), ("at", atMs), ("value", value)]);
+
+    public Task ResolveAsync(long id, long atMs, CancellationToken ct = default) =>
+        ExecuteAsync("UPDATE alerts SET state = 'Resolved', resolved_ms = @at WHERE id = @id AND state <> 'Resolved'", ct, [("id", id), ("at", atMs)]);
+
+    /// <summary>Acknowledges an alert once; returns false when it does not exist or is acknowledged already.</summary>
+    public async Task<bool> AcknowledgeAsync(long id, string by, string comment, long atMs, CancellationToken ct = default)
+    {
+        await using var connection = _connect();
+        await connection.OpenAsync(ct);
+        await using var command = Command(connection, "UPDATE alerts SET acked_by = @by, ack_comment = @comment, acked_ms = @at WHERE id = @id AND acked_ms IS NULL",
+            ("id", id), ("by", by), ("comment", comment), ("at", atMs));
+        return await command.ExecuteNonQueryAsync(ct) == 1;
+    }
+
+    /// <summary>Alerts that started in the range or were still open during it, newest first.</summary>
+    public async Task<IReadOnlyList<AlertRecord>> ListAsync(long fromMs, long toMs, CancellationToken ct = default)
+    {
+        await using var connection = _connect();
+        await connection.OpenAsync(ct);
+        await using var command = Command(connection, """
+            SELECT id, rule_id, severity, labels, state, started_ms, fired_ms, resolved_ms, value, acked_by, ack_comment, acked_ms
+            FROM alerts WHERE started_ms <= @to AND (resolved_ms IS NULL OR resolved_ms >= @from) ORDER BY started_ms DESC LIMIT 5000
+            """, ("from", fromMs), ("to", toMs));
+        var records = new List<AlertRecord>();
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            long? L(int i) => reader.IsDBNull(i) ? null : reader.GetInt64(i);
+            string? S(int i) => reader.IsDBNull(i) ? null : reader.GetString(i);
+            records.Add(new AlertRecord(reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetString(3),
+                Enum.Parse<AlertState>(reader.GetString(4)), reader.GetInt64(5), L(6), L(7), reader.IsDBNull(8) ? null : reader.GetDouble(8), S(9), S(10), L(11)));
+        }
+
+        return records;
+    }
+
+    /// <summary>The alerts not yet resolved (to resume evaluation after a restart).</summary>
+    public async Task<IReadOnlyList<AlertRecord>> OpenAlertsAsync(CancellationToken ct = default) =>
+        (await ListAsync(0, long.MaxValue, ct)).Where(a => a.State != AlertState.Resolved).ToList();
+
+    private async Task ExecuteAsync(string sql, CancellationToken ct, (string, object)[] parameters)
+    {
+        await _gate.WaitAsync(ct);
+        try
+        {
+            await using var connection = _connect();
+            await connection.OpenAsync(ct);
+            await using var command = Command(connection, sql, parameters);
+            await command.ExecuteNonQueryAsync(ct);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    private static DbCommand Command(DbConnection connection, string sql, params (string Name, object Value)[] parameters)
+    {
+        var command = connection.CreateCommand();
+        command.CommandText = sql;
+        foreach (var (name, value) in parameters)
+        {
+            var parameter = command.CreateParameter();
+            parameter.ParameterName = "@" + name;
+            parameter.Value = value;
+            command.Parameters.Add(parameter);
+        }
+
+        return command;
+    }
+}

@@ -1,0 +1,111 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
+using X0tta6bl4.Ops.Collector.Alerts;
+using X0tta6bl4.Ops.Collector.Catalog;
+using X0tta6bl4.Ops.Metrics.Alerts;
+using X0tta6bl4.Ops.Metrics.Model;
+using X0tta6bl4.Ops.Metrics.Store.Sqlite;
+
+namespace X0tta6bl4.Ops.Collector.Tests;
+
+public sealed class AlertTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("x0-alerts-").FullName;
+
+    public void Dispose()
+    {
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        Directory.Delete(_dir, recursive: true);
+    }
+
+    [Theory]
+    [InlineData(null, true, 0, AlertState.Pending, AlertTransition.Started)]
+    [InlineData(AlertState.Pending, true, 299_999, AlertState.Pending, AlertTransition.None)]   // held 4:59.999 of 5:00
+    [InlineData(AlertState.Pending, true, 300_000, AlertState.Firing, AlertTransition.Fired)]
+    [InlineData(AlertState.Firing, true, 900_000, AlertState.Firing, AlertTransition.None)]
+    [InlineData(AlertState.Firing, false, 900_000, null, AlertTransition.Resolved)]
+    [InlineData(AlertState.Pending, false, 60_000, null, AlertTransition.Resolved)]
+    [InlineData(AlertState.Firing, null, 900_000, AlertState.Firing, AlertTransition.None)]  // no data is not a recovery
+    [InlineData(null, false, 0, null, AlertTransition.None)]
+    public void Step_FollowsPendingFiringResolved(AlertState? current, bool? holds, long heldMs, AlertState? next, AlertTransition transition)
+    {
+        var result = AlertStateMachine.Step(current, 1_000_000, holds, TimeSpan.FromMinutes(5), 1_000_000 + heldMs);
+
+        Assert.Equal((next, transition), result);
+    }
+
+    [Fact]
+    public void DerivedSeries_ErrorRatioAndPoolUsage_ComeFromTheSamePoll()
+    {
+        SeriesKey Key(string name, params (string, string)[] labels) => SeriesKey.Of(name, [.. labels, ("job", "api"), ("source", "scrape")]);
+        var samples = new List<SeriesSample>
+        {
+            new(Key(CanonicalSeries.ApiRequestsPerSecond, ("class", "2xx")), 1000, 95),
+            new(Key(CanonicalSeries.ApiRequestsPerSecond, ("class", "5xx")), 1000, 5),
+            new(Key(CanonicalSeries.DbPoolConnections, ("pod", "p"), ("state", "busy")), 1000, 17),
+            new(Key(CanonicalSeries.DbPoolMaxConnections, ("pod", "p")), 1000, 20),
+        };
+
+        var derived = DerivedSeries.From(samples);
+
+        Assert.Equal(0.05, derived.Single(d => d.Key.Name == DerivedSeries.ApiErrorRatio).Value, 12);
+        Assert.Equal(0.85, derived.Single(d => d.Key.Name == DerivedSeries.DbPoolUsageRatio).Value, 12);
+    }
+
+    [Fact]
+    public async Task Evaluator_LatencyOverTargetForFiveMinutes_GoesPendingFiringResolved_AndIsAcknowledgedOnce()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 27, 3, 0, 0, TimeSpan.Zero));
+        var path = Path.Combine(_dir, "m.db");
+        var store = await SqliteMetricStore.OpenAsync(path, ct);
+        var alerts = await SqlAlertStore.OpenSqliteAsync(path, ct);
+        var rule = AlertRule.Defaults.Single(r => r.Id == "latency-p95");
+        var evaluator = new AlertEvaluator(store, alerts, [rule], time, NullLogger<AlertEvaluator>.Instance);
+        var p95 = SeriesKey.Of(CanonicalSeries.ApiLatencySeconds, ("job", "api"), ("quantile", "0.95"), ("source", "scrape"));
+        async Task At(double seconds)
+        {
+            await store.WriteAsync([new SeriesSample(p95, time.GetUtcNow().ToUnixTimeMilliseconds(), seconds)], ct);
+            await evaluator.EvaluateAsync(ct);
+        }
+
+        await At(0.350);                                   // 03:00 over 200 ms: pending
+        var pending = (await alerts.ListAsync(0, long.MaxValue, ct)).Single();
+        time.Advance(TimeSpan.FromMinutes(5));
+        await At(0.300);                                   // 03:05 still over, held 5 min: firing
+        var firing = (await alerts.ListAsync(0, long.MaxValue, ct)).Single();
+        var acked = await alerts.AcknowledgeAsync(firing.Id, "oncall@x0tta6bl4", "Looking at the DB pool", time.GetUtcNow().ToUnixTimeMilliseconds(), ct);
+        var again = await alerts.AcknowledgeAsync(firing.Id, "someone else", "me too", time.GetUtcNow().ToUnixTimeMilliseconds(), ct);
+        time.Advance(TimeSpan.FromMinutes(2));
+        await At(0.120);                                   // 03:07 back under: resolved
+        var resolved = (await alerts.ListAsync(0, long.MaxValue, ct)).Single();
+
+        Assert.Equal(AlertState.Pending, pending.State);
+        Assert.Equal(AlertState.Firing, firing.State);
+        Assert.Equal(firing.StartedMs + 300_000, firing.FiredMs);
+        Assert.True(acked);
+        Assert.False(again);
+        Assert.Equal(AlertState.Resolved, resolved.State);
+        Assert.Equal(resolved.StartedMs + 420_000, resolved.ResolvedMs);
+        Assert.Equal("oncall@x0tta6bl4", resolved.AckedBy);
+        Assert.Equal("Looking at the DB pool", resolved.AckComment);
+    }
+
+    [Fact]
+    public async Task Evaluator_StaleData_NeitherStartsNorResolves()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 27, 3, 0, 0, TimeSpan.Zero));
+        var path = Path.Combine(_dir, "stale.db");
+        var store = await SqliteMetricStore.OpenAsync(path, ct);
+        var alerts = await SqlAlertStore.OpenSqliteAsync(path, ct);
+        var evaluator = new AlertEvaluator(store, alerts, AlertRule.Defaults, time, NullLogger<AlertEvaluator>.Instance);
+        await store.WriteAsync([new SeriesSample(SeriesKey.Of(CanonicalSeries.SourceUp, ("source", "redis/redis")), time.GetUtcNow().ToUnixTimeMilliseconds(), 0)], ct);
+        await evaluator.EvaluateAsync(ct);
+
+        time.Advance(TimeSpan.FromMinutes(10)); // the source's state stops being written: no data
+        await evaluator.EvaluateAsync(ct);
+
+        Assert.Equal(AlertState.Pending, (await alerts.ListAsync(0, long.MaxValue, ct)).Single().State);
+    }
+}
