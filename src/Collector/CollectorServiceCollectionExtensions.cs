@@ -52,7 +52,7 @@ public static class CollectorServiceCollectionExtensions
 
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<SourceStatusBoard>();
-        services.TryAddSingleton<PrometheusTargetsBoard>();
+        services.TryAddSingleton<PrometheusBoard>();
         services.TryAddSingleton(sp => new WriteBuffer(sp.GetRequiredService<IOptions<CollectorOptions>>().Value.BufferCapacity));
         services.AddHttpClient("scrape");
         services.AddHttpClient("prometheus");
@@ -109,7 +109,7 @@ public static class CollectorServiceCollectionExtensions
             client.Timeout = TimeSpan.FromSeconds(options.Prometheus.TimeoutSeconds);
             sources.Add(new PrometheusSource(
                 new PrometheusClient(client, options.Prometheus.Attempts, services.GetRequiredService<TimeProvider>()),
-                options.Prometheus, collector, services.GetRequiredService<PrometheusTargetsBoard>()));
+                options.Prometheus, collector, services.GetRequiredService<PrometheusBoard>()));
         }
 
         if (!string.IsNullOrEmpty(options.Postgres.Connection))

@@ -22,6 +22,7 @@ public sealed class PageContext : IAsyncDisposable
         services.AddSingleton<TimeProvider>(fixture.Time);
         services.AddSingleton<X0tta6bl4.Ops.Metrics.Store.IMetricStore>(fixture.Store);
         services.AddSingleton(fixture.Board);
+        services.AddSingleton(fixture.Alerts);
         services.AddSingleton(Targets);
         services.AddDashboardModels(new Microsoft.Extensions.Configuration.ConfigurationBuilder().Build());
         _context.Render<MudPopoverProvider>();
@@ -29,7 +30,7 @@ public sealed class PageContext : IAsyncDisposable
 
     public StoreFixture Fixture { get; }
 
-    public PrometheusTargetsBoard Targets { get; } = new();
+    public PrometheusBoard Targets { get; } = new();
 
     public static async Task<PageContext> CreateAsync(Func<StoreFixture, Task>? arrange = null)
     {

@@ -235,4 +235,57 @@ public class PageTests
         Assert.All(page.FindAll("[data-testid=sla-row]"), r => Assert.Equal("Unknown", r.GetAttribute("data-status")));
         Assert.Contains("no data", page.Find("[data-testid=budget-availability]").TextContent);
     }
+
+    [Fact]
+    public async Task Alerts_ActiveAndHistory_WithTimesToAcknowledgeAndResolve_AndNoisePerRule()
+    {
+        long firing = 0;
+        await using var context = await PageContext.CreateAsync(async f =>
+        {
+            var now = StoreFixture.Now.ToUnixTimeMilliseconds();
+            // A p95 alert that started 20 min ago, fired 15 min ago, was acknowledged 5 min later and resolved 10 min ago.
+            var old = await f.Alerts.StartAsync("latency-p95", "warning", "job=\"api\"", now - 1_200_000, 0.31);
+            await f.Alerts.FireAsync(old, now - 900_000, 0.33);
+            await f.Alerts.AcknowledgeAsync(old, "ana", "pool tuning", now - 600_000 - 60_000);
+            await f.Alerts.ResolveAsync(old, now - 600_000);
+            // And one firing now.
+            firing = await f.Alerts.StartAsync("latency-p95", "warning", "job=\"api\"", now - 400_000, 0.4);
+            await f.Alerts.FireAsync(firing, now - 100_000, 0.45);
+        });
+
+        var page = context.Render<AlertsPage>("range=1h");
+
+        page.WaitForAssertion(() => Assert.Single(page.FindAll("[data-testid=active-alerts] [data-testid=alert-row]")));
+        var resolved = page.Find("[data-testid=alert-history] [data-testid=alert-row]").TextContent;
+        Assert.Contains("4.0 min", resolved);   // fired at −15 min, acknowledged at −11 min
+        Assert.Contains("10.0 min", resolved);  // started at −20 min, resolved at −10 min
+        Assert.Contains("ana: pool tuning", resolved);
+        var noise = page.Find("[data-testid=rule-noise] [data-rule=latency-p95]").TextContent;
+        Assert.Contains("10.0 min", noise);     // MTTR
+        Assert.Contains("0.1 h", noise);        // MTTF: resolved at −10 min, next started at −6:40 → 3.3 min = 0.06 h
+        Assert.Contains("/?range=custom&from=", page.Find("[data-testid=alert-history] a").GetAttribute("href"));
+    }
+
+    [Fact]
+    public async Task Alerts_Acknowledge_RecordsOwnerAndComment_AndEmptyValuesChangeNothing()
+    {
+        await using var context = await PageContext.CreateAsync(async f =>
+        {
+            var id = await f.Alerts.StartAsync("source-down", "critical", "source=\"redis/redis\"", StoreFixture.Now.ToUnixTimeMilliseconds() - 120_000, 0);
+            await f.Alerts.FireAsync(id, StoreFixture.Now.ToUnixTimeMilliseconds() - 60_000, 0);
+        });
+        var page = context.Render<AlertsPage>();
+        page.WaitForAssertion(() => Assert.NotNull(page.Find("[data-testid=ack-button]")));
+
+        page.Find("[data-testid=ack-button]").Click();
+        page.WaitForAssertion(() => Assert.Contains("needs an owner", page.Find("[data-testid=ack-error]").TextContent));
+        Assert.Null((await context.Fixture.Alerts.ListAsync(0, long.MaxValue, Xunit.TestContext.Current.CancellationToken)).Single().AckedBy);
+
+        page.Find("input[data-testid=ack-owner]").Change("bo");
+        page.Find("input[data-testid=ack-comment]").Change("restarting redis");
+        page.Find("[data-testid=ack-button]").Click();
+
+        page.WaitForAssertion(() => Assert.Contains("bo: restarting redis", page.Find("[data-testid=acked]").TextContent));
+        Assert.Equal("bo", (await context.Fixture.Alerts.ListAsync(0, long.MaxValue, Xunit.TestContext.Current.CancellationToken)).Single().AckedBy);
+    }
 }

@@ -20,6 +20,8 @@ public sealed class StoreFixture : IAsyncDisposable
 
     public SqliteMetricStore Store { get; private set; } = null!;
 
+    public X0tta6bl4.Ops.Metrics.Alerts.SqlAlertStore Alerts { get; private set; } = null!;
+
     public SeriesReader Reader => new(Store, Time);
 
     public OverviewQuery OverviewQuery() => new(Reader, Board);
@@ -30,6 +32,7 @@ public sealed class StoreFixture : IAsyncDisposable
     {
         var fixture = new StoreFixture();
         fixture.Store = await SqliteMetricStore.OpenAsync(Path.Combine(fixture._dir, "metrics.db"));
+        fixture.Alerts = await X0tta6bl4.Ops.Metrics.Alerts.SqlAlertStore.OpenSqliteAsync(Path.Combine(fixture._dir, "metrics.db"));
         return fixture;
     }
 

@@ -33,6 +33,12 @@ public class DashboardBrowserTests
             await browser.ScreenshotAsync("page-" + path.Split('?')[0]);
         }
 
+        // The alert review has no chart; it lists the rules Prometheus loaded from deploy/rules.
+        await page.GotoAsync(new Uri(dashboard.BaseAddress, "alerts").ToString());
+        await page.WaitForSelectorAsync("[data-interactive=true]", new() { Timeout = 30_000 });
+        await Assertions.Expect(page.Locator("[data-prom-rule=ApiHighP95Latency]")).ToHaveCountAsync(1, new() { Timeout = 30_000 });
+        await browser.ScreenshotAsync("page-alerts");
+
         traffic.Cancel();
         await load;
         Assert.Empty(browser.ConsoleErrors);

@@ -34,6 +34,8 @@ public static class DashboardServiceCollectionExtensions
         services.TryAddSingleton<TargetsQuery>();
         services.TryAddSingleton<CapacityQuery>();
         services.TryAddSingleton<SlaQuery>();
+        services.TryAddSingleton<AlertsQuery>();
+        services.TryAddSingleton<IReadOnlyList<X0tta6bl4.Ops.Collector.Alerts.AlertRule>>(X0tta6bl4.Ops.Collector.Alerts.AlertRule.Defaults);
         services.AddOptions<SlaOptions>().Bind(configuration.GetSection(SlaOptions.Section)).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<Microsoft.Extensions.Options.IValidateOptions<SlaOptions>, SlaOptionsValidator>());
         services.AddOptions<ResourceOptions>().Bind(configuration.GetSection(ResourceOptions.Section)).ValidateOnStart();

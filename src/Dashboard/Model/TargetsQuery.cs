@@ -6,7 +6,7 @@ using X0tta6bl4.Ops.Metrics.Model;
 namespace X0tta6bl4.Ops.Dashboard.Model;
 
 public sealed record TargetsModel(
-    PrometheusTargetsBoard.Snapshot? Targets,
+    PrometheusBoard.Snapshot? Targets,
     IReadOnlyList<SourceStatus> Sources,
     IReadOnlyList<MetricTile> Tiles,
     IReadOnlyList<ChartLine> Series,
@@ -14,7 +14,7 @@ public sealed record TargetsModel(
     IReadOnlyList<ChartLine> ScrapeDurations);
 
 /// <summary>The Targets page: Prometheus's scrape targets with their last errors, its load, and the collector's own sources.</summary>
-public sealed class TargetsQuery(SeriesReader reader, PrometheusTargetsBoard targets, SourceStatusBoard sources)
+public sealed class TargetsQuery(SeriesReader reader, PrometheusBoard targets, SourceStatusBoard sources)
 {
     public async Task<TargetsModel> LoadAsync(TimeRange range, CancellationToken ct = default)
     {

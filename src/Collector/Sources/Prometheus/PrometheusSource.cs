@@ -8,9 +8,9 @@ public sealed class PrometheusSource : ISource
 {
     private readonly PrometheusClient _client;
     private readonly IReadOnlyList<CatalogQuery> _queries;
-    private readonly PrometheusTargetsBoard? _targets;
+    private readonly PrometheusBoard? _targets;
 
-    public PrometheusSource(PrometheusClient client, PrometheusSourceOptions options, CollectorOptions collector, PrometheusTargetsBoard? targets = null)
+    public PrometheusSource(PrometheusClient client, PrometheusSourceOptions options, CollectorOptions collector, PrometheusBoard? targets = null)
     {
         _client = client;
         _targets = targets;
@@ -81,10 +81,11 @@ public sealed class PrometheusSource : ISource
             try
             {
                 _targets.Publish(at, await _client.TargetsAsync(cancellationToken));
+                _targets.PublishAlerts(at, await _client.AlertsAsync(cancellationToken), await _client.RulesAsync(cancellationToken));
             }
             catch (PrometheusApiException e)
             {
-                throw new SourceException($"{e.Message} (reading /api/v1/targets)", e);
+                throw new SourceException($"{e.Message} (reading targets, alerts and rules)", e);
             }
         }
 
