@@ -53,6 +53,13 @@ public sealed class Browser : IAsyncDisposable
         return new Browser(playwright, browser, page);
     }
 
+    /// <summary>Opens a page of the dashboard and waits until its circuit is live (interactive).</summary>
+    public async Task OpenPageAsync(Uri baseAddress, string path)
+    {
+        await Page.GotoAsync(new Uri(baseAddress, path).ToString());
+        await Page.WaitForSelectorAsync("[data-interactive=true]", new() { Timeout = 30_000 });
+    }
+
     /// <summary>Saves a screenshot under $X0_ARTIFACTS_DIR/screenshots (artifacts/ by default).</summary>
     public async Task<string> ScreenshotAsync(string name)
     {

@@ -26,16 +26,14 @@ public class DashboardBrowserTests
             ("resources", "cpu-chart"), ("targets", "series-chart"), ("sla?job=api&window=1h", "budget-chart"),
         })
         {
-            await page.GotoAsync(new Uri(dashboard.BaseAddress, path).ToString());
-            await page.WaitForSelectorAsync("[data-interactive=true]", new() { Timeout = 30_000 });
+            await browser.OpenPageAsync(dashboard.BaseAddress, path);
             await page.WaitForSelectorAsync($"[data-testid={chart}] .js-plotly-plot .scatterlayer .trace", new() { Timeout = 45_000 });
             await Assertions.Expect(page.Locator("[data-testid=load-error]")).ToHaveCountAsync(0);
             await browser.ScreenshotAsync("page-" + path.Split('?')[0]);
         }
 
         // The alert review has no chart; it lists the rules Prometheus loaded from deploy/rules.
-        await page.GotoAsync(new Uri(dashboard.BaseAddress, "alerts").ToString());
-        await page.WaitForSelectorAsync("[data-interactive=true]", new() { Timeout = 30_000 });
+        await browser.OpenPageAsync(dashboard.BaseAddress, "alerts");
         await Assertions.Expect(page.Locator("[data-prom-rule=ApiHighP95Latency]")).ToHaveCountAsync(1, new() { Timeout = 30_000 });
         await browser.ScreenshotAsync("page-alerts");
 
@@ -51,8 +49,7 @@ public class DashboardBrowserTests
         await using var dashboard = await DashboardProcess.StartAsync(StackSettings(), ct);
         await using var browser = await Browser.OpenAsync();
         var page = browser.Page;
-        await page.GotoAsync(new Uri(dashboard.BaseAddress, "api").ToString());
-        await page.WaitForSelectorAsync("[data-interactive=true]", new() { Timeout = 30_000 });
+        await browser.OpenPageAsync(dashboard.BaseAddress, "api");
 
         await page.Locator("[data-testid=range-select]").ClickAsync();
         await page.Locator(".mud-popover-open .mud-list-item", new() { HasText = "Last 6 hours" }).ClickAsync();
@@ -81,8 +78,7 @@ public class DashboardBrowserTests
         var cell = page.Locator("[data-scenario=Aggressive][data-month='12'] [data-testid=pods]");
         for (var attempt = 0; attempt < 20 && await cell.CountAsync() == 0; attempt++)
         {
-            await page.GotoAsync(new Uri(dashboard.BaseAddress, "capacity?job=api").ToString());
-            await page.WaitForSelectorAsync("[data-interactive=true]", new() { Timeout = 30_000 });
+            await browser.OpenPageAsync(dashboard.BaseAddress, "capacity?job=api");
             await Task.Delay(1000, ct);
         }
 
@@ -142,8 +138,7 @@ public class DashboardBrowserTests
 
         await using var browser = await Browser.OpenAsync();
         var page = browser.Page;
-        await page.GotoAsync(new Uri(dashboard.BaseAddress, "?job=api").ToString());
-        await page.WaitForSelectorAsync("[data-interactive=true]", new() { Timeout = 30_000 });
+        await browser.OpenPageAsync(dashboard.BaseAddress, "?job=api");
 
         // Live data arrives through the circuit: the p95 tile gets a value, the chart draws lines.
         var tile = page.Locator("[data-testid=tile-p95]");
@@ -174,8 +169,7 @@ public class DashboardBrowserTests
 
         await using var browser = await Browser.OpenAsync();
         var page = browser.Page;
-        await page.GotoAsync(dashboard.BaseAddress.ToString());
-        await page.WaitForSelectorAsync("[data-interactive=true]", new() { Timeout = 30_000 });
+        await browser.OpenPageAsync(dashboard.BaseAddress, "");
 
         var api = page.Locator("[data-testid=source-row][data-source='scrape/api']");
         await Assertions.Expect(api).ToHaveAttributeAsync("data-state", "Down", new() { Timeout = 30_000 });
