@@ -50,6 +50,9 @@ public static class CollectorServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<CollectorOptions>, CollectorOptionsValidator>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SourcesOptions>, SourcesOptionsValidator>());
 
+        services.AddOptions<Alerts.AlertOptions>().Bind(configuration.GetSection(Alerts.AlertOptions.Section)).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<Alerts.AlertOptions>, Alerts.AlertOptionsValidator>());
+        services.TryAddSingleton<IReadOnlyList<Alerts.AlertRule>>(sp => sp.GetRequiredService<IOptions<Alerts.AlertOptions>>().Value.Apply(Alerts.AlertRule.Defaults));
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<SourceStatusBoard>();
         services.TryAddSingleton<PrometheusBoard>();
@@ -65,8 +68,10 @@ public static class CollectorServiceCollectionExtensions
             services.TryAddSingleton<CollectorService>();
             services.AddHostedService<CollectorHostedService>();
             services.AddHostedService<RetentionService>();
-            services.TryAddSingleton<IReadOnlyList<Alerts.AlertRule>>(Alerts.AlertRule.Defaults);
-            services.AddHostedService<Alerts.AlertEvaluator>();
+            if (configuration.GetValue(Alerts.AlertOptions.Section + ":Enabled", true))
+            {
+                services.AddHostedService<Alerts.AlertEvaluator>();
+            }
         }
 
         return services;

@@ -61,7 +61,7 @@ public sealed class AlertTests : IDisposable
         var store = await SqliteMetricStore.OpenAsync(path, ct);
         var alerts = await SqlAlertStore.OpenSqliteAsync(path, ct);
         var rule = AlertRule.Defaults.Single(r => r.Id == "latency-p95");
-        var evaluator = new AlertEvaluator(store, alerts, [rule], time, NullLogger<AlertEvaluator>.Instance);
+        var evaluator = new AlertEvaluator(store, alerts, [rule], time, NullLogger<AlertEvaluator>.Instance, TimeSpan.FromSeconds(15));
         var p95 = SeriesKey.Of(CanonicalSeries.ApiLatencySeconds, ("job", "api"), ("quantile", "0.95"), ("source", "scrape"));
         async Task At(double seconds)
         {
@@ -99,7 +99,7 @@ public sealed class AlertTests : IDisposable
         var path = Path.Combine(_dir, "stale.db");
         var store = await SqliteMetricStore.OpenAsync(path, ct);
         var alerts = await SqlAlertStore.OpenSqliteAsync(path, ct);
-        var evaluator = new AlertEvaluator(store, alerts, AlertRule.Defaults, time, NullLogger<AlertEvaluator>.Instance);
+        var evaluator = new AlertEvaluator(store, alerts, AlertRule.Defaults, time, NullLogger<AlertEvaluator>.Instance, TimeSpan.FromSeconds(15));
         await store.WriteAsync([new SeriesSample(SeriesKey.Of(CanonicalSeries.SourceUp, ("source", "redis/redis")), time.GetUtcNow().ToUnixTimeMilliseconds(), 0)], ct);
         await evaluator.EvaluateAsync(ct);
 

@@ -11,10 +11,18 @@ namespace X0tta6bl4.Ops.Collector.Alerts;
 /// life (pending → firing → resolved) in the alert store. A sample older than two minutes counts as no data.
 /// </summary>
 public sealed class AlertEvaluator(
-    IMetricStore store, SqlAlertStore alerts, IReadOnlyList<AlertRule> rules, TimeProvider time, ILogger<AlertEvaluator> logger) : BackgroundService
+    IMetricStore store, SqlAlertStore alerts, IReadOnlyList<AlertRule> rules, TimeProvider time, ILogger<AlertEvaluator> logger,
+    TimeSpan interval) : BackgroundService
 {
-    public static readonly TimeSpan Interval = TimeSpan.FromSeconds(15);
     public static readonly TimeSpan Freshness = TimeSpan.FromMinutes(2);
+
+    private readonly TimeSpan _interval = interval;
+
+    public AlertEvaluator(IMetricStore store, SqlAlertStore alerts, IReadOnlyList<AlertRule> rules, TimeProvider time, ILogger<AlertEvaluator> logger,
+        Microsoft.Extensions.Options.IOptions<AlertOptions> options)
+        : this(store, alerts, rules, time, logger, TimeSpan.FromSeconds(options.Value.IntervalSeconds))
+    {
+    }
 
     private readonly Dictionary<(string Rule, string Labels), (long Id, AlertState State, long SinceMs)> _open = [];
 
@@ -38,7 +46,7 @@ public sealed class AlertEvaluator(
 
             try
             {
-                await Task.Delay(Interval, time, stoppingToken);
+                await Task.Delay(_interval, time, stoppingToken);
             }
             catch (OperationCanceledException)
             {

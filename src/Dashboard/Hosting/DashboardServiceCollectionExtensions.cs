@@ -35,7 +35,10 @@ public static class DashboardServiceCollectionExtensions
         services.TryAddSingleton<CapacityQuery>();
         services.TryAddSingleton<SlaQuery>();
         services.TryAddSingleton<AlertsQuery>();
-        services.TryAddSingleton<IReadOnlyList<X0tta6bl4.Ops.Collector.Alerts.AlertRule>>(X0tta6bl4.Ops.Collector.Alerts.AlertRule.Defaults);
+        // The rules as the collector evaluates them (with the Alerts:Rules overrides), for their names on the review page.
+        services.TryAddSingleton<IReadOnlyList<X0tta6bl4.Ops.Collector.Alerts.AlertRule>>(sp =>
+            sp.GetService<Microsoft.Extensions.Options.IOptions<X0tta6bl4.Ops.Collector.Alerts.AlertOptions>>()?.Value.Apply(X0tta6bl4.Ops.Collector.Alerts.AlertRule.Defaults)
+            ?? X0tta6bl4.Ops.Collector.Alerts.AlertRule.Defaults);
         services.AddOptions<SlaOptions>().Bind(configuration.GetSection(SlaOptions.Section)).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<Microsoft.Extensions.Options.IValidateOptions<SlaOptions>, SlaOptionsValidator>());
         services.AddOptions<ResourceOptions>().Bind(configuration.GetSection(ResourceOptions.Section)).ValidateOnStart();
