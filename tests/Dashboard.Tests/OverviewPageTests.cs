@@ -81,4 +81,19 @@ public sealed class OverviewPageTests : IAsyncDisposable
             Assert.Contains("never", row.TextContent);
         });
     }
+
+    [Fact]
+    public async Task FiringAlerts_AreShownAtTheTop()
+    {
+        var page = await RenderAsync(async f =>
+        {
+            var id = await f.Alerts.StartAsync("latency-p99", "critical", "job=\"api\"", StoreFixture.Now.ToUnixTimeMilliseconds() - 400_000, 0.6);
+            await f.Alerts.FireAsync(id, StoreFixture.Now.ToUnixTimeMilliseconds() - 100_000, 0.7);
+            await f.Alerts.StartAsync("cpu", "warning", "pod=\"p\"", StoreFixture.Now.ToUnixTimeMilliseconds() - 10_000, 600); // pending only
+        });
+
+        page.WaitForAssertion(() => Assert.Contains("1 alert(s) firing", page.Find("[data-testid=firing-alerts]").TextContent));
+        Assert.Contains("latency-p99", page.Find("[data-testid=firing-alerts]").TextContent);
+        Assert.DoesNotContain("cpu", page.Find("[data-testid=firing-alerts]").TextContent);
+    }
 }

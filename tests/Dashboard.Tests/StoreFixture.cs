@@ -24,7 +24,7 @@ public sealed class StoreFixture : IAsyncDisposable
 
     public SeriesReader Reader => new(Store, Time);
 
-    public OverviewQuery OverviewQuery() => new(Reader, Board);
+    public OverviewQuery OverviewQuery() => new(Reader, Board, Alerts);
 
     public TimeRange Range15m => TimeRange.Preset("15m", Time.GetUtcNow());
 

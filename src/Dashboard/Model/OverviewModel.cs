@@ -40,4 +40,8 @@ public sealed record OverviewModel(
     IReadOnlyList<ChartLine> Throughput,
     IReadOnlyList<SourceStatus> Sources,
     DateTimeOffset GeneratedAt,
-    TimeRange Range);
+    TimeRange Range)
+{
+    /// <summary>Alerts firing now (from the collector's rules), most severe first.</summary>
+    public IReadOnlyList<X0tta6bl4.Ops.Metrics.Alerts.AlertRecord> Firing { get; init; } = [];
+}

@@ -5,7 +5,7 @@ using X0tta6bl4.Ops.Metrics.Model;
 namespace X0tta6bl4.Ops.Dashboard.Model;
 
 /// <summary>Builds the Overview from the store and the live source states.</summary>
-public sealed class OverviewQuery(SeriesReader reader, SourceStatusBoard board)
+public sealed class OverviewQuery(SeriesReader reader, SourceStatusBoard board, X0tta6bl4.Ops.Metrics.Alerts.SqlAlertStore alerts)
 {
     public async Task<OverviewModel> LoadAsync(string? job, TimeRange range, CancellationToken cancellationToken = default)
     {
@@ -34,7 +34,10 @@ public sealed class OverviewQuery(SeriesReader reader, SourceStatusBoard board)
         }
 
         tiles.AddRange(await HitRatioTilesAsync(now, cancellationToken));
-        return new OverviewModel(job, jobs, source, tiles, latency, throughput, board.All, now, range);
+        var firing = (await alerts.OpenAlertsAsync(cancellationToken))
+            .Where(a => a.State == X0tta6bl4.Ops.Metrics.Alerts.AlertState.Firing)
+            .OrderBy(a => a.Severity == "critical" ? 0 : 1).ThenBy(a => a.StartedMs).ToList();
+        return new OverviewModel(job, jobs, source, tiles, latency, throughput, board.All, now, range) { Firing = firing };
     }
 
     /// <summary>p95 a week earlier, laid over the current range.</summary>
