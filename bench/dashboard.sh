@@ -24,7 +24,10 @@ source "$X0_STACK_DIR/stack.env"
 dotnet publish "$ROOT/src/Dashboard/X0tta6bl4.Ops.Dashboard.csproj" -c Release -o "$X0_STACK_DIR/dashboard" --nologo -v q >&2
 dotnet build "$ROOT/bench/Benchmarks/X0tta6bl4.Ops.Benchmarks.csproj" -c Release --nologo -v q -clp:NoSummary >&2
 
+# One operator for the browser to sign in as.
+hash=$(echo "bench-password" | dotnet "$X0_STACK_DIR/dashboard/X0tta6bl4.Ops.Dashboard.dll" hash-password 2>/dev/null | tail -1)
 (cd "$X0_STACK_DIR/dashboard" && \
+  Auth__Users__0__Name=bench Auth__Users__0__PasswordHash="$hash" Auth__Users__0__Role=operator \
   ASPNETCORE_URLS="http://127.0.0.1:$X0_DASHBOARD_PORT" Store__Sqlite__Path="$X0_STACK_DIR/metrics.db" \
   Sources__Scrape__Targets__0__Name=api Sources__Scrape__Targets__0__Url="$X0_API_URL/metrics" \
   Sources__Prometheus__Url="$X0_PROMETHEUS_URL" Sources__Postgres__Connection="$X0_PG_CONNECTION" \

@@ -42,7 +42,8 @@ for _ in $(seq 100); do curl -fsS "http://127.0.0.1:$PROM_BENCH_PORT/-/ready" >/
 
 # Our query API: the published dashboard reading the same samples from the PostgreSQL store.
 dotnet publish "$ROOT/src/Dashboard/X0tta6bl4.Ops.Dashboard.csproj" -c Release -o "$X0_STACK_DIR/dashboard" --nologo -v q >&2
-(cd "$X0_STACK_DIR/dashboard" && ASPNETCORE_URLS="http://127.0.0.1:$OURS_PORT" Store__Provider=Postgres Store__Postgres__Connection="$PG" \
+hash=$(echo "bench-password" | dotnet "$X0_STACK_DIR/dashboard/X0tta6bl4.Ops.Dashboard.dll" hash-password 2>/dev/null | tail -1)
+(cd "$X0_STACK_DIR/dashboard" && Auth__Users__0__Name=bench Auth__Users__0__PasswordHash="$hash" Auth__Users__0__Role=viewer ASPNETCORE_URLS="http://127.0.0.1:$OURS_PORT" Store__Provider=Postgres Store__Postgres__Connection="$PG" \
   Collector__Enabled=false exec dotnet X0tta6bl4.Ops.Dashboard.dll) >"$X0_STACK_DIR/dashboard.log" 2>&1 &
 pids+=($!)
 for _ in $(seq 100); do curl -fsS "http://127.0.0.1:$OURS_PORT/health" >/dev/null 2>&1 && break; sleep 0.3; done

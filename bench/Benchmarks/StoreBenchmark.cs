@@ -148,7 +148,9 @@ internal static class StoreBenchmark
     /// <summary>The dashboard's typical ranges, through both HTTP APIs, timed alike.</summary>
     public static async Task<int> QueryAsync(string ours, string prometheus, long endMs, int rounds)
     {
+        // Our API wants a user (HTTP Basic); Prometheus ignores the header.
         using var http = new HttpClient { Timeout = TimeSpan.FromMinutes(2) };
+        http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Basic", Convert.ToBase64String("bench:bench-password"u8.ToArray()));
         var cases = new[]
         {
             ("24h_1m", endMs - 86_400_000, 60),

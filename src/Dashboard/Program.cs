@@ -1,8 +1,24 @@
 using Prometheus;
 using X0tta6bl4.Ops.Dashboard.Components;
 using X0tta6bl4.Ops.Dashboard.Hosting;
+using X0tta6bl4.Ops.Dashboard.Auth;
 using X0tta6bl4.Ops.Dashboard.QueryApi;
 using X0tta6bl4.Ops.Metrics.Store;
+
+if (args.FirstOrDefault() == "hash-password")
+{
+    // dotnet run --project src/Dashboard -- hash-password   (reads the password from standard input)
+    Console.Error.Write("Password: ");
+    var password = Console.ReadLine();
+    if (string.IsNullOrEmpty(password))
+    {
+        Console.Error.WriteLine("No password given.");
+        return 2;
+    }
+
+    Console.WriteLine(X0tta6bl4.Ops.Dashboard.Auth.PasswordHasher.Hash(password));
+    return 0;
+}
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -25,15 +41,25 @@ app.UseRouting();
 
 // The Blazor hub is a long-lived connection, not a request; timing it would swamp the latency figures.
 app.UseWhen(c => !c.Request.Path.StartsWithSegments("/_blazor"), b => b.UseHttpMetrics());
+app.UseAuthentication();
+app.UseAuthorization();
 app.UseAntiforgery();
 
-app.MapGet("/health", () => TypedResults.Ok(new { status = "ok" }));
-app.MapMetrics();
+// Only /health is open to everyone (and /metrics, unless Auth:AnonymousMetrics is false).
+app.MapGet("/health", () => TypedResults.Ok(new { status = "ok" })).AllowAnonymous();
+var metrics = app.MapMetrics();
+if (!app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<X0tta6bl4.Ops.Dashboard.Auth.AuthOptions>>().Value.AnonymousMetrics)
+{
+    metrics.RequireAuthorization();
+}
+
+app.MapAuthEndpoints();
 app.MapQueryApi();
 app.MapCapacityCsv();
-app.MapStaticAssets();
-app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+app.MapStaticAssets().AllowAnonymous();
+app.MapRazorComponents<App>().AddInteractiveServerRenderMode().RequireAuthorization();
 
 app.Run();
+return 0;
 
 public partial class Program;

@@ -13,10 +13,11 @@ public sealed class PageContext : IAsyncDisposable
 {
     private readonly BunitContext _context = new();
 
-    private PageContext(StoreFixture fixture)
+    private PageContext(StoreFixture fixture, string role)
     {
         Fixture = fixture;
         _context.JSInterop.Mode = JSRuntimeMode.Loose;
+        _context.AddAuthorization().SetAuthorized("bo").SetRoles(role);
         var services = _context.Services;
         services.AddMudServices();
         services.AddSingleton<TimeProvider>(fixture.Time);
@@ -32,7 +33,7 @@ public sealed class PageContext : IAsyncDisposable
 
     public PrometheusBoard Targets { get; } = new();
 
-    public static async Task<PageContext> CreateAsync(Func<StoreFixture, Task>? arrange = null)
+    public static async Task<PageContext> CreateAsync(Func<StoreFixture, Task>? arrange = null, string role = "operator")
     {
         var fixture = await StoreFixture.CreateAsync();
         if (arrange is not null)
@@ -40,7 +41,7 @@ public sealed class PageContext : IAsyncDisposable
             await arrange(fixture);
         }
 
-        return new PageContext(fixture);
+        return new PageContext(fixture, role);
     }
 
     public IRenderedComponent<TPage> Render<TPage>(string? query = null) where TPage : IComponent

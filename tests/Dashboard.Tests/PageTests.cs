@@ -288,4 +288,19 @@ public class PageTests
         page.WaitForAssertion(() => Assert.Contains("bo: restarting redis", page.Find("[data-testid=acked]").TextContent));
         Assert.Equal("bo", (await context.Fixture.Alerts.ListAsync(0, long.MaxValue, Xunit.TestContext.Current.CancellationToken)).Single().AckedBy);
     }
+
+    [Fact]
+    public async Task Alerts_Viewer_CannotAcknowledge()
+    {
+        await using var context = await PageContext.CreateAsync(async f =>
+        {
+            var id = await f.Alerts.StartAsync("source-down", "critical", "source=\"redis/redis\"", StoreFixture.Now.ToUnixTimeMilliseconds() - 120_000, 0);
+            await f.Alerts.FireAsync(id, StoreFixture.Now.ToUnixTimeMilliseconds() - 60_000, 0);
+        }, role: "viewer");
+
+        var page = context.Render<AlertsPage>();
+
+        page.WaitForAssertion(() => Assert.NotNull(page.Find("[data-testid=ack-operators-only]")));
+        Assert.Empty(page.FindAll("[data-testid=ack-button]"));
+    }
 }

@@ -24,8 +24,11 @@ public sealed class QueryApiTests : IAsyncLifetime
         {
             b.UseSetting("Store:Sqlite:Path", _path);
             b.UseSetting("Collector:Enabled", "false");
+            b.UseSetting("Auth:Users:0:Name", "reader");
+            b.UseSetting("Auth:Users:0:PasswordHash", X0tta6bl4.Ops.Dashboard.Auth.PasswordHasher.Hash("pw"));
+            b.UseSetting("Auth:Users:0:Role", "viewer");
         });
-        _client = _factory.CreateClient();
+        _client = Authorized(_factory.CreateClient());
         var store = _factory.Services.GetRequiredService<IMetricStore>();
         var p99 = SeriesKey.Of("api_latency_seconds", ("job", "api"), ("quantile", "0.99"));
         var p50 = SeriesKey.Of("api_latency_seconds", ("job", "api"), ("quantile", "0.5"));
@@ -34,6 +37,13 @@ public sealed class QueryApiTests : IAsyncLifetime
             new(p99, Start + i * 15_000, i),
             new(p50, Start + i * 15_000, i / 10.0),
         }).Append(new SeriesSample(SeriesKey.Of("up", ("job", "api")), Start, double.PositiveInfinity)).ToList());
+    }
+
+    /// <summary>HTTP Basic, as scripts and Grafana sign in.</summary>
+    private static HttpClient Authorized(HttpClient client)
+    {
+        client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Basic", Convert.ToBase64String("reader:pw"u8.ToArray()));
+        return client;
     }
 
     public async ValueTask DisposeAsync()
@@ -105,6 +115,17 @@ public sealed class QueryApiTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task WithoutCredentials_TheApiIsRefused_AndWrongOnesToo()
+    {
+        var anonymous = await _factory.CreateClient().GetAsync("/api/v1/labels", TestContext.Current.CancellationToken);
+        var wrong = _factory.CreateClient();
+        wrong.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Basic", Convert.ToBase64String("reader:nope"u8.ToArray()));
+
+        Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await wrong.GetAsync("/api/v1/labels", TestContext.Current.CancellationToken)).StatusCode);
+    }
+
+    [Fact]
     public async Task Csv_HasOneRowPerPoint()
     {
         var csv = await _client.GetStringAsync($"/api/v1/query_range?query=api_latency_seconds{{quantile=\"0.5\"}}&start={Start / 1000 + 15}&end={Start / 1000 + 120}&step=15&format=csv", TestContext.Current.CancellationToken);
@@ -118,7 +139,7 @@ public sealed class QueryApiTests : IAsyncLifetime
     [Fact]
     public async Task OurOwnPrometheusClient_ReadsThisApiLikePrometheus()
     {
-        var client = new PrometheusClient(_factory.CreateClient(), 1, TimeProvider.System);
+        var client = new PrometheusClient(Authorized(_factory.CreateClient()), 1, TimeProvider.System);
 
         var range = await client.QueryRangeAsync("api_latency_seconds{quantile=\"0.99\"}",
             DateTimeOffset.FromUnixTimeMilliseconds(Start + 15_000), DateTimeOffset.FromUnixTimeMilliseconds(Start + 105_000), TimeSpan.FromSeconds(15), TestContext.Current.CancellationToken);

@@ -53,10 +53,17 @@ public sealed class Browser : IAsyncDisposable
         return new Browser(playwright, browser, page);
     }
 
-    /// <summary>Opens a page of the dashboard and waits until its circuit is live (interactive).</summary>
+    /// <summary>Opens a page of the dashboard (signing in first if it asks) and waits until its circuit is live.</summary>
     public async Task OpenPageAsync(Uri baseAddress, string path)
     {
         await Page.GotoAsync(new Uri(baseAddress, path).ToString());
+        if (Page.Url.Contains("/login", StringComparison.Ordinal))
+        {
+            await Page.FillAsync("[data-testid=login-user]", DashboardProcess.User);
+            await Page.FillAsync("[data-testid=login-password]", DashboardProcess.Password);
+            await Page.ClickAsync("[data-testid=login-submit]");
+        }
+
         await Page.WaitForSelectorAsync("[data-interactive=true]", new() { Timeout = 30_000 });
     }
 

@@ -57,9 +57,8 @@ public class DashboardBrowserTests
 
         // Loading the same link afresh shows the same range.
         var link = page.Url;
-        await page.GotoAsync(new Uri(dashboard.BaseAddress, "targets").ToString());
-        await page.GotoAsync(link);
-        await page.WaitForSelectorAsync("[data-interactive=true]", new() { Timeout = 30_000 });
+        await browser.OpenPageAsync(dashboard.BaseAddress, "targets");
+        await browser.OpenPageAsync(dashboard.BaseAddress, link);
         await Assertions.Expect(page.Locator("[data-testid=range-select]")).ToContainTextAsync("Last 6 hours");
         Assert.Empty(browser.ConsoleErrors);
     }
@@ -92,7 +91,7 @@ public class DashboardBrowserTests
         await browser.ScreenshotAsync("page-capacity");
 
         // The CSV link carries the same settings.
-        var csv = await new HttpClient().GetStringAsync(new Uri(dashboard.BaseAddress, "capacity.csv?job=api&perPod=0.01"), ct);
+        var csv = await dashboard.AuthorizedClient().GetStringAsync("capacity.csv?job=api&perPod=0.01", ct);
         traffic.Cancel();
         await load;
 

@@ -29,7 +29,21 @@ public sealed class DashboardProcess : IAsyncDisposable
         DataDir = dataDir;
     }
 
+    /// <summary>The operator the tests sign in as.</summary>
+    public const string User = "e2e";
+
+    public const string Password = "e2e-password";
+
     public Uri BaseAddress { get; }
+
+    /// <summary>An HttpClient that signs in with HTTP Basic, as scripts do.</summary>
+    public HttpClient AuthorizedClient()
+    {
+        var client = new HttpClient { BaseAddress = BaseAddress };
+        client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue(
+            "Basic", Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes($"{User}:{Password}")));
+        return client;
+    }
 
     public string StorePath { get; }
 
@@ -66,6 +80,9 @@ public sealed class DashboardProcess : IAsyncDisposable
         start.Environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}";
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
         start.Environment["Store__Sqlite__Path"] = storePath;
+        start.Environment["Auth__Users__0__Name"] = User;
+        start.Environment["Auth__Users__0__PasswordHash"] = X0tta6bl4.Ops.Dashboard.Auth.PasswordHasher.Hash(Password);
+        start.Environment["Auth__Users__0__Role"] = "operator";
         foreach (var (key, value) in settings)
         {
             start.Environment[key] = value;

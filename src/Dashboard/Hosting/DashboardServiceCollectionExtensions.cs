@@ -17,6 +17,7 @@ public static class DashboardServiceCollectionExtensions
         services.TryAddSingleton<ISelfAddress, SelfAddress>();
         services.AddCollector(builder.Configuration);
         services.AddDashboardModels(builder.Configuration);
+        services.AddDashboardAuth(builder.Configuration);
         services.AddRazorComponents().AddInteractiveServerComponents();
         services.AddMudServices();
         return builder;

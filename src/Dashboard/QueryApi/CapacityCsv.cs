@@ -34,7 +34,7 @@ public static class CapacityCsv
             }
 
             return Results.Text(csv.ToString(), "text/csv; charset=utf-8");
-        });
+        }).RequireAuthorization(X0tta6bl4.Ops.Dashboard.Hosting.AuthServiceCollectionExtensions.ApiPolicy);
         return app;
     }
 

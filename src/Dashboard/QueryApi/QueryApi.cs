@@ -15,7 +15,7 @@ public static class QueryApiEndpoints
 
     public static IEndpointRouteBuilder MapQueryApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/api/v1").DisableAntiforgery();
+        var api = app.MapGroup("/api/v1").DisableAntiforgery().RequireAuthorization(X0tta6bl4.Ops.Dashboard.Hosting.AuthServiceCollectionExtensions.ApiPolicy);
         foreach (var method in new[] { "GET", "POST" })
         {
             api.MapMethods("/query", [method], Query);

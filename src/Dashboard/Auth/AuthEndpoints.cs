@@ -1,0 +1,36 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Mvc;
+
+namespace X0tta6bl4.Ops.Dashboard.Auth;
+
+public static class AuthEndpoints
+{
+    public static ClaimsPrincipal Principal(UserOptions user, string scheme) =>
+        new(new ClaimsIdentity([new Claim(ClaimTypes.Name, user.Name), new Claim(ClaimTypes.Role, user.Role)], scheme));
+
+    public static IEndpointRouteBuilder MapAuthEndpoints(this IEndpointRouteBuilder app)
+    {
+        // Form posts: the antiforgery middleware checks the token the login form carries.
+        app.MapPost("/auth/login", async (HttpContext context, [FromForm] string? username, [FromForm] string? password, [FromForm] string? returnUrl, UserDirectory users) =>
+        {
+            var target = string.IsNullOrEmpty(returnUrl) || !Uri.IsWellFormedUriString(returnUrl, UriKind.Relative) || returnUrl.StartsWith("//", StringComparison.Ordinal) ? "/" : returnUrl;
+            var user = users.Verify(username, password);
+            if (user is null)
+            {
+                return Results.Redirect($"/login?error=1&returnUrl={Uri.EscapeDataString(target)}");
+            }
+
+            await context.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, Principal(user, CookieAuthenticationDefaults.AuthenticationScheme));
+            return Results.LocalRedirect(target);
+        }).AllowAnonymous();
+
+        app.MapPost("/auth/logout", async (HttpContext context) =>
+        {
+            await context.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
+            return Results.Redirect("/login");
+        });
+        return app;
+    }
+}
