@@ -29,8 +29,10 @@ builder.AddDashboard();
 
 var app = builder.Build();
 
-// Open the store now, so a bad path fails at start with its reason rather than on the first page.
+// Open the store now, so a bad path fails at start with its reason rather than on the first page;
+// and make the user directory, which prints a one-run admin password when no users are configured.
 app.Services.GetRequiredService<IMetricStore>();
+app.Services.GetRequiredService<UserDirectory>();
 
 if (!app.Environment.IsDevelopment())
 {
