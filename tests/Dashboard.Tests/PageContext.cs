@@ -24,6 +24,7 @@ public sealed class PageContext : IAsyncDisposable
         services.AddSingleton<X0tta6bl4.Ops.Metrics.Store.IMetricStore>(fixture.Store);
         services.AddSingleton(fixture.Board);
         services.AddSingleton(fixture.Alerts);
+        services.AddSingleton(fixture.Settings);
         services.AddSingleton(Targets);
         services.AddDashboardModels(new Microsoft.Extensions.Configuration.ConfigurationBuilder().Build());
         _context.Render<MudPopoverProvider>();

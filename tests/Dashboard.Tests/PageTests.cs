@@ -303,4 +303,59 @@ public class PageTests
         page.WaitForAssertion(() => Assert.NotNull(page.Find("[data-testid=ack-operators-only]")));
         Assert.Empty(page.FindAll("[data-testid=ack-button]"));
     }
+
+    [Fact]
+    public async Task Sla_OperatorChangesATarget_TheStatusFollowsAndTheChangeIsKept()
+    {
+        await using var context = await PageContext.CreateAsync(f => f.WriteApiAsync());
+        var page = context.Render<SlaPage>("window=1h");
+        page.WaitForAssertion(() => Assert.Equal("Fail", page.Find("[data-sla=p95]").GetAttribute("data-status")));
+
+        page.Find("input[data-testid=target-p95]").Change("300");
+        page.Find("[data-testid=save-p95]").Click();
+
+        // 250 ms now meets < 300 ms.
+        page.WaitForAssertion(() => Assert.Equal("Pass", page.Find("[data-sla=p95]").GetAttribute("data-status")));
+        Assert.Contains("< 300 ms", page.Find("[data-sla=p95]").TextContent);
+        Assert.Contains("bo", page.Find("[data-testid=settings-updated]").TextContent);
+        Assert.Equal(300, (await X0tta6bl4.Ops.Dashboard.Model.SlaSettings.LoadAsync(context.Fixture.Settings, Xunit.TestContext.Current.CancellationToken)).Targets["p95"]);
+    }
+
+    [Fact]
+    public async Task Sla_InvalidTarget_IsExplainedAndChangesNothing()
+    {
+        await using var context = await PageContext.CreateAsync(f => f.WriteApiAsync());
+        var page = context.Render<SlaPage>("window=1h");
+        page.WaitForAssertion(() => Assert.NotNull(page.Find("input[data-testid=target-errors]")));
+
+        page.Find("input[data-testid=target-errors]").Change("150");
+        page.Find("[data-testid=save-errors]").Click();
+
+        page.WaitForAssertion(() => Assert.Contains("errors target must be between", page.Find("[data-testid=edit-error]").TextContent));
+        Assert.Empty((await X0tta6bl4.Ops.Dashboard.Model.SlaSettings.LoadAsync(context.Fixture.Settings, Xunit.TestContext.Current.CancellationToken)).Targets);
+    }
+
+    [Fact]
+    public async Task Sla_SetBaselinesFromTheWindow_ReplacesTheSeedsFigures()
+    {
+        await using var context = await PageContext.CreateAsync(f => f.WriteApiAsync());
+        var page = context.Render<SlaPage>("window=1h");
+        page.WaitForAssertion(() => Assert.Contains("150 ms (seed report)", page.Find("[data-sla=p95]").TextContent));
+
+        page.Find("[data-testid=set-baselines]").Click();
+
+        page.WaitForAssertion(() => Assert.Contains("250.0 ms (measured, 1h to", page.Find("[data-sla=p95]").TextContent));
+    }
+
+    [Fact]
+    public async Task Sla_Viewer_CannotEdit()
+    {
+        await using var context = await PageContext.CreateAsync(f => f.WriteApiAsync(), role: "viewer");
+
+        var page = context.Render<SlaPage>("window=1h");
+
+        page.WaitForAssertion(() => Assert.NotEmpty(page.FindAll("[data-testid=sla-row]")));
+        Assert.Empty(page.FindAll("[data-testid=set-baselines]"));
+        Assert.Empty(page.FindAll("input[data-testid=target-p95]"));
+    }
 }

@@ -22,6 +22,8 @@ public sealed class StoreFixture : IAsyncDisposable
 
     public X0tta6bl4.Ops.Metrics.Alerts.SqlAlertStore Alerts { get; private set; } = null!;
 
+    public X0tta6bl4.Ops.Metrics.Settings.SqlSettingsStore Settings { get; private set; } = null!;
+
     public SeriesReader Reader => new(Store, Time);
 
     public OverviewQuery OverviewQuery() => new(Reader, Board, Alerts);
@@ -33,6 +35,7 @@ public sealed class StoreFixture : IAsyncDisposable
         var fixture = new StoreFixture();
         fixture.Store = await SqliteMetricStore.OpenAsync(Path.Combine(fixture._dir, "metrics.db"));
         fixture.Alerts = await X0tta6bl4.Ops.Metrics.Alerts.SqlAlertStore.OpenSqliteAsync(Path.Combine(fixture._dir, "metrics.db"));
+        fixture.Settings = await X0tta6bl4.Ops.Metrics.Settings.SqlSettingsStore.OpenSqliteAsync(Path.Combine(fixture._dir, "metrics.db"));
         return fixture;
     }
 

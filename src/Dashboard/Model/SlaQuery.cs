@@ -7,7 +7,11 @@ using X0tta6bl4.Ops.Metrics.Store;
 
 namespace X0tta6bl4.Ops.Dashboard.Model;
 
-public sealed record SlaRow(string Id, string Metric, string Baseline, string Target, SlaResult Result, string Current, string Worst, string How, long? NewestMs);
+public sealed record SlaRow(string Id, string Metric, string Baseline, string Target, SlaResult Result, string Current, string Worst, string How, long? NewestMs)
+{
+    /// <summary>The target as a number in the row's unit (for editing).</summary>
+    public double TargetValue { get; init; }
+}
 
 public sealed record SlaModel(
     string? Job,
@@ -17,10 +21,13 @@ public sealed record SlaModel(
     ErrorBudget? Availability,
     ErrorBudget? Latency,
     IReadOnlyList<BurnRateCheck> BurnRates,
-    IReadOnlyList<ChartLine> BudgetOverTime);
+    IReadOnlyList<ChartLine> BudgetOverTime)
+{
+    public SlaSettings Settings { get; init; } = new([], [], null, null);
+}
 
 /// <summary>The seed's SLA table evaluated on measured data over a window, with error budgets and burn rates.</summary>
-public sealed class SlaQuery(SeriesReader reader, IOptions<SlaOptions> options)
+public sealed class SlaQuery(SeriesReader reader, IOptions<SlaOptions> options, X0tta6bl4.Ops.Metrics.Settings.SqlSettingsStore settingsStore)
 {
     public static readonly IReadOnlyList<(string Key, TimeSpan Length)> Windows =
     [
@@ -29,7 +36,15 @@ public sealed class SlaQuery(SeriesReader reader, IOptions<SlaOptions> options)
 
     public async Task<SlaModel> LoadAsync(string? job, string? windowKey, CancellationToken ct = default)
     {
-        var sla = options.Value;
+        var defaults = options.Value;
+        var settings = await SlaSettings.LoadAsync(settingsStore, ct);
+        // The effective targets: the operators' settings over the configured defaults.
+        var sla = new SlaOptions
+        {
+            P95Ms = settings.Target("p95", defaults), P99Ms = settings.Target("p99", defaults), ErrorRatePercent = settings.Target("errors", defaults),
+            ThroughputRps = settings.Target("throughput", defaults), CpuMillicores = settings.Target("cpu", defaults), MemoryMiB = settings.Target("memory", defaults),
+            AvailabilityPercent = settings.Target("availability", defaults), LatencyObjectivePercent = defaults.LatencyObjectivePercent,
+        };
         var jobs = await OverviewQuery.JobsAsync(reader, ct);
         job = job is not null && jobs.Contains(job) ? job : jobs.Contains("api") ? "api" : jobs.FirstOrDefault();
         var window = Windows.FirstOrDefault(w => w.Key == windowKey);
@@ -71,8 +86,8 @@ public sealed class SlaQuery(SeriesReader reader, IOptions<SlaOptions> options)
             Func<double, string> format, string computed)
         {
             var result = Sla.Evaluate(readings?.Where(v => v is not null).Select(v => v!.Value).ToList() ?? [], comparison, goal);
-            return new SlaRow(id, metric, baseline, target, result,
-                result.Current is { } c ? format(c) : "no data", result.Worst is { } w ? format(w) : "—", computed, Newest(readings));
+            return new SlaRow(id, metric, Baseline(id, baseline), target, result,
+                result.Current is { } c ? format(c) : "no data", result.Worst is { } w ? format(w) : "—", computed, Newest(readings)) { TargetValue = goal };
         }
 
         var rows = new List<SlaRow>
@@ -99,10 +114,10 @@ public sealed class SlaQuery(SeriesReader reader, IOptions<SlaOptions> options)
                 Status = (1 - bad) * 100 > sla.AvailabilityPercent ? SlaStatus.Pass : SlaStatus.Fail,
             }
             : new SlaResult(null, null, null, 0, SlaStatus.Unknown);
-        rows.Add(new SlaRow("availability", "Availability", "99.9 %", $"> {sla.AvailabilityPercent:0.##} %", availabilityResult,
+        rows.Add(new SlaRow("availability", "Availability", Baseline("availability", "99.9 %"), $"> {sla.AvailabilityPercent:0.##} %", availabilityResult,
             availabilityResult.Current is { } a ? $"{a:0.000} %" : "no data",
             availabilityResult.Worst is { } aw ? $"{aw:0.000} %" : "—",
-            "1 − 5xx requests ÷ all requests over the whole window (requests = rate × step); worst = the worst step.", Newest(total.Y)));
+            "1 − 5xx requests ÷ all requests over the whole window (requests = rate × step); worst = the worst step.", Newest(total.Y)) { TargetValue = sla.AvailabilityPercent });
 
         var burnRates = new List<BurnRateCheck>();
         foreach (var (longWindow, shortWindow, factor) in Sla.BurnRatePairs)
@@ -122,7 +137,11 @@ public sealed class SlaQuery(SeriesReader reader, IOptions<SlaOptions> options)
         }
 
         return new SlaModel(job, jobs, window.Key, rows, availability, latency, burnRates,
-            [new ChartLine("availability budget left (%)", grid, budgetLine)]);
+            [new ChartLine("availability budget left (%)", grid, budgetLine)]) { Settings = settings };
+
+        // A baseline an operator measured wins over the seed report's printed figure.
+        string Baseline(string id, string seed) =>
+            settings.Baselines.TryGetValue(id, out var measured) ? $"{measured.Display} (measured, {measured.Note})" : $"{seed} (seed report)";
 
         async Task<double?> BurnAsync(TimeSpan length)
         {

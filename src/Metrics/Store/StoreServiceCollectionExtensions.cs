@@ -46,6 +46,13 @@ public static class StoreServiceCollectionExtensions
                 ? Alerts.SqlAlertStore.OpenPostgresAsync(options.Postgres.Connection).GetAwaiter().GetResult()
                 : Alerts.SqlAlertStore.OpenSqliteAsync(SqlitePath(options, contentRoot)).GetAwaiter().GetResult();
         });
+        services.TryAddSingleton(sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<StoreOptions>>().Value;
+            return string.Equals(options.Provider, "Postgres", StringComparison.OrdinalIgnoreCase)
+                ? Settings.SqlSettingsStore.OpenPostgresAsync(options.Postgres.Connection).GetAwaiter().GetResult()
+                : Settings.SqlSettingsStore.OpenSqliteAsync(SqlitePath(options, contentRoot)).GetAwaiter().GetResult();
+        });
         return services;
     }
 
