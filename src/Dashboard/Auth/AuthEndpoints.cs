@@ -7,6 +7,10 @@ namespace X0tta6bl4.Ops.Dashboard.Auth;
 
 public static class AuthEndpoints
 {
+    /// <summary>Only a local path: never an open redirect.</summary>
+    private static string SafeReturn(string? returnUrl) =>
+        string.IsNullOrEmpty(returnUrl) || !Uri.IsWellFormedUriString(returnUrl, UriKind.Relative) || returnUrl.StartsWith("//", StringComparison.Ordinal) ? "/" : returnUrl;
+
     public static ClaimsPrincipal Principal(UserOptions user, string scheme) =>
         new(new ClaimsIdentity([new Claim(ClaimTypes.Name, user.Name), new Claim(ClaimTypes.Role, user.Role)], scheme));
 
@@ -15,7 +19,7 @@ public static class AuthEndpoints
         // Form posts: the antiforgery middleware checks the token the login form carries.
         app.MapPost("/auth/login", async (HttpContext context, [FromForm] string? username, [FromForm] string? password, [FromForm] string? returnUrl, UserDirectory users) =>
         {
-            var target = string.IsNullOrEmpty(returnUrl) || !Uri.IsWellFormedUriString(returnUrl, UriKind.Relative) || returnUrl.StartsWith("//", StringComparison.Ordinal) ? "/" : returnUrl;
+            var target = SafeReturn(returnUrl);
             var user = users.Verify(username, password);
             if (user is null)
             {
@@ -25,6 +29,12 @@ public static class AuthEndpoints
             await context.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, Principal(user, CookieAuthenticationDefaults.AuthenticationScheme));
             return Results.LocalRedirect(target);
         }).AllowAnonymous();
+
+        // Single sign-on, when Auth:Oidc is configured: the provider signs the user in, the cookie keeps them.
+        app.MapGet("/auth/oidc", (string? returnUrl, Microsoft.Extensions.Options.IOptions<AuthOptions> options) =>
+            options.Value.Oidc.Enabled
+                ? Results.Challenge(new AuthenticationProperties { RedirectUri = SafeReturn(returnUrl) }, [Hosting.AuthServiceCollectionExtensions.OidcScheme])
+                : Results.NotFound()).AllowAnonymous();
 
         app.MapPost("/auth/logout", async (HttpContext context) =>
         {

@@ -11,6 +11,31 @@ public sealed class AuthOptions
 
     /// <summary>Let Prometheus scrape /metrics without signing in.</summary>
     public bool AnonymousMetrics { get; set; } = true;
+
+    public OidcOptions Oidc { get; set; } = new();
+}
+
+/// <summary>Sign-in through an OpenID Connect provider, when <see cref="Authority"/> is set.</summary>
+public sealed class OidcOptions
+{
+    public string Authority { get; set; } = string.Empty;
+
+    public string ClientId { get; set; } = string.Empty;
+
+    /// <summary>Set it from the environment (Auth__Oidc__ClientSecret), never in a file.</summary>
+    public string? ClientSecret { get; set; }
+
+    /// <summary>The claim that carries the user's roles or groups.</summary>
+    public string RoleClaim { get; set; } = "roles";
+
+    /// <summary>The value of <see cref="RoleClaim"/> that makes an operator; everyone else signs in as a viewer.</summary>
+    public string OperatorValue { get; set; } = "operator";
+
+    public string DisplayName { get; set; } = "single sign-on";
+
+    public bool RequireHttpsMetadata { get; set; } = true;
+
+    public bool Enabled => !string.IsNullOrWhiteSpace(Authority);
 }
 
 public sealed class UserOptions
@@ -55,6 +80,19 @@ public sealed class AuthOptionsValidator : IValidateOptions<AuthOptions>
             if (user.Role is not (Roles.Viewer or Roles.Operator))
             {
                 errors.Add($"Auth:Users:{i}:Role must be 'viewer' or 'operator' (was '{user.Role}').");
+            }
+        }
+
+        if (options.Oidc.Enabled)
+        {
+            if (!Uri.TryCreate(options.Oidc.Authority, UriKind.Absolute, out _))
+            {
+                errors.Add($"Auth:Oidc:Authority '{options.Oidc.Authority}' is not an absolute URL.");
+            }
+
+            if (string.IsNullOrWhiteSpace(options.Oidc.ClientId))
+            {
+                errors.Add("Auth:Oidc:ClientId is required with Auth:Oidc:Authority.");
             }
         }
 

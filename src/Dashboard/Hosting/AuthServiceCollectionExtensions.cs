@@ -9,13 +9,16 @@ public static class AuthServiceCollectionExtensions
 {
     public const string ApiPolicy = "api";
 
+    public const string OidcScheme = "oidc";
+
     /// <summary>Cookie sign-in for people, HTTP Basic for scripts; both against <see cref="UserDirectory"/>.</summary>
     public static IServiceCollection AddDashboardAuth(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<AuthOptions>().Bind(configuration.GetSection(AuthOptions.Section)).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AuthOptions>, AuthOptionsValidator>());
         services.TryAddSingleton<UserDirectory>();
-        services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme)
+        var authentication = services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme);
+        authentication
             .AddCookie(o =>
             {
                 o.LoginPath = "/login";
@@ -26,6 +29,37 @@ public static class AuthServiceCollectionExtensions
                 o.ExpireTimeSpan = TimeSpan.FromHours(12);
             })
             .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, BasicAuthenticationHandler>(BasicAuthenticationHandler.SchemeName, null);
+        var oidc = configuration.GetSection(AuthOptions.Section + ":Oidc").Get<OidcOptions>() ?? new OidcOptions();
+        if (oidc.Enabled)
+        {
+            authentication.AddOpenIdConnect(OidcScheme, o =>
+            {
+                o.Authority = oidc.Authority;
+                o.ClientId = oidc.ClientId;
+                o.ClientSecret = oidc.ClientSecret;
+                o.ResponseType = "code";
+                o.UsePkce = true;
+                o.RequireHttpsMetadata = oidc.RequireHttpsMetadata;
+                o.SignInScheme = CookieAuthenticationDefaults.AuthenticationScheme;
+                o.MapInboundClaims = false;
+                o.Scope.Clear();
+                o.Scope.Add("openid");
+                o.Scope.Add("profile");
+                o.Events.OnTokenValidated = context =>
+                {
+                    // Our two roles, from the provider's role (or group) claim.
+                    var identity = (System.Security.Claims.ClaimsIdentity)context.Principal!.Identity!;
+                    var name = identity.FindFirst("name")?.Value ?? identity.FindFirst("preferred_username")?.Value ?? identity.FindFirst("sub")?.Value ?? "?";
+                    var isOperator = identity.FindAll(oidc.RoleClaim).Any(c => c.Value == oidc.OperatorValue);
+                    context.Principal = new System.Security.Claims.ClaimsPrincipal(new System.Security.Claims.ClaimsIdentity(
+                        [new System.Security.Claims.Claim(System.Security.Claims.ClaimTypes.Name, name),
+                         new System.Security.Claims.Claim(System.Security.Claims.ClaimTypes.Role, isOperator ? Roles.Operator : Roles.Viewer)],
+                        CookieAuthenticationDefaults.AuthenticationScheme));
+                    return Task.CompletedTask;
+                };
+            });
+        }
+
         services.AddAuthorizationBuilder()
             // Pages: the cookie, and a redirect to the sign-in page when there is none.
             .SetDefaultPolicy(new Microsoft.AspNetCore.Authorization.AuthorizationPolicyBuilder(CookieAuthenticationDefaults.AuthenticationScheme)
