@@ -108,4 +108,31 @@ public sealed class AlertTests : IDisposable
 
         Assert.Equal(AlertState.Pending, (await alerts.ListAsync(0, long.MaxValue, ct)).Single().State);
     }
+
+    [Fact]
+    public async Task Evaluator_FollowsOperatorsRuleChanges_WithoutARestart()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 27, 3, 0, 0, TimeSpan.Zero));
+        var path = Path.Combine(_dir, "rules.db");
+        var store = await SqliteMetricStore.OpenAsync(path, ct);
+        var alerts = await SqlAlertStore.OpenSqliteAsync(path, ct);
+        var settings = await X0tta6bl4.Ops.Metrics.Settings.SqlSettingsStore.OpenSqliteAsync(path, ct);
+        var evaluator = new AlertEvaluator(store, alerts, AlertRule.Defaults, time, NullLogger<AlertEvaluator>.Instance, TimeSpan.FromSeconds(15), settings);
+        var p95 = SeriesKey.Of(CanonicalSeries.ApiLatencySeconds, ("job", "api"), ("quantile", "0.95"), ("source", "scrape"));
+
+        // 250 ms, but an operator raised the p95 threshold to 300 ms: nothing starts.
+        await new RuleOverrides(new() { ["latency-p95"] = new AlertOptions.RuleOverride { Threshold = 0.3 } }, null, null).SaveAsync(settings, "ana", 0, ct);
+        await store.WriteAsync([new SeriesSample(p95, time.GetUtcNow().ToUnixTimeMilliseconds(), 0.25)], ct);
+        await evaluator.EvaluateAsync(ct);
+        var quiet = await alerts.ListAsync(0, long.MaxValue, ct);
+
+        // Back to 200 ms with no wait: it fires at once.
+        await new RuleOverrides(new() { ["latency-p95"] = new AlertOptions.RuleOverride { ForSeconds = 0 } }, null, null).SaveAsync(settings, "ana", 0, ct);
+        await evaluator.EvaluateAsync(ct);
+        var fired = await alerts.ListAsync(0, long.MaxValue, ct);
+
+        Assert.Empty(quiet);
+        Assert.Equal(AlertState.Firing, fired.Single().State);
+    }
 }

@@ -358,4 +358,36 @@ public class PageTests
         Assert.Empty(page.FindAll("[data-testid=set-baselines]"));
         Assert.Empty(page.FindAll("input[data-testid=target-p95]"));
     }
+
+    [Fact]
+    public async Task Alerts_OperatorChangesARule_AndABadValueChangesNothing()
+    {
+        await using var context = await PageContext.CreateAsync();
+        var page = context.Render<AlertsPage>();
+        page.WaitForAssertion(() => Assert.NotNull(page.Find("input[data-testid=for-latency-p95]")));
+
+        page.Find("input[data-testid=for-latency-p95]").Change("-5");
+        page.Find("[data-testid=save-rule-latency-p95]").Click();
+        page.WaitForAssertion(() => Assert.Contains("between 0 and 86400", page.Find("[data-testid=rule-error]").TextContent));
+        Assert.Equal("300", page.Find("[data-rule-id=latency-p95]").GetAttribute("data-for"));
+
+        page.Find("input[data-testid=for-latency-p95]").Change("60");
+        page.Find("input[data-testid=threshold-latency-p95]").Change("0.3");
+        page.Find("[data-testid=save-rule-latency-p95]").Click();
+
+        page.WaitForAssertion(() => Assert.Equal("60", page.Find("[data-rule-id=latency-p95]").GetAttribute("data-for")));
+        Assert.Equal("0.3", page.Find("[data-rule-id=latency-p95]").GetAttribute("data-threshold"));
+        Assert.Contains("bo", page.Find("[data-testid=rules-updated]").TextContent);
+    }
+
+    [Fact]
+    public async Task Alerts_Viewer_SeesRulesButCannotChangeThem()
+    {
+        await using var context = await PageContext.CreateAsync(role: "viewer");
+
+        var page = context.Render<AlertsPage>();
+
+        page.WaitForAssertion(() => Assert.NotEmpty(page.FindAll("[data-rule-id]")));
+        Assert.Empty(page.FindAll("input[data-testid=for-latency-p95]"));
+    }
 }

@@ -12,15 +12,15 @@ namespace X0tta6bl4.Ops.Collector.Alerts;
 /// </summary>
 public sealed class AlertEvaluator(
     IMetricStore store, SqlAlertStore alerts, IReadOnlyList<AlertRule> rules, TimeProvider time, ILogger<AlertEvaluator> logger,
-    TimeSpan interval) : BackgroundService
+    TimeSpan interval, X0tta6bl4.Ops.Metrics.Settings.SqlSettingsStore? settings = null) : BackgroundService
 {
     public static readonly TimeSpan Freshness = TimeSpan.FromMinutes(2);
 
     private readonly TimeSpan _interval = interval;
 
     public AlertEvaluator(IMetricStore store, SqlAlertStore alerts, IReadOnlyList<AlertRule> rules, TimeProvider time, ILogger<AlertEvaluator> logger,
-        Microsoft.Extensions.Options.IOptions<AlertOptions> options)
-        : this(store, alerts, rules, time, logger, TimeSpan.FromSeconds(options.Value.IntervalSeconds))
+        Microsoft.Extensions.Options.IOptions<AlertOptions> options, X0tta6bl4.Ops.Metrics.Settings.SqlSettingsStore settings)
+        : this(store, alerts, rules, time, logger, TimeSpan.FromSeconds(options.Value.IntervalSeconds), settings)
     {
     }
 
@@ -58,7 +58,9 @@ public sealed class AlertEvaluator(
     public async Task EvaluateAsync(CancellationToken ct)
     {
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
-        foreach (var rule in rules)
+        // Operators' changes from the Alerts page, read each cycle so they apply without a restart.
+        var effective = settings is null ? rules : (await RuleOverrides.LoadAsync(settings, ct)).Apply(rules);
+        foreach (var rule in effective)
         {
             var latest = await store.LatestAsync(rule.Selector, ct);
             var seen = new HashSet<string>();
