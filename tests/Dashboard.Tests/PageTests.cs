@@ -390,4 +390,24 @@ public class PageTests
         page.WaitForAssertion(() => Assert.NotEmpty(page.FindAll("[data-rule-id]")));
         Assert.Empty(page.FindAll("input[data-testid=for-latency-p95]"));
     }
+
+    [Fact]
+    public async Task Alerts_ComponentAvailability_FromUpDownHistory()
+    {
+        await using var context = await PageContext.CreateAsync(async f =>
+        {
+            // redis polled every 30 s for 10 min (20 steps of 30 s): down for 2 steps in the middle.
+            var start = StoreFixture.Now.ToUnixTimeMilliseconds() / 30_000 * 30_000 - 600_000;
+            var key = X0tta6bl4.Ops.Metrics.Model.SeriesKey.Of("source_up", ("source", "redis/redis"));
+            await f.Store.WriteAsync(Enumerable.Range(0, 20).Select(i => new X0tta6bl4.Ops.Metrics.Model.SeriesSample(key, start + i * 30_000, i is 8 or 9 ? 0 : 1)).ToList());
+        });
+
+        var page = context.Render<AlertsPage>("range=15m");
+
+        page.WaitForAssertion(() => Assert.NotNull(page.Find("[data-component='source redis/redis']")));
+        var row = page.Find("[data-component='source redis/redis']").TextContent;
+        Assert.Contains("90.00 %", row);   // 18 of 20 steps up
+        Assert.Contains("60 s", row);      // one outage of 2 × 30 s
+        Assert.Contains("4.5 min", row);   // up runs of 8 and 10 steps: mean 9 × 30 s
+    }
 }

@@ -15,12 +15,18 @@ public sealed record AlertsModel(
     IReadOnlyList<AlertRow> History,
     IReadOnlyList<RuleNoise> Rules,
     PrometheusBoard.AlertsSnapshot? Prometheus,
-    IReadOnlyList<string> RuleIds);
+    IReadOnlyList<string> RuleIds)
+{
+    public IReadOnlyList<ComponentAvailability> Components { get; init; } = [];
+}
 
 public sealed record AlertFilter(string? Severity, string? Rule, string? State);
 
+/// <summary>A component's up/down history over the range, at the range's step: availability, MTTR and MTTF.</summary>
+public sealed record ComponentAvailability(string Component, double Availability, int Outages, double? MttrMinutes, double? MttfMinutes);
+
 /// <summary>The alert review: what is active, what happened, how fast people answered, which rules are noise.</summary>
-public sealed class AlertsQuery(SqlAlertStore alerts, IReadOnlyList<AlertRule> rules, PrometheusBoard prometheus, TimeProvider time)
+public sealed class AlertsQuery(SqlAlertStore alerts, IReadOnlyList<AlertRule> rules, PrometheusBoard prometheus, TimeProvider time, SeriesReader reader)
 {
     public async Task<AlertsModel> LoadAsync(TimeRange range, AlertFilter filter, CancellationToken ct = default)
     {
@@ -52,7 +58,50 @@ public sealed class AlertsQuery(SqlAlertStore alerts, IReadOnlyList<AlertRule> r
             filtered.Where(r => r.Alert.State == AlertState.Resolved).ToList(),
             noise,
             prometheus.Alerts,
-            rules.Select(r => r.Id).ToList());
+            rules.Select(r => r.Id).ToList()) { Components = await ComponentsAsync(range, ct) };
+    }
+
+    /// <summary>
+    /// From the collector's source_up and Prometheus's target_up: a step is down when any poll in it was down
+    /// (the step minimum); availability = up steps ÷ steps with data; MTTR and MTTF = mean down and up run lengths.
+    /// </summary>
+    private async Task<IReadOnlyList<ComponentAvailability>> ComponentsAsync(TimeRange range, CancellationToken ct)
+    {
+        var lines = (await reader.LinesAsync(new Metrics.Model.SeriesSelector(Collector.Catalog.CanonicalSeries.SourceUp), range, k => $"source {k["source"]}",
+                aggregation: Metrics.Store.Aggregation.Min, ct: ct))
+            .Concat(await reader.LinesAsync(new Metrics.Model.SeriesSelector(Collector.Catalog.CanonicalSeries.TargetUp), range, k => $"target {k["job"]} {k["instance"]}",
+                aggregation: Metrics.Store.Aggregation.Min, ct: ct));
+        var stepMinutes = range.StepMs / 60_000.0;
+        var result = new List<ComponentAvailability>();
+        foreach (var line in lines)
+        {
+            var states = line.Y.Where(v => v is not null).Select(v => v >= 1).ToList();
+            if (states.Count == 0)
+            {
+                continue;
+            }
+
+            var runs = new List<(bool Up, int Length)>();
+            foreach (var up in states)
+            {
+                if (runs.Count > 0 && runs[^1].Up == up)
+                {
+                    runs[^1] = (up, runs[^1].Length + 1);
+                }
+                else
+                {
+                    runs.Add((up, 1));
+                }
+            }
+
+            var down = runs.Where(r => !r.Up).ToList();
+            var upRuns = runs.Where(r => r.Up).ToList();
+            result.Add(new ComponentAvailability(line.Name, states.Count(s => s) / (double)states.Count, down.Count,
+                down.Count == 0 ? null : down.Average(r => r.Length) * stepMinutes,
+                down.Count == 0 || upRuns.Count == 0 ? null : upRuns.Average(r => r.Length) * stepMinutes));
+        }
+
+        return result.OrderBy(c => c.Availability).ThenBy(c => c.Component, StringComparer.Ordinal).ToList();
     }
 
     private static AlertRow Row(AlertRecord alert, Dictionary<string, string> names, long now)
