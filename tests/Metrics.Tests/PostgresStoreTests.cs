@@ -31,4 +31,23 @@ public sealed class PostgresStoreTests : IAsyncLifetime
         await store.WriteAsync([new(key, day.ToUnixTimeMilliseconds(), 4)], ct);
         Assert.Equal(4, (await store.QueryRangeAsync(new RangeQuery(new SeriesSelector("m"), day.ToUnixTimeMilliseconds(), day.ToUnixTimeMilliseconds(), 1000, Aggregation.Last), ct)).Single().Points.Single().Value);
     }
+
+    [Fact]
+    public async Task TwoWriters_OnTheSameSeries_KeepTheRollupsExact()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var a = await PostgresMetricStore.OpenAsync(_database.ConnectionString, ct);
+        await using var b = await PostgresMetricStore.OpenAsync(_database.ConnectionString, ct);
+        var key = SeriesKey.Of("m");
+        var minute = new DateTimeOffset(2026, 11, 20, 0, 0, 0, TimeSpan.Zero).ToUnixTimeMilliseconds();
+
+        await a.WriteAsync([new(key, minute + 1_000, 1)], ct);              // a knows minute 0
+        await b.WriteAsync([new(key, minute + 61_000, 2)], ct);             // b writes minute 1
+        await a.WriteAsync([new(key, minute + 62_000, 4)], ct);             // a thinks minute 1 is new: refused, merged on the retry
+
+        var counts = await a.QueryRangeAsync(new RangeQuery(new SeriesSelector("m"), minute, minute + 119_999, 60_000, Aggregation.Count), ct);
+        var sums = await a.QueryRangeAsync(new RangeQuery(new SeriesSelector("m"), minute, minute + 119_999, 60_000, Aggregation.Avg), ct);
+        Assert.Equal([1.0, 2], counts.Single().Points.Select(p => p.Value));
+        Assert.Equal([1.0, 3], sums.Single().Points.Select(p => p.Value));
+    }
 }

@@ -17,6 +17,10 @@ public sealed class PostgresMetricStore : IMetricStore, IAsyncDisposable
     private readonly ConcurrentDictionary<SeriesKey, long> _seriesIds = new();
     private readonly ConcurrentDictionary<DateOnly, bool> _partitions = new();
 
+    // The newest tier bucket this process has committed per series: a later bucket cannot exist yet
+    // (unless another writer made it, which a COPY then refuses), so it can be copied instead of upserted.
+    private readonly ConcurrentDictionary<(string Tier, long SeriesId), long> _newestBucket = new();
+
     private PostgresMetricStore(NpgsqlDataSource dataSource) => _dataSource = dataSource;
 
     public static async Task<PostgresMetricStore> OpenAsync(string connectionString, CancellationToken cancellationToken = default)
@@ -124,6 +128,13 @@ public sealed class PostgresMetricStore : IMetricStore, IAsyncDisposable
             _partitions.Clear();
             throw;
         }
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation)
+        {
+            // Another writer made a bucket this process thought new. The transaction rolled back whole:
+            // forget what this process knew and write again, merging every bucket.
+            _newestBucket.Clear();
+            return await WriteAcceptedAsync(accepted, refused, reason, cancellationToken);
+        }
     }
 
     private async Task<WriteResult> WriteAcceptedAsync(List<SeriesSample> accepted, int refused, string? reason, CancellationToken cancellationToken)
@@ -149,37 +160,83 @@ public sealed class PostgresMetricStore : IMetricStore, IAsyncDisposable
             await writer.CompleteAsync(cancellationToken);
         }
 
-        await UpsertRollupsAsync(connection, accepted.Select(a => (ids[a.Key], a.TimestampMs, a.Value)), cancellationToken);
+        var written = await WriteRollupsAsync(connection, accepted.Select(a => (ids[a.Key], a.TimestampMs, a.Value)).ToList(), cancellationToken);
         await transaction.CommitAsync(cancellationToken);
+        foreach (var (tier, rows) in written)
+        {
+            foreach (var row in rows)
+            {
+                _newestBucket.AddOrUpdate((tier.Name, row.SeriesId), row.BucketMs, (_, known) => Math.Max(known, row.BucketMs));
+            }
+        }
+
         return new WriteResult(accepted.Count, refused, reason);
     }
 
-    /// <summary>Keeps the tiers current as data arrives: each batch is folded per bucket and merged into what is there.</summary>
-    private static async Task UpsertRollupsAsync(NpgsqlConnection connection, IEnumerable<(long, long, double)> stored, CancellationToken cancellationToken)
+    /// <summary>
+    /// Keeps the tiers current as data arrives: each batch is folded per bucket; buckets after the newest this
+    /// process committed are copied (they cannot exist yet), the rest are merged into what is there.
+    /// </summary>
+    private async Task<List<(RollupTier Tier, IReadOnlyList<RollupRow> Rows)>> WriteRollupsAsync(
+        NpgsqlConnection connection, List<(long, long, double)> samples, CancellationToken cancellationToken)
     {
-        var samples = stored.ToList();
+        var written = new List<(RollupTier, IReadOnlyList<RollupRow>)>();
         foreach (var tier in RollupTier.All)
         {
             var rows = Rollups.Fold(samples, tier);
-            await using var command = new NpgsqlCommand($"""
-                INSERT INTO {tier.Table} (series_id, bucket, min, max, sum, count, last_ts, last)
-                SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::float8[], $4::float8[], $5::float8[], $6::bigint[], $7::bigint[], $8::float8[])
-                ON CONFLICT (series_id, bucket) DO UPDATE SET
-                    min = least({tier.Table}.min, excluded.min), max = greatest({tier.Table}.max, excluded.max),
-                    sum = {tier.Table}.sum + excluded.sum, count = {tier.Table}.count + excluded.count,
-                    last = CASE WHEN excluded.last_ts >= {tier.Table}.last_ts THEN excluded.last ELSE {tier.Table}.last END,
-                    last_ts = greatest({tier.Table}.last_ts, excluded.last_ts)
-                """, connection);
-            command.Parameters.AddWithValue(rows.Select(r => r.SeriesId).ToArray());
-            command.Parameters.AddWithValue(rows.Select(r => r.BucketMs).ToArray());
-            command.Parameters.AddWithValue(rows.Select(r => r.Min).ToArray());
-            command.Parameters.AddWithValue(rows.Select(r => r.Max).ToArray());
-            command.Parameters.AddWithValue(rows.Select(r => r.Sum).ToArray());
-            command.Parameters.AddWithValue(rows.Select(r => r.Count).ToArray());
-            command.Parameters.AddWithValue(rows.Select(r => r.LastTs).ToArray());
-            command.Parameters.AddWithValue(rows.Select(r => r.Last).ToArray());
-            await command.ExecuteNonQueryAsync(cancellationToken);
+            var fresh = rows.Where(r => _newestBucket.TryGetValue((tier.Name, r.SeriesId), out var newest) && r.BucketMs > newest).ToList();
+            var merge = rows.Except(fresh).ToList();
+            if (fresh.Count > 0)
+            {
+                await using var writer = await connection.BeginBinaryImportAsync(
+                    $"COPY {tier.Table} (series_id, bucket, min, max, sum, count, last_ts, last) FROM STDIN (FORMAT BINARY)", cancellationToken);
+                foreach (var row in fresh)
+                {
+                    await writer.StartRowAsync(cancellationToken);
+                    await writer.WriteAsync(row.SeriesId, NpgsqlDbType.Bigint, cancellationToken);
+                    await writer.WriteAsync(row.BucketMs, NpgsqlDbType.Bigint, cancellationToken);
+                    await writer.WriteAsync(row.Min, NpgsqlDbType.Double, cancellationToken);
+                    await writer.WriteAsync(row.Max, NpgsqlDbType.Double, cancellationToken);
+                    await writer.WriteAsync(row.Sum, NpgsqlDbType.Double, cancellationToken);
+                    await writer.WriteAsync(row.Count, NpgsqlDbType.Bigint, cancellationToken);
+                    await writer.WriteAsync(row.LastTs, NpgsqlDbType.Bigint, cancellationToken);
+                    await writer.WriteAsync(row.Last, NpgsqlDbType.Double, cancellationToken);
+                }
+
+                await writer.CompleteAsync(cancellationToken);
+            }
+
+            if (merge.Count > 0)
+            {
+                await UpsertRollupsAsync(connection, tier, merge, cancellationToken);
+            }
+
+            written.Add((tier, rows));
         }
+
+        return written;
+    }
+
+    private static async Task UpsertRollupsAsync(NpgsqlConnection connection, RollupTier tier, IReadOnlyList<RollupRow> rows, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand($"""
+            INSERT INTO {tier.Table} (series_id, bucket, min, max, sum, count, last_ts, last)
+            SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::float8[], $4::float8[], $5::float8[], $6::bigint[], $7::bigint[], $8::float8[])
+            ON CONFLICT (series_id, bucket) DO UPDATE SET
+                min = least({tier.Table}.min, excluded.min), max = greatest({tier.Table}.max, excluded.max),
+                sum = {tier.Table}.sum + excluded.sum, count = {tier.Table}.count + excluded.count,
+                last = CASE WHEN excluded.last_ts >= {tier.Table}.last_ts THEN excluded.last ELSE {tier.Table}.last END,
+                last_ts = greatest({tier.Table}.last_ts, excluded.last_ts)
+            """, connection);
+        command.Parameters.AddWithValue(rows.Select(r => r.SeriesId).ToArray());
+        command.Parameters.AddWithValue(rows.Select(r => r.BucketMs).ToArray());
+        command.Parameters.AddWithValue(rows.Select(r => r.Min).ToArray());
+        command.Parameters.AddWithValue(rows.Select(r => r.Max).ToArray());
+        command.Parameters.AddWithValue(rows.Select(r => r.Sum).ToArray());
+        command.Parameters.AddWithValue(rows.Select(r => r.Count).ToArray());
+        command.Parameters.AddWithValue(rows.Select(r => r.LastTs).ToArray());
+        command.Parameters.AddWithValue(rows.Select(r => r.Last).ToArray());
+        await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
     /// <summary>One partition per UTC day, created before the first sample of that day is written.</summary>
