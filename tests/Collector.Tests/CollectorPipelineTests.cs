@@ -27,20 +27,13 @@ public sealed class CollectorPipelineTests : IDisposable
         public Task<IReadOnlyList<SeriesSample>> CollectAsync(long timestampMs, CancellationToken cancellationToken) => collect();
     }
 
-    private sealed class Lifetime : IHostApplicationLifetime
-    {
-        public CancellationToken ApplicationStarted => new(true);
-        public CancellationToken ApplicationStopping => CancellationToken.None;
-        public CancellationToken ApplicationStopped => CancellationToken.None;
-        public void StopApplication() { }
-    }
 
     private async Task<(CollectorService Service, WriteBuffer Buffer, SourceStatusBoard Board)> NewServiceAsync(ISource source)
     {
         var store = await SqliteMetricStore.OpenAsync(Path.Combine(_dir, "m.db"));
         var buffer = new WriteBuffer(10_000);
         var board = new SourceStatusBoard();
-        var service = new CollectorService([source], store, buffer, board, TimeProvider.System, new Lifetime(), NullLogger<CollectorService>.Instance);
+        var service = new CollectorService([source], store, buffer, board, TimeProvider.System, new StartedLifetime(), NullLogger<CollectorService>.Instance);
         return (service, buffer, board);
     }
 
@@ -123,7 +116,7 @@ public sealed class CollectorPipelineTests : IDisposable
         var fast = new TimedSource("fast", TimeSpan.FromMilliseconds(100), TimeSpan.Zero);
         var slow = new TimedSource("slow", TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(5));
         var store = await SqliteMetricStore.OpenAsync(Path.Combine(_dir, "run.db"), ct);
-        var service = new CollectorService([fast, slow], store, new WriteBuffer(10_000), new SourceStatusBoard(), TimeProvider.System, new Lifetime(), NullLogger<CollectorService>.Instance);
+        var service = new CollectorService([fast, slow], store, new WriteBuffer(10_000), new SourceStatusBoard(), TimeProvider.System, new StartedLifetime(), NullLogger<CollectorService>.Instance);
 
         await service.StartAsync(ct);
         await Task.Delay(TimeSpan.FromSeconds(2), ct);

@@ -26,13 +26,6 @@ public class StoreOutageTests
         }
     }
 
-    private sealed class Started : Microsoft.Extensions.Hosting.IHostApplicationLifetime
-    {
-        public CancellationToken ApplicationStarted => new(true);
-        public CancellationToken ApplicationStopping => CancellationToken.None;
-        public CancellationToken ApplicationStopped => CancellationToken.None;
-        public void StopApplication() { }
-    }
 
     [Fact]
     public async Task PostgresStoreDownForSeconds_SamplesWaitInTheBufferAndAllArrive()
@@ -43,7 +36,7 @@ public class StoreOutageTests
         await using var store = await PostgresMetricStore.OpenAsync(postgres.ConnectionString, ct);
         var source = new CountingSource();
         var buffer = new WriteBuffer(100_000);
-        var service = new CollectorService([source], store, buffer, new SourceStatusBoard(), TimeProvider.System, new Started(), NullLogger<CollectorService>.Instance);
+        var service = new CollectorService([source], store, buffer, new SourceStatusBoard(), TimeProvider.System, new StartedLifetime(), NullLogger<CollectorService>.Instance);
         await service.StartAsync(ct);
         await Task.Delay(1000, ct);
 

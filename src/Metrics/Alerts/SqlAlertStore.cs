@@ -1,40 +1,22 @@
-using System.Data.Common;
-using Microsoft.Data.Sqlite;
-using Npgsql;
+using X0tta6bl4.Ops.Metrics.Store;
 
 namespace X0tta6bl4.Ops.Metrics.Alerts;
 
 /// <summary>Alert history in the metric store's database (SQLite file or PostgreSQL), one row per alert.</summary>
 public sealed class SqlAlertStore
 {
-    private readonly Func<DbConnection> _connect;
-    private readonly bool _postgres;
-    private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly SqlDatabase _database;
 
-    private SqlAlertStore(Func<DbConnection> connect, bool postgres)
-    {
-        _connect = connect;
-        _postgres = postgres;
-    }
+    private SqlAlertStore(SqlDatabase database) => _database = database;
 
-    public static async Task<SqlAlertStore> OpenSqliteAsync(string path, CancellationToken ct = default)
-    {
-        var store = new SqlAlertStore(() => new SqliteConnection($"Data Source={path};Pooling=True;Default Timeout=30"), postgres: false);
-        await store.MigrateAsync(ct);
-        return store;
-    }
+    public static Task<SqlAlertStore> OpenSqliteAsync(string path, CancellationToken ct = default) => OpenAsync(SqlDatabase.Sqlite(path), ct);
 
-    public static async Task<SqlAlertStore> OpenPostgresAsync(string connectionString, CancellationToken ct = default)
-    {
-        var store = new SqlAlertStore(() => new NpgsqlConnection(connectionString), postgres: true);
-        await store.MigrateAsync(ct);
-        return store;
-    }
+    public static Task<SqlAlertStore> OpenPostgresAsync(string connectionString, CancellationToken ct = default) => OpenAsync(SqlDatabase.Postgres(connectionString), ct);
 
-    private async Task MigrateAsync(CancellationToken ct)
+    private static async Task<SqlAlertStore> OpenAsync(SqlDatabase database, CancellationToken ct)
     {
-        var id = _postgres ? "id bigserial PRIMARY KEY" : "id INTEGER PRIMARY KEY AUTOINCREMENT";
-        await ExecuteAsync($"""
+        var id = database.IsPostgres ? "id bigserial PRIMARY KEY" : "id INTEGER PRIMARY KEY AUTOINCREMENT";
+        await database.ExecuteAsync($"""
             CREATE TABLE IF NOT EXISTS alerts (
                 {id},
                 rule_id TEXT NOT NULL,
@@ -50,44 +32,45 @@ public sealed class SqlAlertStore
                 acked_ms BIGINT
             );
             CREATE INDEX IF NOT EXISTS alerts_started ON alerts (started_ms);
-            """, ct, []);
+            """, ct);
+        return new SqlAlertStore(database);
     }
 
     /// <summary>Starts a pending alert; returns its id.</summary>
     public async Task<long> StartAsync(string ruleId, string severity, string labels, long atMs, double value, CancellationToken ct = default)
     {
         var sql = "INSERT INTO alerts (rule_id, severity, labels, state, started_ms, value) VALUES (@rule, @severity, @labels, 'Pending', @at, @value) RETURNING id";
-        await using var connection = _connect();
-        await connection.OpenAsync(ct);
-        await using var command = Command(connection, sql, ("rule", ruleId), ("severity", severity), ("labels", labels), ("at", atMs), ("value", value));
+        await using var connection = await _database.OpenAsync(ct);
+        await using var command = SqlDatabase.Command(connection, sql, ("rule", ruleId), ("severity", severity), ("labels", labels), ("at", atMs), ("value", value));
         return Convert.ToInt64(await command.ExecuteScalarAsync(ct));
     }
 
     public Task FireAsync(long id, long atMs, double value, CancellationToken ct = default) =>
-        ExecuteAsync("UPDATE alerts SET state = 'Firing', fired_ms = @at, value = @value WHERE id = @id", ct, [("id", id), ("at", atMs), ("value", value)]);
+        _database.ExecuteAsync("UPDATE alerts SET state = 'Firing', fired_ms = @at, value = @value WHERE id = @id", ct, ("id", id), ("at", atMs), ("value", value));
 
     public Task ResolveAsync(long id, long atMs, CancellationToken ct = default) =>
-        ExecuteAsync("UPDATE alerts SET state = 'Resolved', resolved_ms = @at WHERE id = @id AND state <> 'Resolved'", ct, [("id", id), ("at", atMs)]);
+        _database.ExecuteAsync("UPDATE alerts SET state = 'Resolved', resolved_ms = @at WHERE id = @id AND state <> 'Resolved'", ct, ("id", id), ("at", atMs));
 
     /// <summary>Acknowledges an alert once; returns false when it does not exist or is acknowledged already.</summary>
-    public async Task<bool> AcknowledgeAsync(long id, string by, string comment, long atMs, CancellationToken ct = default)
-    {
-        await using var connection = _connect();
-        await connection.OpenAsync(ct);
-        await using var command = Command(connection, "UPDATE alerts SET acked_by = @by, ack_comment = @comment, acked_ms = @at WHERE id = @id AND acked_ms IS NULL",
-            ("id", id), ("by", by), ("comment", comment), ("at", atMs));
-        return await command.ExecuteNonQueryAsync(ct) == 1;
-    }
+    public async Task<bool> AcknowledgeAsync(long id, string by, string comment, long atMs, CancellationToken ct = default) =>
+        await _database.ExecuteAsync("UPDATE alerts SET acked_by = @by, ack_comment = @comment, acked_ms = @at WHERE id = @id AND acked_ms IS NULL",
+            ct, ("id", id), ("by", by), ("comment", comment), ("at", atMs)) == 1;
+
+    private const string Columns = "id, rule_id, severity, labels, state, started_ms, fired_ms, resolved_ms, value, acked_by, ack_comment, acked_ms";
 
     /// <summary>Alerts that started in the range or were still open during it, newest first.</summary>
-    public async Task<IReadOnlyList<AlertRecord>> ListAsync(long fromMs, long toMs, CancellationToken ct = default)
+    public Task<IReadOnlyList<AlertRecord>> ListAsync(long fromMs, long toMs, CancellationToken ct = default) =>
+        QueryAsync($"SELECT {Columns} FROM alerts WHERE started_ms <= @to AND (resolved_ms IS NULL OR resolved_ms >= @from) ORDER BY started_ms DESC LIMIT 5000",
+            ct, ("from", fromMs), ("to", toMs));
+
+    /// <summary>The alerts not yet resolved (the Overview's list; the evaluator's state after a restart).</summary>
+    public Task<IReadOnlyList<AlertRecord>> OpenAlertsAsync(CancellationToken ct = default) =>
+        QueryAsync($"SELECT {Columns} FROM alerts WHERE resolved_ms IS NULL ORDER BY started_ms DESC", ct);
+
+    private async Task<IReadOnlyList<AlertRecord>> QueryAsync(string sql, CancellationToken ct, params (string, object)[] parameters)
     {
-        await using var connection = _connect();
-        await connection.OpenAsync(ct);
-        await using var command = Command(connection, """
-            SELECT id, rule_id, severity, labels, state, started_ms, fired_ms, resolved_ms, value, acked_by, ack_comment, acked_ms
-            FROM alerts WHERE started_ms <= @to AND (resolved_ms IS NULL OR resolved_ms >= @from) ORDER BY started_ms DESC LIMIT 5000
-            """, ("from", fromMs), ("to", toMs));
+        await using var connection = await _database.OpenAsync(ct);
+        await using var command = SqlDatabase.Command(connection, sql, parameters);
         var records = new List<AlertRecord>();
         await using var reader = await command.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))
@@ -99,40 +82,5 @@ public sealed class SqlAlertStore
         }
 
         return records;
-    }
-
-    /// <summary>The alerts not yet resolved (to resume evaluation after a restart).</summary>
-    public async Task<IReadOnlyList<AlertRecord>> OpenAlertsAsync(CancellationToken ct = default) =>
-        (await ListAsync(0, long.MaxValue, ct)).Where(a => a.State != AlertState.Resolved).ToList();
-
-    private async Task ExecuteAsync(string sql, CancellationToken ct, (string, object)[] parameters)
-    {
-        await _gate.WaitAsync(ct);
-        try
-        {
-            await using var connection = _connect();
-            await connection.OpenAsync(ct);
-            await using var command = Command(connection, sql, parameters);
-            await command.ExecuteNonQueryAsync(ct);
-        }
-        finally
-        {
-            _gate.Release();
-        }
-    }
-
-    private static DbCommand Command(DbConnection connection, string sql, params (string Name, object Value)[] parameters)
-    {
-        var command = connection.CreateCommand();
-        command.CommandText = sql;
-        foreach (var (name, value) in parameters)
-        {
-            var parameter = command.CreateParameter();
-            parameter.ParameterName = "@" + name;
-            parameter.Value = value;
-            command.Parameters.Add(parameter);
-        }
-
-        return command;
     }
 }
