@@ -105,7 +105,7 @@ internal static class StoreBenchmark
         {
             await using var size = new NpgsqlCommand("""
                 SELECT (SELECT sum(pg_total_relation_size(c.oid)) FROM pg_class c
-                        WHERE c.relkind = 'r' AND (c.relname LIKE 'metric\_samples\_%' OR c.relname IN ('metric_series', 'rollup_1m', 'rollup_1h')))::bigint,
+                        WHERE c.relkind = 'r' AND (c.relname LIKE 'metric\_samples\_%' OR c.relname IN ('metric_series', 'rollup_1m_chunks', 'rollup_1h_chunks')))::bigint,
                        (SELECT sum(pg_total_relation_size(c.oid)) FROM pg_class c WHERE c.relkind = 'r' AND c.relname LIKE 'metric\_samples\_%')::bigint,
                        pg_total_relation_size('bench_raw')
                 """, connection);

@@ -43,11 +43,39 @@ public sealed class PostgresStoreTests : IAsyncLifetime
 
         await a.WriteAsync([new(key, minute + 1_000, 1)], ct);              // a knows minute 0
         await b.WriteAsync([new(key, minute + 61_000, 2)], ct);             // b writes minute 1
-        await a.WriteAsync([new(key, minute + 62_000, 4)], ct);             // a thinks minute 1 is new: refused, merged on the retry
+        await a.WriteAsync([new(key, minute + 62_000, 4)], ct);             // a writes into the minute b made: merged
 
         var counts = await a.QueryRangeAsync(new RangeQuery(new SeriesSelector("m"), minute, minute + 119_999, 60_000, Aggregation.Count), ct);
         var sums = await a.QueryRangeAsync(new RangeQuery(new SeriesSelector("m"), minute, minute + 119_999, 60_000, Aggregation.Avg), ct);
         Assert.Equal([1.0, 2], counts.Single().Points.Select(p => p.Value));
         Assert.Equal([1.0, 3], sums.Single().Points.Select(p => p.Value));
+    }
+
+    [Fact]
+    public async Task TwoWriters_AtTheSameTime_OnTheSameChunks_LoseNothingFromTheRollups()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var a = await PostgresMetricStore.OpenAsync(_database.ConnectionString, ct);
+        await using var b = await PostgresMetricStore.OpenAsync(_database.ConnectionString, ct);
+        var key = SeriesKey.Of("m");
+        var start = new DateTimeOffset(2026, 11, 20, 0, 0, 0, TimeSpan.Zero).ToUnixTimeMilliseconds();
+
+        // Both write one sample at a time into the same three minutes (the same hour and day chunks).
+        async Task WriteAll(PostgresMetricStore store, long offsetMs, double value)
+        {
+            for (var i = 0; i < 60; i++)
+            {
+                await store.WriteAsync([new(key, start + i * 3_000 + offsetMs, value)], ct);
+            }
+        }
+
+        await Task.WhenAll(Task.Run(() => WriteAll(a, 0, 1), ct), Task.Run(() => WriteAll(b, 1_000, 3), ct));
+
+        var perMinute = await a.QueryRangeAsync(new RangeQuery(new SeriesSelector("m"), start, start + 179_999, 60_000, Aggregation.Count), ct);
+        var hour = await b.QueryRangeAsync(new RangeQuery(new SeriesSelector("m"), start, start + 3_599_999, 3_600_000, Aggregation.Avg), ct);
+        var raw = await a.QueryRangeAsync(new RangeQuery(new SeriesSelector("m"), start, start + 179_999, 1_000, Aggregation.Count), ct);
+        Assert.Equal([40.0, 40, 40], perMinute.Single().Points.Select(p => p.Value));
+        Assert.Equal(2.0, hour.Single().Points.Single().Value);
+        Assert.Equal(120, raw.Single().Points.Count);
     }
 }

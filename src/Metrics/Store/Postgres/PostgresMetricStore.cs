@@ -11,15 +11,11 @@ namespace X0tta6bl4.Ops.Metrics.Store.Postgres;
 /// </summary>
 public sealed class PostgresMetricStore : IMetricStore, IAsyncDisposable
 {
-    private const int SchemaVersion = 2;
+    private const int SchemaVersion = 3;
 
     private readonly NpgsqlDataSource _dataSource;
     private readonly ConcurrentDictionary<SeriesKey, long> _seriesIds = new();
     private readonly ConcurrentDictionary<DateOnly, bool> _partitions = new();
-
-    // The newest tier bucket this process has committed per series: a later bucket cannot exist yet
-    // (unless another writer made it, which a COPY then refuses), so it can be copied instead of upserted.
-    private readonly ConcurrentDictionary<(string Tier, long SeriesId), long> _newestBucket = new();
 
     private PostgresMetricStore(NpgsqlDataSource dataSource) => _dataSource = dataSource;
 
@@ -88,11 +84,43 @@ public sealed class PostgresMetricStore : IMetricStore, IAsyncDisposable
                 sql.Append("INSERT INTO metric_schema_version (version) VALUES (2); COMMIT;");
                 await ExecuteAsync(connection, sql.ToString(), cancellationToken);
             }
+
+            if (current < 3)
+            {
+                await ExecuteAsync(connection, ChunkTiersMigration(), cancellationToken);
+            }
         }
         finally
         {
             await ExecuteAsync(connection, "SELECT pg_advisory_unlock(74062)", CancellationToken.None);
         }
+    }
+
+    /// <summary>
+    /// Version 3 keeps each tier as one row per series and chunk (<see cref="TierChunk"/>): the bucket rows of
+    /// version 2 are gathered into their chunks' arrays (empty positions with count 0) and the old tables dropped.
+    /// </summary>
+    private static string ChunkTiersMigration()
+    {
+        var sql = new System.Text.StringBuilder("BEGIN;");
+        foreach (var tier in RollupTier.All)
+        {
+            var size = TierChunk.ChunkMs(tier);
+            var old = $"rollup_{tier.Name}";
+            sql.Append(TierChunk.CreateTableSql(tier)).Append($"""
+                INSERT INTO {TierChunk.Table(tier)} ({TierChunk.Columns})
+                SELECT k.series_id, k.chunk,
+                       array_agg(coalesce(r.min, 0) ORDER BY i), array_agg(coalesce(r.max, 0) ORDER BY i), array_agg(coalesce(r.sum, 0) ORDER BY i),
+                       array_agg(coalesce(r.count, 0) ORDER BY i), array_agg(coalesce(r.last_ts, 0) ORDER BY i), array_agg(coalesce(r.last, 0) ORDER BY i)
+                FROM (SELECT DISTINCT series_id, bucket - ((bucket % {size}) + {size}) % {size} AS chunk FROM {old}) k
+                CROSS JOIN generate_series(0, {size / tier.Ms - 1}) AS i
+                LEFT JOIN {old} r ON r.series_id = k.series_id AND r.bucket = k.chunk + i * {tier.Ms}
+                GROUP BY k.series_id, k.chunk;
+                DROP TABLE {old};
+                """);
+        }
+
+        return sql.Append("INSERT INTO metric_schema_version (version) VALUES (3); COMMIT;").ToString();
     }
 
     public async Task<WriteResult> WriteAsync(IReadOnlyCollection<SeriesSample> samples, CancellationToken cancellationToken = default)
@@ -128,13 +156,6 @@ public sealed class PostgresMetricStore : IMetricStore, IAsyncDisposable
             _partitions.Clear();
             throw;
         }
-        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation)
-        {
-            // Another writer made a bucket this process thought new. The transaction rolled back whole:
-            // forget what this process knew and write again, merging every bucket.
-            _newestBucket.Clear();
-            return await WriteAcceptedAsync(accepted, refused, reason, cancellationToken);
-        }
     }
 
     private async Task<WriteResult> WriteAcceptedAsync(List<SeriesSample> accepted, int refused, string? reason, CancellationToken cancellationToken)
@@ -160,83 +181,47 @@ public sealed class PostgresMetricStore : IMetricStore, IAsyncDisposable
             await writer.CompleteAsync(cancellationToken);
         }
 
-        var written = await WriteRollupsAsync(connection, accepted.Select(a => (ids[a.Key], a.TimestampMs, a.Value)).ToList(), cancellationToken);
+        await WriteRollupsAsync(connection, accepted.Select(a => (ids[a.Key], a.TimestampMs, a.Value)).ToList(), cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-        foreach (var (tier, rows) in written)
-        {
-            foreach (var row in rows)
-            {
-                _newestBucket.AddOrUpdate((tier.Name, row.SeriesId), row.BucketMs, (_, known) => Math.Max(known, row.BucketMs));
-            }
-        }
-
         return new WriteResult(accepted.Count, refused, reason);
     }
 
     /// <summary>
-    /// Keeps the tiers current as data arrives: each batch is folded per bucket; buckets after the newest this
-    /// process committed are copied (they cannot exist yet), the rest are merged into what is there.
+    /// Keeps the tiers current as data arrives: the batch is folded into its chunks; the stored chunks it
+    /// touches are taken out (DELETE … RETURNING), folded in, and every chunk is copied back. A backfill of
+    /// whole hours touches no stored 1-min chunk at all. Writers take this step one at a time (a lock held
+    /// to the commit), so a second writer reads the first one's chunks instead of racing it.
     /// </summary>
-    private async Task<List<(RollupTier Tier, IReadOnlyList<RollupRow> Rows)>> WriteRollupsAsync(
-        NpgsqlConnection connection, List<(long, long, double)> samples, CancellationToken cancellationToken)
+    private static async Task WriteRollupsAsync(NpgsqlConnection connection, List<(long, long, double)> samples, CancellationToken cancellationToken)
     {
-        var written = new List<(RollupTier, IReadOnlyList<RollupRow>)>();
+        await ExecuteAsync(connection, "SELECT pg_advisory_xact_lock(74064)", cancellationToken);
         foreach (var tier in RollupTier.All)
         {
-            var rows = Rollups.Fold(samples, tier);
-            var fresh = rows.Where(r => _newestBucket.TryGetValue((tier.Name, r.SeriesId), out var newest) && r.BucketMs > newest).ToList();
-            var merge = rows.Except(fresh).ToList();
-            if (fresh.Count > 0)
+            var chunks = TierChunk.Group(tier, Rollups.Fold(samples, tier));
+            await using (var take = new NpgsqlCommand($"""
+                DELETE FROM {TierChunk.Table(tier)} t USING unnest($1::bigint[], $2::bigint[]) AS k(series_id, chunk)
+                WHERE t.series_id = k.series_id AND t.chunk = k.chunk
+                RETURNING t.series_id, t.chunk, t.min, t.max, t.sum, t.count, t.last_ts, t.last
+                """, connection))
             {
-                await using var writer = await connection.BeginBinaryImportAsync(
-                    $"COPY {tier.Table} (series_id, bucket, min, max, sum, count, last_ts, last) FROM STDIN (FORMAT BINARY)", cancellationToken);
-                foreach (var row in fresh)
+                take.Parameters.AddWithValue(chunks.Keys.Select(k => k.SeriesId).ToArray());
+                take.Parameters.AddWithValue(chunks.Keys.Select(k => k.StartMs).ToArray());
+                await using var reader = await take.ExecuteReaderAsync(cancellationToken);
+                while (await reader.ReadAsync(cancellationToken))
                 {
-                    await writer.StartRowAsync(cancellationToken);
-                    await writer.WriteAsync(row.SeriesId, NpgsqlDbType.Bigint, cancellationToken);
-                    await writer.WriteAsync(row.BucketMs, NpgsqlDbType.Bigint, cancellationToken);
-                    await writer.WriteAsync(row.Min, NpgsqlDbType.Double, cancellationToken);
-                    await writer.WriteAsync(row.Max, NpgsqlDbType.Double, cancellationToken);
-                    await writer.WriteAsync(row.Sum, NpgsqlDbType.Double, cancellationToken);
-                    await writer.WriteAsync(row.Count, NpgsqlDbType.Bigint, cancellationToken);
-                    await writer.WriteAsync(row.LastTs, NpgsqlDbType.Bigint, cancellationToken);
-                    await writer.WriteAsync(row.Last, NpgsqlDbType.Double, cancellationToken);
+                    var stored = TierChunk.Read(reader);
+                    chunks[(stored.SeriesId, stored.StartMs)].Add(tier, stored);
                 }
-
-                await writer.CompleteAsync(cancellationToken);
             }
 
-            if (merge.Count > 0)
+            await using var writer = await connection.BeginBinaryImportAsync($"COPY {TierChunk.Table(tier)} ({TierChunk.Columns}) FROM STDIN (FORMAT BINARY)", cancellationToken);
+            foreach (var chunk in chunks.Values)
             {
-                await UpsertRollupsAsync(connection, tier, merge, cancellationToken);
+                await chunk.WriteAsync(writer, cancellationToken);
             }
 
-            written.Add((tier, rows));
+            await writer.CompleteAsync(cancellationToken);
         }
-
-        return written;
-    }
-
-    private static async Task UpsertRollupsAsync(NpgsqlConnection connection, RollupTier tier, IReadOnlyList<RollupRow> rows, CancellationToken cancellationToken)
-    {
-        await using var command = new NpgsqlCommand($"""
-            INSERT INTO {tier.Table} (series_id, bucket, min, max, sum, count, last_ts, last)
-            SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::float8[], $4::float8[], $5::float8[], $6::bigint[], $7::bigint[], $8::float8[])
-            ON CONFLICT (series_id, bucket) DO UPDATE SET
-                min = least({tier.Table}.min, excluded.min), max = greatest({tier.Table}.max, excluded.max),
-                sum = {tier.Table}.sum + excluded.sum, count = {tier.Table}.count + excluded.count,
-                last = CASE WHEN excluded.last_ts >= {tier.Table}.last_ts THEN excluded.last ELSE {tier.Table}.last END,
-                last_ts = greatest({tier.Table}.last_ts, excluded.last_ts)
-            """, connection);
-        command.Parameters.AddWithValue(rows.Select(r => r.SeriesId).ToArray());
-        command.Parameters.AddWithValue(rows.Select(r => r.BucketMs).ToArray());
-        command.Parameters.AddWithValue(rows.Select(r => r.Min).ToArray());
-        command.Parameters.AddWithValue(rows.Select(r => r.Max).ToArray());
-        command.Parameters.AddWithValue(rows.Select(r => r.Sum).ToArray());
-        command.Parameters.AddWithValue(rows.Select(r => r.Count).ToArray());
-        command.Parameters.AddWithValue(rows.Select(r => r.LastTs).ToArray());
-        command.Parameters.AddWithValue(rows.Select(r => r.Last).ToArray());
-        await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
     /// <summary>One partition per UTC day, created before the first sample of that day is written.</summary>
@@ -249,10 +234,15 @@ public sealed class PostgresMetricStore : IMetricStore, IAsyncDisposable
                 continue;
             }
 
+            // IF NOT EXISTS alone is not safe against another writer creating the same day at the same moment
+            // ("already exists"), so creations are taken one at a time under a lock held to the commit.
             var from = day.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc);
-            await ExecuteAsync(connection,
-                $"CREATE TABLE IF NOT EXISTS {PartitionName(day)} PARTITION OF metric_samples FOR VALUES FROM ('{from:yyyy-MM-dd}T00:00:00Z') TO ('{from.AddDays(1):yyyy-MM-dd}T00:00:00Z')",
-                cancellationToken);
+            await ExecuteAsync(connection, $"""
+                BEGIN;
+                SELECT pg_advisory_xact_lock(74063);
+                CREATE TABLE IF NOT EXISTS {PartitionName(day)} PARTITION OF metric_samples FOR VALUES FROM ('{from:yyyy-MM-dd}T00:00:00Z') TO ('{from.AddDays(1):yyyy-MM-dd}T00:00:00Z');
+                COMMIT;
+                """, cancellationToken);
             _partitions[day] = true;
         }
     }
@@ -419,25 +409,25 @@ public sealed class PostgresMetricStore : IMetricStore, IAsyncDisposable
         NpgsqlConnection connection, RollupTier tier, List<(long Id, SeriesKey Key)> series, RangeQuery query, CancellationToken cancellationToken)
     {
         await using var command = new NpgsqlCommand(
-            $"SELECT series_id, bucket, {Rollups.Columns(query.Aggregation)} FROM {tier.Table} WHERE series_id = ANY($1) AND bucket >= $2 AND bucket <= $3 ORDER BY series_id, bucket",
+            $"SELECT {TierChunk.ColumnsFor(query.Aggregation)} FROM {TierChunk.Table(tier)} WHERE series_id = ANY($1) AND chunk >= $2 AND chunk <= $3 ORDER BY series_id, chunk",
             connection);
         command.Parameters.AddWithValue(series.Select(s => s.Id).ToArray());
-        command.Parameters.AddWithValue(query.FromMs);
+        command.Parameters.AddWithValue(TierChunk.ChunkOf(tier, query.FromMs));
         command.Parameters.AddWithValue(query.ToMs);
-        var rows = series.ToDictionary(s => s.Id, _ => new List<RollupRow>());
+        var chunks = series.ToDictionary(s => s.Id, _ => new List<TierChunk>());
         await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
         {
             while (await reader.ReadAsync(cancellationToken))
             {
-                var id = reader.GetInt64(0);
-                rows[id].Add(new RollupRow(id, reader.GetInt64(1), reader.GetDouble(2), reader.GetDouble(3), reader.GetDouble(4), reader.GetInt64(5), reader.GetInt64(6), reader.GetDouble(7)));
+                var chunk = TierChunk.Read(reader);
+                chunks[chunk.SeriesId].Add(chunk);
             }
         }
 
         var result = new List<RangeSeries>();
         foreach (var (id, key) in series)
         {
-            var points = Rollups.Aggregate(rows[id], query);
+            var points = Rollups.Aggregate(chunks[id].SelectMany(c => c.Rows(tier)), query);
             if (points.Count > 0)
             {
                 result.Add(new RangeSeries(key, points));
@@ -447,19 +437,23 @@ public sealed class PostgresMetricStore : IMetricStore, IAsyncDisposable
         return result;
     }
 
-    /// <summary>Raw samples go a whole day partition at a time (the day that ends before the cut-off); tier rows by DELETE.</summary>
+    /// <summary>
+    /// Raw samples go a whole day partition at a time (the day that ends before the cut-off); tier rows a whole
+    /// chunk at a time (the chunk that ends before the cut-off), so each tier is kept up to one chunk longer.
+    /// </summary>
     public async Task<int> EnforceRetentionAsync(RetentionPolicy policy, DateTimeOffset now, CancellationToken cancellationToken = default) =>
         await DropBeforeAsync(now - policy.Raw, cancellationToken) + await DeleteRollupsBeforeAsync(policy.TierCutoffs(now), cancellationToken);
 
-    /// <summary>Deletes tier buckets before each tier's cut-off; returns how many rows.</summary>
+    /// <summary>Deletes the tier chunks that end before each tier's cut-off; returns how many.</summary>
     public async Task<int> DeleteRollupsBeforeAsync(IReadOnlyDictionary<RollupTier, long> tierBefore, CancellationToken cancellationToken = default)
     {
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
         var deleted = 0;
         foreach (var (tier, before) in tierBefore)
         {
-            await using var command = new NpgsqlCommand($"DELETE FROM {tier.Table} WHERE bucket < $1", connection);
+            await using var command = new NpgsqlCommand($"DELETE FROM {TierChunk.Table(tier)} WHERE chunk <= $1 - $2", connection);
             command.Parameters.AddWithValue(before);
+            command.Parameters.AddWithValue(TierChunk.ChunkMs(tier));
             deleted += await command.ExecuteNonQueryAsync(cancellationToken);
         }
 
