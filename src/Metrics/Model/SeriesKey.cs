@@ -29,7 +29,11 @@ public sealed class SeriesKey : IEquatable<SeriesKey>
         }
 
         LabelText = FormatLabels(Labels);
+        _hashCode = HashCode.Combine(Name, LabelText);
     }
+
+    // Keys are looked up per sample on the write path; the hash of two strings is worth keeping.
+    private readonly int _hashCode;
 
     public static SeriesKey Of(string name, params (string Name, string Value)[] labels) =>
         new(name, labels.Select(l => new Label(l.Name, l.Value)));
@@ -129,7 +133,7 @@ public sealed class SeriesKey : IEquatable<SeriesKey>
 
     public override bool Equals(object? obj) => Equals(obj as SeriesKey);
 
-    public override int GetHashCode() => HashCode.Combine(Name, LabelText);
+    public override int GetHashCode() => _hashCode;
 
     public override string ToString() => Labels.Count == 0 ? Name : $"{Name}{{{LabelText}}}";
 }

@@ -66,50 +66,69 @@ public static class Rollups
         RollupTier.All.FirstOrDefault(t => query.StepMs % t.Ms == 0 && query.FromMs % t.Ms == 0 && (query.ToMs + 1) % t.Ms == 0);
 
     /// <summary>Step buckets from tier rows (ordered by bucket), with the same meaning as <see cref="StepBuckets.Aggregate"/> on raw samples.</summary>
-    public static IReadOnlyList<Sample> Aggregate(IEnumerable<RollupRow> ordered, RangeQuery query)
+    public static IReadOnlyList<Sample> Aggregate(List<RollupRow> ordered, RangeQuery query)
     {
-        var points = new List<Sample>();
-        RollupRow? current = null;
-        long step = long.MinValue;
-        foreach (var row in ordered)
+        var steps = new StepAccumulator(query);
+        foreach (ref readonly var row in System.Runtime.InteropServices.CollectionsMarshal.AsSpan(ordered))
         {
-            if (row.BucketMs < query.FromMs || row.BucketMs > query.ToMs)
-            {
-                continue;
-            }
+            steps.Add(row);
+        }
 
-            var start = query.FromMs + (row.BucketMs - query.FromMs) / query.StepMs * query.StepMs;
-            if (start != step)
-            {
-                Flush();
-                step = start;
-                current = row;
-            }
-            else
-            {
-                current = current!.Value.Merge(row);
-            }
+        return steps.Finish();
+    }
+}
+
+/// <summary>
+/// Folds tier rows, fed in bucket order, into the query's step buckets: what <see cref="Rollups.Aggregate"/>
+/// does, for callers that produce rows one at a time instead of holding a list of them.
+/// </summary>
+public sealed class StepAccumulator(RangeQuery query)
+{
+    private readonly List<Sample> _points = [];
+    private RollupRow _current;
+    private bool _holding;
+    private long _step = long.MinValue;
+
+    public void Add(in RollupRow row)
+    {
+        if (row.BucketMs < query.FromMs || row.BucketMs > query.ToMs)
+        {
+            return;
+        }
+
+        var start = query.FromMs + (row.BucketMs - query.FromMs) / query.StepMs * query.StepMs;
+        if (_holding && start == _step)
+        {
+            _current = _current.Merge(row);
+            return;
         }
 
         Flush();
-        return points;
+        (_step, _current, _holding) = (start, row, true);
+    }
 
-        void Flush()
+    public IReadOnlyList<Sample> Finish()
+    {
+        Flush();
+        return _points;
+    }
+
+    private void Flush()
+    {
+        if (!_holding)
         {
-            if (current is not { } c)
-            {
-                return;
-            }
-
-            points.Add(new Sample(step, query.Aggregation switch
-            {
-                Aggregation.Avg => c.Sum / c.Count,
-                Aggregation.Min => c.Min,
-                Aggregation.Max => c.Max,
-                Aggregation.Last => c.Last,
-                Aggregation.Count => c.Count,
-                _ => throw new ArgumentOutOfRangeException(nameof(query)),
-            }));
+            return;
         }
+
+        _points.Add(new Sample(_step, query.Aggregation switch
+        {
+            Aggregation.Avg => _current.Sum / _current.Count,
+            Aggregation.Min => _current.Min,
+            Aggregation.Max => _current.Max,
+            Aggregation.Last => _current.Last,
+            Aggregation.Count => _current.Count,
+            _ => throw new ArgumentOutOfRangeException(nameof(query)),
+        }));
+        _holding = false;
     }
 }

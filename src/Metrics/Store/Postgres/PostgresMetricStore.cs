@@ -98,7 +98,7 @@ public sealed class PostgresMetricStore : IMetricStore, IAsyncDisposable
 
     /// <summary>
     /// Version 3 keeps each tier as one row per series and chunk (<see cref="TierChunk"/>): the bucket rows of
-    /// version 2 are gathered into their chunks' arrays (empty positions with count 0) and the old tables dropped.
+    /// version 2 are packed into their chunks (empty positions with count 0) and the old tables dropped.
     /// </summary>
     private static string ChunkTiersMigration()
     {
@@ -110,8 +110,9 @@ public sealed class PostgresMetricStore : IMetricStore, IAsyncDisposable
             sql.Append(TierChunk.CreateTableSql(tier)).Append($"""
                 INSERT INTO {TierChunk.Table(tier)} ({TierChunk.Columns})
                 SELECT k.series_id, k.chunk,
-                       array_agg(coalesce(r.min, 0) ORDER BY i), array_agg(coalesce(r.max, 0) ORDER BY i), array_agg(coalesce(r.sum, 0) ORDER BY i),
-                       array_agg(coalesce(r.count, 0) ORDER BY i), array_agg(coalesce(r.last_ts, 0) ORDER BY i), array_agg(coalesce(r.last, 0) ORDER BY i)
+                       string_agg(float8send(coalesce(r.min, 0)), ''::bytea ORDER BY i), string_agg(float8send(coalesce(r.max, 0)), ''::bytea ORDER BY i),
+                       string_agg(float8send(coalesce(r.sum, 0)), ''::bytea ORDER BY i), string_agg(int8send(coalesce(r.count, 0)), ''::bytea ORDER BY i),
+                       string_agg(int8send(coalesce(r.last_ts, 0)), ''::bytea ORDER BY i), string_agg(float8send(coalesce(r.last, 0)), ''::bytea ORDER BY i)
                 FROM (SELECT DISTINCT series_id, bucket - ((bucket % {size}) + {size}) % {size} AS chunk FROM {old}) k
                 CROSS JOIN generate_series(0, {size / tier.Ms - 1}) AS i
                 LEFT JOIN {old} r ON r.series_id = k.series_id AND r.bucket = k.chunk + i * {tier.Ms}
@@ -165,23 +166,24 @@ public sealed class PostgresMetricStore : IMetricStore, IAsyncDisposable
         var ids = await SeriesIdsAsync(connection, accepted.Select(s => s.Key).Distinct().ToList(), cancellationToken);
         // Samples and their rollups in one transaction: a failed write leaves nothing behind to be doubled by the retry.
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var rows = accepted.Select(s => (SeriesId: ids[s.Key], s.TimestampMs, s.Value)).ToList();
 
         // Straight into each day's partition: the same rows, without the parent table's tuple routing.
-        foreach (var day in accepted.GroupBy(s => DateOnly.FromDateTime(DateTimeOffset.FromUnixTimeMilliseconds(s.TimestampMs).UtcDateTime)))
+        foreach (var day in rows.GroupBy(r => DayOf(r.TimestampMs)))
         {
             await using var writer = await connection.BeginBinaryImportAsync($"COPY {PartitionName(day.Key)} (series_id, ts, value) FROM STDIN (FORMAT BINARY)", cancellationToken);
-            foreach (var sample in day)
+            foreach (var (seriesId, timestampMs, value) in day)
             {
                 await writer.StartRowAsync(cancellationToken);
-                await writer.WriteAsync(ids[sample.Key], NpgsqlDbType.Bigint, cancellationToken);
-                await writer.WriteAsync(DateTimeOffset.FromUnixTimeMilliseconds(sample.TimestampMs).UtcDateTime, NpgsqlDbType.TimestampTz, cancellationToken);
-                await writer.WriteAsync(sample.Value, NpgsqlDbType.Double, cancellationToken);
+                await writer.WriteAsync(seriesId, NpgsqlDbType.Bigint, cancellationToken);
+                await writer.WriteAsync(DateTimeOffset.FromUnixTimeMilliseconds(timestampMs).UtcDateTime, NpgsqlDbType.TimestampTz, cancellationToken);
+                await writer.WriteAsync(value, NpgsqlDbType.Double, cancellationToken);
             }
 
             await writer.CompleteAsync(cancellationToken);
         }
 
-        await WriteRollupsAsync(connection, accepted.Select(a => (ids[a.Key], a.TimestampMs, a.Value)).ToList(), cancellationToken);
+        await WriteRollupsAsync(connection, rows, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return new WriteResult(accepted.Count, refused, reason);
     }
@@ -192,28 +194,40 @@ public sealed class PostgresMetricStore : IMetricStore, IAsyncDisposable
     /// whole hours touches no stored 1-min chunk at all. Writers take this step one at a time (a lock held
     /// to the commit), so a second writer reads the first one's chunks instead of racing it.
     /// </summary>
-    private static async Task WriteRollupsAsync(NpgsqlConnection connection, List<(long, long, double)> samples, CancellationToken cancellationToken)
+    private static async Task WriteRollupsAsync(NpgsqlConnection connection, List<(long SeriesId, long TimestampMs, double Value)> samples, CancellationToken cancellationToken)
     {
-        await ExecuteAsync(connection, "SELECT pg_advisory_xact_lock(74064)", cancellationToken);
-        foreach (var tier in RollupTier.All)
+        var tiers = RollupTier.All.Select(tier => (Tier: tier, Chunks: TierChunk.Group(tier, samples))).ToList();
+
+        // The lock and every tier's take-out in one round trip.
+        await using (var batch = new NpgsqlBatch(connection))
         {
-            var chunks = TierChunk.Group(tier, Rollups.Fold(samples, tier));
-            await using (var take = new NpgsqlCommand($"""
-                DELETE FROM {TierChunk.Table(tier)} t USING unnest($1::bigint[], $2::bigint[]) AS k(series_id, chunk)
-                WHERE t.series_id = k.series_id AND t.chunk = k.chunk
-                RETURNING t.series_id, t.chunk, t.min, t.max, t.sum, t.count, t.last_ts, t.last
-                """, connection))
+            batch.BatchCommands.Add(new NpgsqlBatchCommand("SELECT pg_advisory_xact_lock(74064)"));
+            foreach (var (tier, chunks) in tiers)
             {
+                var take = new NpgsqlBatchCommand($"""
+                    DELETE FROM {TierChunk.Table(tier)} t USING unnest($1::bigint[], $2::bigint[]) AS k(series_id, chunk)
+                    WHERE t.series_id = k.series_id AND t.chunk = k.chunk
+                    RETURNING t.series_id, t.chunk, t.min, t.max, t.sum, t.count, t.last_ts, t.last
+                    """);
                 take.Parameters.AddWithValue(chunks.Keys.Select(k => k.SeriesId).ToArray());
                 take.Parameters.AddWithValue(chunks.Keys.Select(k => k.StartMs).ToArray());
-                await using var reader = await take.ExecuteReaderAsync(cancellationToken);
+                batch.BatchCommands.Add(take);
+            }
+
+            await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
+            foreach (var (tier, chunks) in tiers)
+            {
+                await reader.NextResultAsync(cancellationToken); // past the lock's result, then the previous tier's
                 while (await reader.ReadAsync(cancellationToken))
                 {
                     var stored = TierChunk.Read(reader);
                     chunks[(stored.SeriesId, stored.StartMs)].Add(tier, stored);
                 }
             }
+        }
 
+        foreach (var (tier, chunks) in tiers)
+        {
             await using var writer = await connection.BeginBinaryImportAsync($"COPY {TierChunk.Table(tier)} ({TierChunk.Columns}) FROM STDIN (FORMAT BINARY)", cancellationToken);
             foreach (var chunk in chunks.Values)
             {
@@ -227,7 +241,7 @@ public sealed class PostgresMetricStore : IMetricStore, IAsyncDisposable
     /// <summary>One partition per UTC day, created before the first sample of that day is written.</summary>
     private async Task EnsurePartitionsAsync(NpgsqlConnection connection, List<SeriesSample> samples, CancellationToken cancellationToken)
     {
-        foreach (var day in samples.Select(s => DateOnly.FromDateTime(DateTimeOffset.FromUnixTimeMilliseconds(s.TimestampMs).UtcDateTime)).Distinct())
+        foreach (var day in samples.Select(s => DayOf(s.TimestampMs)).Distinct())
         {
             if (_partitions.ContainsKey(day))
             {
@@ -248,6 +262,8 @@ public sealed class PostgresMetricStore : IMetricStore, IAsyncDisposable
     }
 
     public static string PartitionName(DateOnly day) => $"metric_samples_{day:yyyyMMdd}";
+
+    private static DateOnly DayOf(long timestampMs) => DateOnly.FromDayNumber(DateOnly.FromDateTime(DateTime.UnixEpoch).DayNumber + (int)Math.Floor(timestampMs / 86_400_000.0));
 
     private async Task<Dictionary<SeriesKey, long>> SeriesIdsAsync(NpgsqlConnection connection, List<SeriesKey> keys, CancellationToken cancellationToken)
     {
@@ -427,7 +443,13 @@ public sealed class PostgresMetricStore : IMetricStore, IAsyncDisposable
         var result = new List<RangeSeries>();
         foreach (var (id, key) in series)
         {
-            var points = Rollups.Aggregate(chunks[id].SelectMany(c => c.Rows(tier)), query);
+            var steps = new StepAccumulator(query);
+            foreach (var chunk in chunks[id])
+            {
+                chunk.AddTo(tier, steps);
+            }
+
+            var points = steps.Finish();
             if (points.Count > 0)
             {
                 result.Add(new RangeSeries(key, points));
