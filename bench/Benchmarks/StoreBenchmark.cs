@@ -59,32 +59,40 @@ internal static class StoreBenchmark
             await create.ExecuteNonQueryAsync();
         }
 
-        var copy = Stopwatch.StartNew();
+        // Batch by batch, the reference and then the store: both meet the same checkpoints, WAL growth and
+        // neighbours on this shared machine, which a run of one after the other would not.
+        await using var store = await PostgresMetricStore.OpenAsync(postgres);
+        await using (var connection = await dataSource.OpenConnectionAsync())
+        await using (var checkpoint = new NpgsqlCommand("CHECKPOINT", connection))
+        {
+            await checkpoint.ExecuteNonQueryAsync();
+        }
+
+        var copy = new Stopwatch();
+        var ours = new Stopwatch();
         foreach (var batch in Hours(end))
         {
-            await using var connection = await dataSource.OpenConnectionAsync();
-            await using var writer = await connection.BeginBinaryImportAsync("COPY bench_raw (series_id, ts, value) FROM STDIN (FORMAT BINARY)");
-            foreach (var (s, ts, v) in batch)
+            copy.Start();
+            await using (var connection = await dataSource.OpenConnectionAsync())
+            await using (var writer = await connection.BeginBinaryImportAsync("COPY bench_raw (series_id, ts, value) FROM STDIN (FORMAT BINARY)"))
             {
-                await writer.StartRowAsync();
-                await writer.WriteAsync((long)s + 1, NpgsqlDbType.Bigint);
-                await writer.WriteAsync(DateTimeOffset.FromUnixTimeMilliseconds(ts).UtcDateTime, NpgsqlDbType.TimestampTz);
-                await writer.WriteAsync(v, NpgsqlDbType.Double);
+                foreach (var (s, ts, v) in batch)
+                {
+                    await writer.StartRowAsync();
+                    await writer.WriteAsync((long)s + 1, NpgsqlDbType.Bigint);
+                    await writer.WriteAsync(DateTimeOffset.FromUnixTimeMilliseconds(ts).UtcDateTime, NpgsqlDbType.TimestampTz);
+                    await writer.WriteAsync(v, NpgsqlDbType.Double);
+                }
+
+                await writer.CompleteAsync();
             }
 
-            await writer.CompleteAsync();
+            copy.Stop();
+            var samples = batch.Select(b => new SeriesSample(keys[b.Series], b.Ts, b.Value)).ToList(); // the input, like the reference's rows
+            ours.Start();
+            await store.WriteAsync(samples);
+            ours.Stop();
         }
-
-        copy.Stop();
-
-        await using var store = await PostgresMetricStore.OpenAsync(postgres);
-        var ours = Stopwatch.StartNew();
-        foreach (var batch in Hours(end))
-        {
-            await store.WriteAsync(batch.Select(b => new SeriesSample(keys[b.Series], b.Ts, b.Value)).ToList());
-        }
-
-        ours.Stop();
 
         var sqlite = await SqliteMetricStore.OpenAsync(sqlitePath);
         var sqliteWatch = Stopwatch.StartNew();

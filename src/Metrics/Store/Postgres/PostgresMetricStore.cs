@@ -21,7 +21,14 @@ public sealed class PostgresMetricStore : IMetricStore, IAsyncDisposable
 
     public static async Task<PostgresMetricStore> OpenAsync(string connectionString, CancellationToken cancellationToken = default)
     {
-        var store = new PostgresMetricStore(NpgsqlDataSource.Create(connectionString));
+        var builder = new NpgsqlDataSourceBuilder(connectionString);
+        // The same few statements run for every write and read: planned once per connection, not per call.
+        if (builder.ConnectionStringBuilder.MaxAutoPrepare == 0)
+        {
+            builder.ConnectionStringBuilder.MaxAutoPrepare = 32;
+        }
+
+        var store = new PostgresMetricStore(builder.Build());
         await store.MigrateAsync(cancellationToken);
         return store;
     }
@@ -105,7 +112,7 @@ public sealed class PostgresMetricStore : IMetricStore, IAsyncDisposable
         var sql = new System.Text.StringBuilder("BEGIN;");
         foreach (var tier in RollupTier.All)
         {
-            var size = TierChunk.ChunkMs(tier);
+            var size = TierChunk.ChunkMs;
             var old = $"rollup_{tier.Name}";
             sql.Append(TierChunk.CreateTableSql(tier)).Append($"""
                 INSERT INTO {TierChunk.Table(tier)} ({TierChunk.Columns})
@@ -162,17 +169,39 @@ public sealed class PostgresMetricStore : IMetricStore, IAsyncDisposable
     private async Task<WriteResult> WriteAcceptedAsync(List<SeriesSample> accepted, int refused, string? reason, CancellationToken cancellationToken)
     {
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
-        await EnsurePartitionsAsync(connection, accepted, cancellationToken);
-        var ids = await SeriesIdsAsync(connection, accepted.Select(s => s.Key).Distinct().ToList(), cancellationToken);
+        // One pass for the days the batch touches (usually one) and the series this process has not met yet.
+        var days = new List<DateOnly>(1);
+        var unknown = new HashSet<SeriesKey>();
+        foreach (var sample in accepted)
+        {
+            var day = DayOf(sample.TimestampMs);
+            if (!days.Contains(day))
+            {
+                days.Add(day);
+            }
+
+            if (!_seriesIds.ContainsKey(sample.Key))
+            {
+                unknown.Add(sample.Key);
+            }
+        }
+
+        await EnsurePartitionsAsync(connection, days, cancellationToken);
+        await RegisterSeriesAsync(connection, unknown, cancellationToken);
+        var rows = new List<(long SeriesId, long TimestampMs, double Value)>(accepted.Count);
+        foreach (var sample in accepted)
+        {
+            rows.Add((_seriesIds[sample.Key], sample.TimestampMs, sample.Value));
+        }
+
         // Samples and their rollups in one transaction: a failed write leaves nothing behind to be doubled by the retry.
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        var rows = accepted.Select(s => (SeriesId: ids[s.Key], s.TimestampMs, s.Value)).ToList();
 
         // Straight into each day's partition: the same rows, without the parent table's tuple routing.
-        foreach (var day in rows.GroupBy(r => DayOf(r.TimestampMs)))
+        foreach (var day in days)
         {
-            await using var writer = await connection.BeginBinaryImportAsync($"COPY {PartitionName(day.Key)} (series_id, ts, value) FROM STDIN (FORMAT BINARY)", cancellationToken);
-            foreach (var (seriesId, timestampMs, value) in day)
+            await using var writer = await connection.BeginBinaryImportAsync($"COPY {PartitionName(day)} (series_id, ts, value) FROM STDIN (FORMAT BINARY)", cancellationToken);
+            foreach (var (seriesId, timestampMs, value) in days.Count == 1 ? rows : rows.Where(r => DayOf(r.TimestampMs) == day))
             {
                 await writer.StartRowAsync(cancellationToken);
                 await writer.WriteAsync(seriesId, NpgsqlDbType.Bigint, cancellationToken);
@@ -183,7 +212,8 @@ public sealed class PostgresMetricStore : IMetricStore, IAsyncDisposable
             await writer.CompleteAsync(cancellationToken);
         }
 
-        await WriteRollupsAsync(connection, rows, cancellationToken);
+        var tiers = FoldTiers(rows);
+        await WriteRollupsAsync(connection, tiers, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return new WriteResult(accepted.Count, refused, reason);
     }
@@ -194,14 +224,57 @@ public sealed class PostgresMetricStore : IMetricStore, IAsyncDisposable
     /// whole hours touches no stored 1-min chunk at all. Writers take this step one at a time (a lock held
     /// to the commit), so a second writer reads the first one's chunks instead of racing it.
     /// </summary>
-    private static async Task WriteRollupsAsync(NpgsqlConnection connection, List<(long SeriesId, long TimestampMs, double Value)> samples, CancellationToken cancellationToken)
+    /// <summary>The batch's chunks per tier: 1-min from the samples, 1-h from the 1-min buckets (a sixtieth of the folding).</summary>
+    private static List<(RollupTier Tier, Dictionary<(long SeriesId, long StartMs), TierChunk> Chunks)> FoldTiers(List<(long SeriesId, long TimestampMs, double Value)> samples)
     {
-        var tiers = RollupTier.All.Select(tier => (Tier: tier, Chunks: TierChunk.Group(tier, samples))).ToList();
+        var minutes = TierChunk.Group(RollupTier.Minute, samples);
+        var hours = TierChunk.Group(RollupTier.Hour, minutes.Values.SelectMany(c => c.Rows(RollupTier.Minute)));
+        return [(RollupTier.Hour, hours), (RollupTier.Minute, minutes)];
+    }
 
-        // The lock and every tier's take-out in one round trip.
+    private static async Task WriteRollupsAsync(
+        NpgsqlConnection connection, List<(RollupTier Tier, Dictionary<(long SeriesId, long StartMs), TierChunk> Chunks)> tiers, CancellationToken cancellationToken)
+    {
+        // The lock, and every chunk inserted where there is none yet — a backfill's chunks all are new.
+        var stored = new List<(RollupTier Tier, Dictionary<(long SeriesId, long StartMs), TierChunk> Chunks)>();
         await using (var batch = new NpgsqlBatch(connection))
         {
             batch.BatchCommands.Add(new NpgsqlBatchCommand("SELECT pg_advisory_xact_lock(74064)"));
+            foreach (var (tier, chunks) in tiers)
+            {
+                batch.BatchCommands.Add(InsertChunks(tier, chunks.Values, "ON CONFLICT (series_id, chunk) DO NOTHING RETURNING series_id, chunk"));
+            }
+
+            await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
+            foreach (var (tier, chunks) in tiers)
+            {
+                await reader.NextResultAsync(cancellationToken); // past the lock's result, then the previous tier's
+                var left = new Dictionary<(long SeriesId, long StartMs), TierChunk>(chunks);
+                while (await reader.ReadAsync(cancellationToken))
+                {
+                    left.Remove((reader.GetInt64(0), reader.GetInt64(1)));
+                }
+
+                if (left.Count > 0)
+                {
+                    stored.Add((tier, left));
+                }
+            }
+        }
+
+        if (stored.Count > 0)
+        {
+            await MergeIntoStoredAsync(connection, stored, cancellationToken);
+        }
+
+    }
+
+    /// <summary>Chunks that exist already: taken out, folded into this batch's, and put back.</summary>
+    private static async Task MergeIntoStoredAsync(
+        NpgsqlConnection connection, List<(RollupTier Tier, Dictionary<(long SeriesId, long StartMs), TierChunk> Chunks)> tiers, CancellationToken cancellationToken)
+    {
+        await using (var batch = new NpgsqlBatch(connection))
+        {
             foreach (var (tier, chunks) in tiers)
             {
                 var take = new NpgsqlBatchCommand($"""
@@ -215,33 +288,60 @@ public sealed class PostgresMetricStore : IMetricStore, IAsyncDisposable
             }
 
             await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
+            var first = true;
             foreach (var (tier, chunks) in tiers)
             {
-                await reader.NextResultAsync(cancellationToken); // past the lock's result, then the previous tier's
+                if (!first)
+                {
+                    await reader.NextResultAsync(cancellationToken);
+                }
+
+                first = false;
                 while (await reader.ReadAsync(cancellationToken))
                 {
-                    var stored = TierChunk.Read(reader);
-                    chunks[(stored.SeriesId, stored.StartMs)].Add(tier, stored);
+                    var chunk = TierChunk.Read(reader);
+                    chunks[(chunk.SeriesId, chunk.StartMs)].Add(tier, chunk);
                 }
             }
         }
 
-        foreach (var (tier, chunks) in tiers)
+        await using (var batch = new NpgsqlBatch(connection))
         {
-            await using var writer = await connection.BeginBinaryImportAsync($"COPY {TierChunk.Table(tier)} ({TierChunk.Columns}) FROM STDIN (FORMAT BINARY)", cancellationToken);
-            foreach (var chunk in chunks.Values)
+            foreach (var (tier, chunks) in tiers)
             {
-                await chunk.WriteAsync(writer, cancellationToken);
+                batch.BatchCommands.Add(InsertChunks(tier, chunks.Values, ""));
             }
 
-            await writer.CompleteAsync(cancellationToken);
+            await batch.ExecuteNonQueryAsync(cancellationToken);
         }
     }
 
-    /// <summary>One partition per UTC day, created before the first sample of that day is written.</summary>
-    private async Task EnsurePartitionsAsync(NpgsqlConnection connection, List<SeriesSample> samples, CancellationToken cancellationToken)
+    /// <summary>
+    /// An INSERT of whole chunks from array parameters: a handful of rows per tier and batch, where a COPY's
+    /// set-up would cost more than its rows.
+    /// </summary>
+    private static NpgsqlBatchCommand InsertChunks(RollupTier tier, IReadOnlyCollection<TierChunk> chunks, string tail)
     {
-        foreach (var day in samples.Select(s => DayOf(s.TimestampMs)).Distinct())
+        var insert = new NpgsqlBatchCommand($"""
+            INSERT INTO {TierChunk.Table(tier)} ({TierChunk.Columns})
+            SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::bytea[], $4::bytea[], $5::bytea[], $6::bytea[], $7::bytea[], $8::bytea[])
+            {tail}
+            """);
+        var encoded = chunks.Select(c => c.Encode()).ToList();
+        insert.Parameters.AddWithValue(chunks.Select(c => c.SeriesId).ToArray());
+        insert.Parameters.AddWithValue(chunks.Select(c => c.StartMs).ToArray());
+        for (var field = 0; field < 6; field++)
+        {
+            insert.Parameters.AddWithValue(encoded.Select(e => e[field]).ToArray());
+        }
+
+        return insert;
+    }
+
+    /// <summary>One partition per UTC day, created before the first sample of that day is written.</summary>
+    private async Task EnsurePartitionsAsync(NpgsqlConnection connection, IEnumerable<DateOnly> days, CancellationToken cancellationToken)
+    {
+        foreach (var day in days)
         {
             if (_partitions.ContainsKey(day))
             {
@@ -265,22 +365,10 @@ public sealed class PostgresMetricStore : IMetricStore, IAsyncDisposable
 
     private static DateOnly DayOf(long timestampMs) => DateOnly.FromDayNumber(DateOnly.FromDateTime(DateTime.UnixEpoch).DayNumber + (int)Math.Floor(timestampMs / 86_400_000.0));
 
-    private async Task<Dictionary<SeriesKey, long>> SeriesIdsAsync(NpgsqlConnection connection, List<SeriesKey> keys, CancellationToken cancellationToken)
+    /// <summary>Gives each new series its id (made by this or another writer) and remembers it.</summary>
+    private async Task RegisterSeriesAsync(NpgsqlConnection connection, IReadOnlyCollection<SeriesKey> keys, CancellationToken cancellationToken)
     {
-        var ids = new Dictionary<SeriesKey, long>();
-        var missing = new List<SeriesKey>();
-        foreach (var key in keys)
-        {
-            if (_seriesIds.TryGetValue(key, out var id))
-            {
-                ids[key] = id;
-            }
-            else
-            {
-                missing.Add(key);
-            }
-        }
-
+        var missing = keys.ToList();
         // Rows inserted by the CTE are not visible to the join in the same statement, hence the UNION.
         // A key a concurrent writer was inserting at that moment comes back in neither: try it again.
         for (var attempt = 0; missing.Count > 0 && attempt < 3; attempt++)
@@ -300,19 +388,17 @@ public sealed class PostgresMetricStore : IMetricStore, IAsyncDisposable
                 while (await reader.ReadAsync(cancellationToken))
                 {
                     var key = new SeriesKey(reader.GetString(1), SeriesKey.ParseLabels(reader.GetString(2)));
-                    ids[key] = _seriesIds[key] = reader.GetInt64(0);
+                    _seriesIds[key] = reader.GetInt64(0);
                 }
             }
 
-            missing = missing.Where(k => !ids.ContainsKey(k)).ToList();
+            missing = missing.Where(k => !_seriesIds.ContainsKey(k)).ToList();
         }
 
         if (missing.Count > 0)
         {
             throw new InvalidOperationException($"Could not register series {missing[0]} in the store.");
         }
-
-        return ids;
     }
 
     private async Task<List<(long Id, SeriesKey Key)>> FindSeriesAsync(NpgsqlConnection connection, SeriesSelector selector, CancellationToken cancellationToken)
@@ -428,7 +514,7 @@ public sealed class PostgresMetricStore : IMetricStore, IAsyncDisposable
             $"SELECT {TierChunk.ColumnsFor(query.Aggregation)} FROM {TierChunk.Table(tier)} WHERE series_id = ANY($1) AND chunk >= $2 AND chunk <= $3 ORDER BY series_id, chunk",
             connection);
         command.Parameters.AddWithValue(series.Select(s => s.Id).ToArray());
-        command.Parameters.AddWithValue(TierChunk.ChunkOf(tier, query.FromMs));
+        command.Parameters.AddWithValue(TierChunk.ChunkOf(query.FromMs));
         command.Parameters.AddWithValue(query.ToMs);
         var chunks = series.ToDictionary(s => s.Id, _ => new List<TierChunk>());
         await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
@@ -475,7 +561,7 @@ public sealed class PostgresMetricStore : IMetricStore, IAsyncDisposable
         {
             await using var command = new NpgsqlCommand($"DELETE FROM {TierChunk.Table(tier)} WHERE chunk <= $1 - $2", connection);
             command.Parameters.AddWithValue(before);
-            command.Parameters.AddWithValue(TierChunk.ChunkMs(tier));
+            command.Parameters.AddWithValue(TierChunk.ChunkMs);
             deleted += await command.ExecuteNonQueryAsync(cancellationToken);
         }
 

@@ -6,9 +6,10 @@ using NpgsqlTypes;
 namespace X0tta6bl4.Ops.Metrics.Store.Postgres;
 
 /// <summary>
-/// One row of a PostgreSQL tier table: one series' buckets over a chunk (an hour of 1-min buckets, a day of
-/// 1-h buckets) as packed arrays indexed by the bucket's position. A day of 1-min data for one series is 24 rows
-/// instead of 1,440, which is what makes a 24-h read and the write of a batch's rollups cheap.
+/// One row of a PostgreSQL tier table: one series' buckets over an hour (sixty 1-min buckets, or the one 1-h
+/// bucket) as packed arrays indexed by the bucket's position. A day of 1-min data for one series is 24 rows
+/// instead of 1,440, which is what makes a 24-h read cheap. Hour-long chunks for every tier keep a batch's
+/// rollups to one new row per series and tier when data arrives an hour at a time (a backfill).
 /// A position whose count is 0 holds no data. Each field is stored as bytea: 8 bytes per position, big-endian
 /// as float8send/int8send write them. PostgreSQL copies bytea as it is, where a float8[] is taken apart and
 /// checked element by element — that was most of the cost of writing a batch's rollups.
@@ -43,16 +44,13 @@ internal sealed class TierChunk
 
     private double[] Last { get; init; }
 
-    /// <summary>The chunk that holds a tier's buckets: an hour of minutes, a day of hours.</summary>
-    public static long ChunkMs(RollupTier tier) => tier.Ms == RollupTier.Minute.Ms ? 3_600_000 : 86_400_000;
+    /// <summary>The span of one chunk: an hour, for every tier.</summary>
+    public const long ChunkMs = 3_600_000;
 
     public static string Table(RollupTier tier) => $"rollup_{tier.Name}_chunks";
 
-    public static long ChunkOf(RollupTier tier, long bucketMs)
-    {
-        var size = ChunkMs(tier);
-        return Math.DivRem(bucketMs, size, out var rem) * size - (rem < 0 ? size : 0);
-    }
+    /// <summary>The start of the chunk holding a time.</summary>
+    public static long ChunkOf(long timestampMs) => Math.DivRem(timestampMs, ChunkMs, out var rem) * ChunkMs - (rem < 0 ? ChunkMs : 0);
 
     public static string CreateTableSql(RollupTier tier) => $"""
         CREATE TABLE {Table(tier)} (
@@ -67,16 +65,34 @@ internal sealed class TierChunk
             ALTER COLUMN last_ts SET STORAGE PLAIN, ALTER COLUMN last SET STORAGE PLAIN;
         """;
 
+    /// <summary>Folds finer tier buckets into the chunks of a coarser tier.</summary>
+    public static Dictionary<(long SeriesId, long StartMs), TierChunk> Group(RollupTier tier, IEnumerable<RollupRow> finer)
+    {
+        var chunks = new Dictionary<(long, long), TierChunk>();
+        foreach (var row in finer)
+        {
+            var start = ChunkOf(row.BucketMs);
+            if (!chunks.TryGetValue((row.SeriesId, start), out var chunk))
+            {
+                chunks[(row.SeriesId, start)] = chunk = new TierChunk(row.SeriesId, start, (int)(ChunkMs / tier.Ms));
+            }
+
+            chunk.Add(tier, row with { BucketMs = tier.BucketOf(row.BucketMs) });
+        }
+
+        return chunks;
+    }
+
     /// <summary>Folds samples into the chunks of a tier, one per series and chunk.</summary>
     public static Dictionary<(long SeriesId, long StartMs), TierChunk> Group(RollupTier tier, IEnumerable<(long SeriesId, long TimestampMs, double Value)> samples)
     {
         var chunks = new Dictionary<(long, long), TierChunk>();
         foreach (var (id, ts, value) in samples)
         {
-            var start = ChunkOf(tier, ts);
+            var start = ChunkOf(ts);
             if (!chunks.TryGetValue((id, start), out var chunk))
             {
-                chunks[(id, start)] = chunk = new TierChunk(id, start, (int)(ChunkMs(tier) / tier.Ms));
+                chunks[(id, start)] = chunk = new TierChunk(id, start, (int)(ChunkMs / tier.Ms));
             }
 
             chunk.AddSample((int)((ts - start) / tier.Ms), ts, value);
@@ -187,18 +203,8 @@ internal sealed class TierChunk
         };
     }
 
-    public async Task WriteAsync(NpgsqlBinaryImporter writer, CancellationToken cancellationToken)
-    {
-        await writer.StartRowAsync(cancellationToken);
-        await writer.WriteAsync(SeriesId, NpgsqlDbType.Bigint, cancellationToken);
-        await writer.WriteAsync(StartMs, NpgsqlDbType.Bigint, cancellationToken);
-        await writer.WriteAsync(Bytes(Min), NpgsqlDbType.Bytea, cancellationToken);
-        await writer.WriteAsync(Bytes(Max), NpgsqlDbType.Bytea, cancellationToken);
-        await writer.WriteAsync(Bytes(Sum), NpgsqlDbType.Bytea, cancellationToken);
-        await writer.WriteAsync(Bytes(Count), NpgsqlDbType.Bytea, cancellationToken);
-        await writer.WriteAsync(Bytes(LastTs), NpgsqlDbType.Bytea, cancellationToken);
-        await writer.WriteAsync(Bytes(Last), NpgsqlDbType.Bytea, cancellationToken);
-    }
+    /// <summary>The six fields as stored, in <see cref="Columns"/> order after series_id and chunk.</summary>
+    public byte[][] Encode() => [Bytes(Min), Bytes(Max), Bytes(Sum), Bytes(Count), Bytes(LastTs), Bytes(Last)];
 
     // Big-endian 8-byte values, as float8send/int8send write them: one vectorised byte swap per field.
     private static byte[] Bytes(double[] values) => Bytes(MemoryMarshal.Cast<double, long>(values.AsSpan()));
