@@ -12,10 +12,13 @@ public static class PromResponses
 
     public static IResult Data(object data) => Results.Json(new { status = "success", data });
 
-    /// <summary>A matrix written straight to the response: a long range is tens of thousands of points.</summary>
-    public static IResult Matrix(IReadOnlyList<(SeriesKey Key, List<(long TimestampMs, double Value)> Points)> lines) => new MatrixResult(lines);
+    /// <summary>
+    /// A matrix written straight to the response (a long range is tens of thousands of points), each point
+    /// reported at its time plus <paramref name="shiftMs"/>.
+    /// </summary>
+    public static IResult Matrix(IReadOnlyList<X0tta6bl4.Ops.Metrics.Store.RangeSeries> series, long shiftMs) => new MatrixResult(series, shiftMs);
 
-    private sealed class MatrixResult(IReadOnlyList<(SeriesKey Key, List<(long TimestampMs, double Value)> Points)> lines) : IResult
+    private sealed class MatrixResult(IReadOnlyList<X0tta6bl4.Ops.Metrics.Store.RangeSeries> series, long shiftMs) : IResult
     {
         public async Task ExecuteAsync(HttpContext httpContext)
         {
@@ -26,9 +29,9 @@ public static class PromResponses
             json.WriteStartObject("data");
             json.WriteString("resultType", "matrix");
             json.WriteStartArray("result");
-            foreach (var (key, points) in lines)
+            foreach (var line in series)
             {
-                WriteSeries(json, key, points);
+                WriteSeries(json, line.Key, line.Points, shiftMs);
                 if (json.BytesPending > 32 * 1024)
                 {
                     await json.FlushAsync();
@@ -46,7 +49,7 @@ public static class PromResponses
     /// One series of a matrix. Each point is written as raw bytes formatted on the stack — the writer's
     /// per-value work and a string per value were most of the time of a 72,000-point answer.
     /// </summary>
-    private static void WriteSeries(System.Text.Json.Utf8JsonWriter json, SeriesKey key, List<(long TimestampMs, double Value)> points)
+    private static void WriteSeries(System.Text.Json.Utf8JsonWriter json, SeriesKey key, IReadOnlyList<Sample> points, long shiftMs)
     {
         json.WriteStartObject();
         json.WriteStartObject("metric");
@@ -61,7 +64,7 @@ public static class PromResponses
         Span<byte> point = stackalloc byte[96];
         foreach (var (ts, value) in points)
         {
-            json.WriteRawValue(FormatPoint(point, ts, value), skipInputValidation: true);
+            json.WriteRawValue(FormatPoint(point, ts + shiftMs, value), skipInputValidation: true);
         }
 
         json.WriteEndArray();
@@ -88,8 +91,7 @@ public static class PromResponses
         buffer[n++] = (byte)'"';
         if (double.IsFinite(value))
         {
-            value.TryFormat(buffer[n..], out var written, "R", CultureInfo.InvariantCulture);
-            n += written;
+            n += FloatText.Format(value, buffer[n..]);
         }
         else
         {

@@ -92,10 +92,9 @@ public static class QueryApiEndpoints
         // The value at t is the last sample in [t − step, t): the store's step buckets moved to end at each t.
         // With start and step on whole minutes or hours (as Grafana aligns them) the rollup tiers answer.
         var series = await store.QueryRangeAsync(new RangeQuery(selector!, start - step, end - 1, step, Aggregation.Last), ct);
-        var lines = series.Select(s => (s.Key, Points: s.Points.Select(pt => (TimestampMs: pt.TimestampMs + step, pt.Value)).ToList())).ToList();
         return p("format") == "csv"
-            ? PromResponses.Csv(lines.SelectMany(l => l.Points.Select(pt => (l.Key, pt.TimestampMs, pt.Value))))
-            : PromResponses.Matrix(lines);
+            ? PromResponses.Csv(series.SelectMany(s => s.Points.Select(pt => (s.Key, pt.TimestampMs + step, pt.Value))))
+            : PromResponses.Matrix(series, step);
     }
 
     private static async Task<IResult> Series(HttpRequest request, IMetricStore store, CancellationToken ct)
