@@ -74,6 +74,31 @@ public sealed class QueryApiTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task QueryRange_ALargeAnswer_KeepsTheSeriesInOrder_AndEveryPoint()
+    {
+        // 12 series × 2,000 one-second points: enough for the answer to be formatted on several threads.
+        var store = _factory.Services.GetRequiredService<IMetricStore>();
+        var keys = Enumerable.Range(0, 12).Select(i => SeriesKey.Of("big", ("i", $"{i:D2}"))).ToList();
+        await store.WriteAsync(keys.SelectMany((k, i) => Enumerable.Range(0, 2_000).Select(t => new SeriesSample(k, Start + t * 1_000L, i * 10_000 + t + 0.5))).ToList(),
+            TestContext.Current.CancellationToken);
+
+        var json = await GetAsync($"/api/v1/query_range?query=big&start={Start / 1000 + 1}&end={Start / 1000 + 2_000}&step=1");
+
+        var result = json.GetProperty("data").GetProperty("result").EnumerateArray().ToList();
+        Assert.Equal(keys.Select(k => k["i"]), result.Select(r => r.GetProperty("metric").GetProperty("i").GetString()));
+        for (var i = 0; i < result.Count; i++)
+        {
+            var values = result[i].GetProperty("values").EnumerateArray().ToList();
+            Assert.Equal(2_000, values.Count);
+            Assert.All(values.Select((v, t) => (v, t)), p =>
+            {
+                Assert.Equal(Start / 1000.0 + p.t + 1, p.v[0].GetDouble());
+                Assert.Equal((i * 10_000 + p.t + 0.5).ToString(System.Globalization.CultureInfo.InvariantCulture), p.v[1].GetString());
+            });
+        }
+    }
+
+    [Fact]
     public async Task Query_ReturnsTheNewestSampleWithinFiveMinutes_AndInfinityAsPrometheusWritesIt()
     {
         var json = await GetAsync($"/api/v1/query?query=up&time={Start / 1000 + 60}");

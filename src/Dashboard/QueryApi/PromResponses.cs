@@ -12,64 +12,8 @@ public static class PromResponses
 
     public static IResult Data(object data) => Results.Json(new { status = "success", data });
 
-    /// <summary>
-    /// A matrix written straight to the response (a long range is tens of thousands of points), each point
-    /// reported at its time plus <paramref name="shiftMs"/>.
-    /// </summary>
+    /// <summary>A matrix, each point reported at its time plus <paramref name="shiftMs"/>.</summary>
     public static IResult Matrix(IReadOnlyList<X0tta6bl4.Ops.Metrics.Store.RangeSeries> series, long shiftMs) => new MatrixResult(series, shiftMs);
-
-    private sealed class MatrixResult(IReadOnlyList<X0tta6bl4.Ops.Metrics.Store.RangeSeries> series, long shiftMs) : IResult
-    {
-        public async Task ExecuteAsync(HttpContext httpContext)
-        {
-            httpContext.Response.ContentType = "application/json; charset=utf-8";
-            await using var json = new System.Text.Json.Utf8JsonWriter(httpContext.Response.BodyWriter);
-            json.WriteStartObject();
-            json.WriteString("status", "success");
-            json.WriteStartObject("data");
-            json.WriteString("resultType", "matrix");
-            json.WriteStartArray("result");
-            foreach (var line in series)
-            {
-                WriteSeries(json, line.Key, line.Points, shiftMs);
-                if (json.BytesPending > 32 * 1024)
-                {
-                    await json.FlushAsync();
-                }
-            }
-
-            json.WriteEndArray();
-            json.WriteEndObject();
-            json.WriteEndObject();
-            await json.FlushAsync();
-        }
-    }
-
-    /// <summary>
-    /// One series of a matrix. Each point is written as raw bytes formatted on the stack — the writer's
-    /// per-value work and a string per value were most of the time of a 72,000-point answer.
-    /// </summary>
-    private static void WriteSeries(System.Text.Json.Utf8JsonWriter json, SeriesKey key, IReadOnlyList<Sample> points, long shiftMs)
-    {
-        json.WriteStartObject();
-        json.WriteStartObject("metric");
-        json.WriteString("__name__", key.Name);
-        foreach (var label in key.Labels)
-        {
-            json.WriteString(label.Name, label.Value);
-        }
-
-        json.WriteEndObject();
-        json.WriteStartArray("values");
-        Span<byte> point = stackalloc byte[96];
-        foreach (var (ts, value) in points)
-        {
-            json.WriteRawValue(FormatPoint(point, ts + shiftMs, value), skipInputValidation: true);
-        }
-
-        json.WriteEndArray();
-        json.WriteEndObject();
-    }
 
     /// <summary><c>[unix seconds,"value"]</c> as UTF-8 into <paramref name="buffer"/>: what <see cref="Point"/> gives, without allocating.</summary>
     public static ReadOnlySpan<byte> FormatPoint(Span<byte> buffer, long timestampMs, double value)

@@ -516,33 +516,30 @@ public sealed class PostgresMetricStore : IMetricStore, IAsyncDisposable
         command.Parameters.AddWithValue(series.Select(s => s.Id).ToArray());
         command.Parameters.AddWithValue(TierChunk.ChunkOf(query.FromMs));
         command.Parameters.AddWithValue(query.ToMs);
-        var chunks = series.ToDictionary(s => s.Id, _ => new List<TierChunk>());
+        var chunks = series.ToDictionary(s => s.Id, _ => new List<TierChunk.Encoded>());
         await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
         {
             while (await reader.ReadAsync(cancellationToken))
             {
-                var chunk = TierChunk.Read(reader);
+                var chunk = TierChunk.Encoded.Read(reader);
                 chunks[chunk.SeriesId].Add(chunk);
             }
         }
 
-        var result = new List<RangeSeries>();
-        foreach (var (id, key) in series)
+        // Decoding and folding are CPU work on rows already read, series by series: spread over the cores.
+        var points = new IReadOnlyList<Sample>[series.Count];
+        Parallel.For(0, series.Count, i =>
         {
             var steps = new StepAccumulator(query);
-            foreach (var chunk in chunks[id])
+            foreach (var chunk in chunks[series[i].Id])
             {
-                chunk.AddTo(tier, steps);
+                chunk.Decode().AddTo(tier, steps);
             }
 
-            var points = steps.Finish();
-            if (points.Count > 0)
-            {
-                result.Add(new RangeSeries(key, points));
-            }
-        }
+            points[i] = steps.Finish();
+        });
 
-        return result;
+        return series.Select((s, i) => new RangeSeries(s.Key, points[i])).Where(s => s.Points.Count > 0).ToList();
     }
 
     /// <summary>

@@ -185,22 +185,37 @@ internal sealed class TierChunk
         _ => "series_id, chunk, NULL, NULL, NULL, count, NULL, NULL",
     };
 
-    /// <summary>Reads a row selected with <see cref="Columns"/> or <see cref="ColumnsFor"/>.</summary>
-    public static TierChunk Read(NpgsqlDataReader reader)
+    /// <summary>Reads and decodes a row selected with <see cref="Columns"/>.</summary>
+    public static TierChunk Read(NpgsqlDataReader reader) => Encoded.Read(reader).Decode();
+
+    /// <summary>
+    /// A row as read, its fields still encoded (null where the read did not select them): decoding is left
+    /// to whoever folds it, possibly on another core.
+    /// </summary>
+    public sealed record Encoded(long SeriesId, long StartMs, byte[]? Min, byte[]? Max, byte[]? Sum, byte[] Count, byte[]? LastTs, byte[]? Last)
     {
-        // A field the read did not select is a shared array of zeros: such a chunk is only read, never added to.
-        var count = Longs(reader.GetFieldValue<byte[]>(5));
-        var zeros = count.Length == 60 ? ZerosOf60 : new double[count.Length];
-        double[] DoublesAt(int ordinal) => reader.IsDBNull(ordinal) ? zeros : Doubles(reader.GetFieldValue<byte[]>(ordinal));
-        return new TierChunk(reader.GetInt64(0), reader.GetInt64(1), 0)
+        /// <summary>Reads a row selected with <see cref="Columns"/> or <see cref="ColumnsFor"/>.</summary>
+        public static Encoded Read(NpgsqlDataReader reader)
         {
-            Min = DoublesAt(2),
-            Max = DoublesAt(3),
-            Sum = DoublesAt(4),
-            Count = count,
-            LastTs = reader.IsDBNull(6) ? new long[count.Length] : Longs(reader.GetFieldValue<byte[]>(6)),
-            Last = DoublesAt(7),
-        };
+            byte[]? Field(int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetFieldValue<byte[]>(ordinal);
+            return new(reader.GetInt64(0), reader.GetInt64(1), Field(2), Field(3), Field(4), reader.GetFieldValue<byte[]>(5), Field(6), Field(7));
+        }
+
+        public TierChunk Decode()
+        {
+            // A field the read did not select is a shared array of zeros: such a chunk is only read, never added to.
+            var count = Longs(Count);
+            var zeros = count.Length == 60 ? ZerosOf60 : new double[count.Length];
+            return new TierChunk(SeriesId, StartMs, 0)
+            {
+                Min = Min is null ? zeros : Doubles(Min),
+                Max = Max is null ? zeros : Doubles(Max),
+                Sum = Sum is null ? zeros : Doubles(Sum),
+                Count = count,
+                LastTs = LastTs is null ? new long[count.Length] : Longs(LastTs),
+                Last = Last is null ? zeros : Doubles(Last),
+            };
+        }
     }
 
     /// <summary>The six fields as stored, in <see cref="Columns"/> order after series_id and chunk.</summary>
