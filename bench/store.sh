@@ -4,7 +4,7 @@
 # and range-query latency through our query API vs Prometheus's, over HTTP, on the same samples.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-ROUNDS="${X0_BENCH_ROUNDS:-20}"
+ROUNDS="${X0_BENCH_ROUNDS:-100}"
 
 export X0_STACK_DIR; X0_STACK_DIR="$(mktemp -d /tmp/x0tta6bl4-bench.XXXXXX)"
 export X0_PG_PORT=55452 X0_REDIS_PORT=56399 X0_PROMETHEUS_PORT=59109 X0_API_PORT=58099 X0_TRAFFIC_RPS=0

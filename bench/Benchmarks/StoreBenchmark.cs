@@ -20,7 +20,7 @@ internal static class StoreBenchmark
     public const int Series = 50;
     public const int Days = 7;
     private const long StepMs = 15_000;
-    private const int WarmUpRounds = 30;
+    private static readonly TimeSpan WarmUp = TimeSpan.FromSeconds(5);
 
     /// <summary>The data ends at the last whole hour, so both systems hold exactly the same samples.</summary>
     public static long EndMs(DateTimeOffset now) => now.ToUnixTimeMilliseconds() / 3_600_000 * 3_600_000;
@@ -170,9 +170,10 @@ internal static class StoreBenchmark
             var url = $"/api/v1/query_range?query=bench_metric&start={start / 1000}&end={endMs / 1000}&step={step}";
             var ourPoints = await PointsAsync(http, ours + url);
             var theirPoints = await PointsAsync(http, prometheus + url);
-            // Both servers warmed alike before timing: a dashboard answers many such queries in a day, and
-            // .NET compiles its hot paths fully only after the first few dozen calls (Prometheus is compiled ahead).
-            for (var w = 0; w < WarmUpRounds; w++)
+            // Both servers warmed alike before timing: a dashboard answers such queries all day, and .NET
+            // compiles its hot paths fully only after they have run for a while (Prometheus is compiled ahead).
+            var warming = Stopwatch.StartNew();
+            while (warming.Elapsed < WarmUp)
             {
                 await TimeAsync(http, ours + url);
                 await TimeAsync(http, prometheus + url);

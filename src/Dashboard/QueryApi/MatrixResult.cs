@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Text.Json;
 using X0tta6bl4.Ops.Metrics.Model;
 using X0tta6bl4.Ops.Metrics.Store;
@@ -17,7 +16,7 @@ internal sealed class MatrixResult(IReadOnlyList<RangeSeries> series, long shift
 
     public async Task ExecuteAsync(HttpContext httpContext)
     {
-        var parts = new ArrayBufferWriter<byte>[series.Count];
+        var parts = new PooledBufferWriter[series.Count];
         if (series.Sum(s => s.Points.Count) >= ParallelFromPoints)
         {
             Parallel.For(0, series.Count, i => parts[i] = Format(series[i]));
@@ -31,6 +30,21 @@ internal sealed class MatrixResult(IReadOnlyList<RangeSeries> series, long shift
         }
 
         httpContext.Response.ContentType = "application/json; charset=utf-8";
+        try
+        {
+            await WriteAsync(httpContext, parts);
+        }
+        finally
+        {
+            foreach (var part in parts)
+            {
+                part?.Dispose();
+            }
+        }
+    }
+
+    private static async Task WriteAsync(HttpContext httpContext, PooledBufferWriter[] parts)
+    {
         await using var json = new Utf8JsonWriter(httpContext.Response.BodyWriter);
         json.WriteStartObject();
         json.WriteString("status", "success");
@@ -53,9 +67,9 @@ internal sealed class MatrixResult(IReadOnlyList<RangeSeries> series, long shift
     }
 
     /// <summary>One series as a JSON object; each point is raw bytes formatted on the stack, no string per value.</summary>
-    private ArrayBufferWriter<byte> Format(RangeSeries line)
+    private PooledBufferWriter Format(RangeSeries line)
     {
-        var buffer = new ArrayBufferWriter<byte>(256 + line.Points.Count * 32);
+        var buffer = new PooledBufferWriter(256 + line.Points.Count * 32);
         using var json = new Utf8JsonWriter(buffer);
         json.WriteStartObject();
         json.WriteStartObject("metric");

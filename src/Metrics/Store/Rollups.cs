@@ -84,7 +84,9 @@ public static class Rollups
 /// </summary>
 public sealed class StepAccumulator(RangeQuery query)
 {
-    private readonly List<Sample> _points = [];
+    // One point per step at most: sized once (up to 4,096 points, 64 kB, below the large-object heap), so a
+    // day of minutes does not regrow it eleven times.
+    private readonly List<Sample> _points = new((int)Math.Min((query.ToMs - query.FromMs) / query.StepMs + 1, 4_096));
     private RollupRow _current;
     private bool _holding;
     private long _step = long.MinValue;

@@ -526,14 +526,14 @@ public sealed class PostgresMetricStore : IMetricStore, IAsyncDisposable
             }
         }
 
-        // Decoding and folding are CPU work on rows already read, series by series: spread over the cores.
+        // Folding is CPU work on rows already read, series by series: spread over the cores.
         var points = new IReadOnlyList<Sample>[series.Count];
         Parallel.For(0, series.Count, i =>
         {
             var steps = new StepAccumulator(query);
             foreach (var chunk in chunks[series[i].Id])
             {
-                chunk.Decode().AddTo(tier, steps);
+                chunk.AddTo(tier, steps);
             }
 
             points[i] = steps.Finish();
