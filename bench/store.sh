@@ -24,7 +24,7 @@ psql -h 127.0.0.1 -p "$X0_PG_PORT" -U postgres -qc "CREATE DATABASE bench" >&2
 dotnet build "$ROOT/bench/Benchmarks/X0tta6bl4.Ops.Benchmarks.csproj" -c Release --nologo -v q -clp:NoSummary >&2
 BENCH="$ROOT/bench/Benchmarks/bin/Release/net10.0/X0tta6bl4.Ops.Benchmarks.dll"
 
-dotnet "$BENCH" store-load "$PG" "$X0_STACK_DIR/bench.db" "$X0_STACK_DIR/bench.om" 2>"$X0_STACK_DIR/load.err"
+dotnet "$BENCH" store-load "$PG" "$X0_STACK_DIR/bench.db" "$X0_STACK_DIR/bench.om" 2>"$X0_STACK_DIR/load.err" | tee "$X0_STACK_DIR/load.out"
 end_ms=$(sed -n 's/^end_ms=//p' "$X0_STACK_DIR/load.err")
 
 # Prometheus's TSDB holding the same samples, via promtool's backfill.
@@ -33,6 +33,10 @@ promtool tsdb create-blocks-from openmetrics "$X0_STACK_DIR/bench.om" "$X0_STACK
 samples=$((50 * 7 * 86400 / 15))
 prom_bytes=$(du -sb "$X0_STACK_DIR/promdata" | cut -f1)
 awk -v b="$prom_bytes" -v n="$samples" 'BEGIN { printf "prometheus_tsdb_bytes_per_sample: %.2f\n", b/n }'
+# Our stores' bytes per sample against Prometheus's, as ratios.
+awk -v b="$prom_bytes" -v n="$samples" -F': ' '
+  $1 == "postgres_bytes_per_sample_with_rollups" { printf "postgres_vs_prometheus_bytes_ratio: %.1f\n", $2 / (b / n) }
+  $1 == "sqlite_bytes_per_sample_with_rollups" { printf "sqlite_vs_prometheus_bytes_ratio: %.1f\n", $2 / (b / n) }' "$X0_STACK_DIR/load.out"
 
 printf 'global:\n  scrape_interval: 1h\n' >"$X0_STACK_DIR/bench-prom.yml"
 prometheus --config.file="$X0_STACK_DIR/bench-prom.yml" --storage.tsdb.path="$X0_STACK_DIR/promdata" \
