@@ -169,9 +169,10 @@ public sealed class PostgresMetricStore : IMetricStore, IAsyncDisposable
     private async Task<WriteResult> WriteAcceptedAsync(List<SeriesSample> accepted, int refused, string? reason, CancellationToken cancellationToken)
     {
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
-        // One pass for the days the batch touches (usually one) and the series this process has not met yet.
+        // One pass for the rows, the days the batch touches (usually one) and the series this process has not met yet.
         var days = new List<DateOnly>(1);
         var unknown = new HashSet<SeriesKey>();
+        var rows = new List<(long SeriesId, long TimestampMs, double Value)>(accepted.Count);
         foreach (var sample in accepted)
         {
             var day = DayOf(sample.TimestampMs);
@@ -180,18 +181,22 @@ public sealed class PostgresMetricStore : IMetricStore, IAsyncDisposable
                 days.Add(day);
             }
 
-            if (!_seriesIds.ContainsKey(sample.Key))
+            if (!_seriesIds.TryGetValue(sample.Key, out var id))
             {
                 unknown.Add(sample.Key);
             }
+
+            rows.Add((id, sample.TimestampMs, sample.Value));
         }
 
         await EnsurePartitionsAsync(connection, days, cancellationToken);
-        await RegisterSeriesAsync(connection, unknown, cancellationToken);
-        var rows = new List<(long SeriesId, long TimestampMs, double Value)>(accepted.Count);
-        foreach (var sample in accepted)
+        if (unknown.Count > 0)
         {
-            rows.Add((_seriesIds[sample.Key], sample.TimestampMs, sample.Value));
+            await RegisterSeriesAsync(connection, unknown, cancellationToken);
+            for (var i = 0; i < rows.Count; i++)
+            {
+                rows[i] = rows[i] with { SeriesId = _seriesIds[accepted[i].Key] };
+            }
         }
 
         // Samples and their rollups in one transaction: a failed write leaves nothing behind to be doubled by the retry.

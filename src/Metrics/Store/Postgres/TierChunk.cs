@@ -84,10 +84,10 @@ internal sealed class TierChunk
     }
 
     /// <summary>Folds samples into the chunks of a tier, one per series and chunk.</summary>
-    public static Dictionary<(long SeriesId, long StartMs), TierChunk> Group(RollupTier tier, IEnumerable<(long SeriesId, long TimestampMs, double Value)> samples)
+    public static Dictionary<(long SeriesId, long StartMs), TierChunk> Group(RollupTier tier, List<(long SeriesId, long TimestampMs, double Value)> samples)
     {
         var chunks = new Dictionary<(long, long), TierChunk>();
-        foreach (var (id, ts, value) in samples)
+        foreach (var (id, ts, value) in CollectionsMarshal.AsSpan(samples))
         {
             var start = ChunkOf(ts);
             if (!chunks.TryGetValue((id, start), out var chunk))
