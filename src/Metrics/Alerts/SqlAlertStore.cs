@@ -11,9 +11,8 @@ public sealed class SqlAlertStore
 
     public static Task<SqlAlertStore> OpenSqliteAsync(string path, CancellationToken ct = default) => OpenAsync(SqlDatabase.Sqlite(path), ct);
 
-    public static Task<SqlAlertStore> OpenPostgresAsync(string connectionString, CancellationToken ct = default) => OpenAsync(SqlDatabase.Postgres(connectionString), ct);
 
-    private static async Task<SqlAlertStore> OpenAsync(SqlDatabase database, CancellationToken ct)
+    public static async Task<SqlAlertStore> OpenAsync(SqlDatabase database, CancellationToken ct = default)
     {
         var id = database.IsPostgres ? "id bigserial PRIMARY KEY" : "id INTEGER PRIMARY KEY AUTOINCREMENT";
         await database.ExecuteAsync($"""

@@ -11,9 +11,8 @@ public sealed class SqlSettingsStore
 
     public static Task<SqlSettingsStore> OpenSqliteAsync(string path, CancellationToken ct = default) => OpenAsync(SqlDatabase.Sqlite(path), ct);
 
-    public static Task<SqlSettingsStore> OpenPostgresAsync(string connectionString, CancellationToken ct = default) => OpenAsync(SqlDatabase.Postgres(connectionString), ct);
 
-    private static async Task<SqlSettingsStore> OpenAsync(SqlDatabase database, CancellationToken ct)
+    public static async Task<SqlSettingsStore> OpenAsync(SqlDatabase database, CancellationToken ct = default)
     {
         await database.ExecuteAsync("CREATE TABLE IF NOT EXISTS settings (key TEXT PRIMARY KEY, value TEXT NOT NULL, updated_by TEXT NOT NULL, updated_ms BIGINT NOT NULL)", ct);
         return new SqlSettingsStore(database);

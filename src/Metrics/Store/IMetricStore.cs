@@ -4,7 +4,7 @@ namespace X0tta6bl4.Ops.Metrics.Store;
 
 /// <summary>
 /// The one store contract. Implementations: <see cref="Sqlite.SqliteMetricStore"/> (default, embedded)
-/// and, later, a PostgreSQL time-series table. Gaps stay gaps: nothing is interpolated.
+/// and <see cref="Postgres.PostgresMetricStore"/> (production). Gaps stay gaps: nothing is interpolated.
 /// </summary>
 public interface IMetricStore
 {

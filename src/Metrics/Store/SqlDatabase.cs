@@ -12,7 +12,11 @@ public sealed class SqlDatabase(Func<DbConnection> connect, bool postgres)
 {
     public bool IsPostgres { get; } = postgres;
 
-    public static SqlDatabase Sqlite(string path) => new(() => new SqliteConnection($"Data Source={path};Pooling=True;Default Timeout=30"), postgres: false);
+    public static SqlDatabase Sqlite(string path)
+    {
+        var connectionString = new SqliteConnectionStringBuilder { DataSource = path, Pooling = true, DefaultTimeout = 30 }.ToString();
+        return new(() => new SqliteConnection(connectionString), postgres: false);
+    }
 
     public static SqlDatabase Postgres(string connectionString) => new(() => new NpgsqlConnection(connectionString), postgres: true);
 

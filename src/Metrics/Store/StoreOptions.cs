@@ -21,6 +21,8 @@ public sealed class StoreOptions
     /// <summary>1-hour rollups are kept this long (about 13 months).</summary>
     public int HourRetentionDays { get; set; } = 400;
 
+    public bool IsPostgres => string.Equals(Provider, "Postgres", StringComparison.OrdinalIgnoreCase);
+
     public RetentionPolicy Retention => new(TimeSpan.FromDays(RawRetentionDays), TimeSpan.FromDays(MinuteRetentionDays), TimeSpan.FromDays(HourRetentionDays));
 }
 

@@ -17,7 +17,7 @@ public static class StoreServiceCollectionExtensions
         services.TryAddSingleton<IMetricStore>(sp =>
         {
             var options = sp.GetRequiredService<IOptions<StoreOptions>>().Value;
-            if (string.Equals(options.Provider, "Postgres", StringComparison.OrdinalIgnoreCase))
+            if (options.IsPostgres)
             {
                 try
                 {
@@ -39,21 +39,16 @@ public static class StoreServiceCollectionExtensions
                 throw new InvalidOperationException($"Cannot open the metric store at '{path}' (Store:Sqlite:Path): {e.Message}", e);
             }
         });
-        services.TryAddSingleton(sp =>
-        {
-            var options = sp.GetRequiredService<IOptions<StoreOptions>>().Value;
-            return string.Equals(options.Provider, "Postgres", StringComparison.OrdinalIgnoreCase)
-                ? Alerts.SqlAlertStore.OpenPostgresAsync(options.Postgres.Connection).GetAwaiter().GetResult()
-                : Alerts.SqlAlertStore.OpenSqliteAsync(SqlitePath(options, contentRoot)).GetAwaiter().GetResult();
-        });
-        services.TryAddSingleton(sp =>
-        {
-            var options = sp.GetRequiredService<IOptions<StoreOptions>>().Value;
-            return string.Equals(options.Provider, "Postgres", StringComparison.OrdinalIgnoreCase)
-                ? Settings.SqlSettingsStore.OpenPostgresAsync(options.Postgres.Connection).GetAwaiter().GetResult()
-                : Settings.SqlSettingsStore.OpenSqliteAsync(SqlitePath(options, contentRoot)).GetAwaiter().GetResult();
-        });
+        services.TryAddSingleton(sp => Alerts.SqlAlertStore.OpenAsync(Database(sp, contentRoot)).GetAwaiter().GetResult());
+        services.TryAddSingleton(sp => Settings.SqlSettingsStore.OpenAsync(Database(sp, contentRoot)).GetAwaiter().GetResult());
         return services;
+    }
+
+    /// <summary>The store's database for the tables beside the samples (alerts, settings).</summary>
+    private static SqlDatabase Database(IServiceProvider services, string contentRoot)
+    {
+        var options = services.GetRequiredService<IOptions<StoreOptions>>().Value;
+        return options.IsPostgres ? SqlDatabase.Postgres(options.Postgres.Connection) : SqlDatabase.Sqlite(SqlitePath(options, contentRoot));
     }
 
     private static string SqlitePath(StoreOptions options, string contentRoot) =>
@@ -65,7 +60,7 @@ public sealed class StoreOptionsValidator : IValidateOptions<StoreOptions>
     public ValidateOptionsResult Validate(string? name, StoreOptions options)
     {
         var errors = new List<string>();
-        var postgres = string.Equals(options.Provider, "Postgres", StringComparison.OrdinalIgnoreCase);
+        var postgres = options.IsPostgres;
         if (!postgres && !string.Equals(options.Provider, "Sqlite", StringComparison.OrdinalIgnoreCase))
         {
             errors.Add($"Store:Provider '{options.Provider}' is not supported; use 'Sqlite' or 'Postgres'.");

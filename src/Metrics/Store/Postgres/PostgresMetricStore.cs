@@ -113,7 +113,7 @@ public sealed class PostgresMetricStore : IMetricStore, IAsyncDisposable
         foreach (var tier in RollupTier.All)
         {
             var size = TierChunk.ChunkMs;
-            var old = $"rollup_{tier.Name}";
+            var old = tier.Table; // version 2's table of bucket rows
             sql.Append(TierChunk.CreateTableSql(tier)).Append($"""
                 INSERT INTO {TierChunk.Table(tier)} ({TierChunk.Columns})
                 SELECT k.series_id, k.chunk,
@@ -203,10 +203,11 @@ public sealed class PostgresMetricStore : IMetricStore, IAsyncDisposable
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
 
         // Straight into each day's partition: the same rows, without the parent table's tuple routing.
+        var byDay = days.Count == 1 ? null : rows.ToLookup(r => DayOf(r.TimestampMs));
         foreach (var day in days)
         {
             await using var writer = await connection.BeginBinaryImportAsync($"COPY {PartitionName(day)} (series_id, ts, value) FROM STDIN (FORMAT BINARY)", cancellationToken);
-            foreach (var (seriesId, timestampMs, value) in days.Count == 1 ? rows : rows.Where(r => DayOf(r.TimestampMs) == day))
+            foreach (var (seriesId, timestampMs, value) in byDay is null ? rows : byDay[day])
             {
                 await writer.StartRowAsync(cancellationToken);
                 await writer.WriteAsync(seriesId, NpgsqlDbType.Bigint, cancellationToken);
@@ -223,12 +224,6 @@ public sealed class PostgresMetricStore : IMetricStore, IAsyncDisposable
         return new WriteResult(accepted.Count, refused, reason);
     }
 
-    /// <summary>
-    /// Keeps the tiers current as data arrives: the batch is folded into its chunks; the stored chunks it
-    /// touches are taken out (DELETE … RETURNING), folded in, and every chunk is copied back. A backfill of
-    /// whole hours touches no stored 1-min chunk at all. Writers take this step one at a time (a lock held
-    /// to the commit), so a second writer reads the first one's chunks instead of racing it.
-    /// </summary>
     /// <summary>The batch's chunks per tier: 1-min from the samples, 1-h from the 1-min buckets (a sixtieth of the folding).</summary>
     private static List<(RollupTier Tier, Dictionary<(long SeriesId, long StartMs), TierChunk> Chunks)> FoldTiers(List<(long SeriesId, long TimestampMs, double Value)> samples)
     {
@@ -237,6 +232,12 @@ public sealed class PostgresMetricStore : IMetricStore, IAsyncDisposable
         return [(RollupTier.Hour, hours), (RollupTier.Minute, minutes)];
     }
 
+    /// <summary>
+    /// Keeps the tiers current as data arrives: the batch's chunks are inserted where there is none yet (a
+    /// backfill's chunks all are new); those that exist are merged (<see cref="MergeIntoStoredAsync"/>).
+    /// Writers take this step one at a time (a lock held to the commit), so a second writer reads the first
+    /// one's chunks instead of racing it.
+    /// </summary>
     private static async Task WriteRollupsAsync(
         NpgsqlConnection connection, List<(RollupTier Tier, Dictionary<(long SeriesId, long StartMs), TierChunk> Chunks)> tiers, CancellationToken cancellationToken)
     {
@@ -366,9 +367,11 @@ public sealed class PostgresMetricStore : IMetricStore, IAsyncDisposable
         }
     }
 
-    public static string PartitionName(DateOnly day) => $"metric_samples_{day:yyyyMMdd}";
+    private static string PartitionName(DateOnly day) => $"metric_samples_{day:yyyyMMdd}";
 
-    private static DateOnly DayOf(long timestampMs) => DateOnly.FromDayNumber(DateOnly.FromDateTime(DateTime.UnixEpoch).DayNumber + (int)Math.Floor(timestampMs / 86_400_000.0));
+    private static readonly int EpochDayNumber = DateOnly.FromDateTime(DateTime.UnixEpoch).DayNumber;
+
+    private static DateOnly DayOf(long timestampMs) => DateOnly.FromDayNumber(EpochDayNumber + (int)Math.Floor(timestampMs / 86_400_000.0));
 
     /// <summary>Gives each new series its id (made by this or another writer) and remembers it.</summary>
     private async Task RegisterSeriesAsync(NpgsqlConnection connection, IReadOnlyCollection<SeriesKey> keys, CancellationToken cancellationToken)
@@ -406,36 +409,13 @@ public sealed class PostgresMetricStore : IMetricStore, IAsyncDisposable
         }
     }
 
-    private async Task<List<(long Id, SeriesKey Key)>> FindSeriesAsync(NpgsqlConnection connection, SeriesSelector selector, CancellationToken cancellationToken)
-    {
-        await using var command = new NpgsqlCommand("SELECT id, labels FROM metric_series WHERE name = $1 ORDER BY labels", connection);
-        command.Parameters.AddWithValue(selector.Name);
-        var found = new List<(long, SeriesKey)>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            var key = new SeriesKey(selector.Name, SeriesKey.ParseLabels(reader.GetString(1)));
-            if (selector.Matches(key))
-            {
-                found.Add((reader.GetInt64(0), key));
-            }
-        }
-
-        return found;
-    }
+    private static Task<List<(long Id, SeriesKey Key)>> FindSeriesAsync(NpgsqlConnection connection, SeriesSelector selector, CancellationToken cancellationToken) =>
+        SeriesLookup.FindAsync(connection, "metric_series", selector, cancellationToken);
 
     public async Task<IReadOnlyList<string>> ListNamesAsync(CancellationToken cancellationToken = default)
     {
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
-        await using var command = new NpgsqlCommand("SELECT DISTINCT name FROM metric_series ORDER BY name", connection);
-        var names = new List<string>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            names.Add(reader.GetString(0));
-        }
-
-        return names;
+        return await SeriesLookup.NamesAsync(connection, "metric_series", cancellationToken);
     }
 
     public async Task<IReadOnlyList<SeriesKey>> ListSeriesAsync(SeriesSelector selector, CancellationToken cancellationToken = default)
@@ -555,7 +535,7 @@ public sealed class PostgresMetricStore : IMetricStore, IAsyncDisposable
         await DropBeforeAsync(now - policy.Raw, cancellationToken) + await DeleteRollupsBeforeAsync(policy.TierCutoffs(now), cancellationToken);
 
     /// <summary>Deletes the tier chunks that end before each tier's cut-off; returns how many.</summary>
-    public async Task<int> DeleteRollupsBeforeAsync(IReadOnlyDictionary<RollupTier, long> tierBefore, CancellationToken cancellationToken = default)
+    private async Task<int> DeleteRollupsBeforeAsync(IReadOnlyDictionary<RollupTier, long> tierBefore, CancellationToken cancellationToken = default)
     {
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
         var deleted = 0;

@@ -40,10 +40,10 @@ internal sealed partial class TierChunk
     private double[] Last { get; init; }
 
     /// <summary>The span of one chunk: an hour, for every tier.</summary>
-    public const long ChunkMs = 3_600_000;
+    public static readonly long ChunkMs = RollupTier.Hour.Ms;
 
     /// <summary>The start of the chunk holding a time.</summary>
-    public static long ChunkOf(long timestampMs) => Math.DivRem(timestampMs, ChunkMs, out var rem) * ChunkMs - (rem < 0 ? ChunkMs : 0);
+    public static long ChunkOf(long timestampMs) => RollupTier.Hour.BucketOf(timestampMs);
 
     /// <summary>Folds finer tier buckets into the chunks of a coarser tier.</summary>
     public static Dictionary<(long SeriesId, long StartMs), TierChunk> Group(RollupTier tier, IEnumerable<RollupRow> finer)

@@ -144,7 +144,6 @@ public sealed class SqliteMetricStore : IMetricStore
             var ts = insert.Parameters.Add("$ts", SqliteType.Integer);
             var value = insert.Parameters.Add("$value", SqliteType.Real);
 
-            var written = 0;
             var stored = new List<(long, long, double)>(samples.Count);
             foreach (var sample in samples)
             {
@@ -161,13 +160,12 @@ public sealed class SqliteMetricStore : IMetricStore
                 value.Value = sample.Value;
                 await insert.ExecuteNonQueryAsync(cancellationToken);
                 stored.Add((seriesId, sample.TimestampMs, sample.Value));
-                written++;
             }
 
             await UpsertRollupsAsync(connection, transaction, stored, cancellationToken);
 
             await transaction.CommitAsync(cancellationToken);
-            return new WriteResult(written, refused, reason);
+            return new WriteResult(stored.Count, refused, reason);
         }
         catch
         {
@@ -235,16 +233,7 @@ public sealed class SqliteMetricStore : IMetricStore
     public async Task<IReadOnlyList<string>> ListNamesAsync(CancellationToken cancellationToken = default)
     {
         await using var connection = await OpenConnectionAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT DISTINCT name FROM series ORDER BY name;";
-        var names = new List<string>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            names.Add(reader.GetString(0));
-        }
-
-        return names;
+        return await SeriesLookup.NamesAsync(connection, "series", cancellationToken);
     }
 
     public async Task<IReadOnlyList<SeriesKey>> ListSeriesAsync(SeriesSelector selector, CancellationToken cancellationToken = default)
@@ -253,35 +242,20 @@ public sealed class SqliteMetricStore : IMetricStore
         return (await FindSeriesAsync(connection, selector, cancellationToken)).Select(s => s.Key).ToList();
     }
 
-    private static async Task<List<(long Id, SeriesKey Key)>> FindSeriesAsync(
-        SqliteConnection connection, SeriesSelector selector, CancellationToken cancellationToken)
-    {
-        await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT id, labels FROM series WHERE name = $name ORDER BY labels;";
-        command.Parameters.AddWithValue("$name", selector.Name);
-        var found = new List<(long, SeriesKey)>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            var key = new SeriesKey(selector.Name, SeriesKey.ParseLabels(reader.GetString(1)));
-            if (selector.Matches(key))
-            {
-                found.Add((reader.GetInt64(0), key));
-            }
-        }
-
-        return found;
-    }
+    private static Task<List<(long Id, SeriesKey Key)>> FindSeriesAsync(SqliteConnection connection, SeriesSelector selector, CancellationToken cancellationToken) =>
+        SeriesLookup.FindAsync(connection, "series", selector, cancellationToken);
 
     public async Task<IReadOnlyList<LatestSample>> LatestAsync(SeriesSelector selector, CancellationToken cancellationToken = default)
     {
         await using var connection = await OpenConnectionAsync(cancellationToken);
         var result = new List<LatestSample>();
+        // One statement for every series, prepared once.
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT ts, value FROM samples WHERE series_id = $id ORDER BY ts DESC LIMIT 1;";
+        var idParameter = command.Parameters.Add("$id", SqliteType.Integer);
         foreach (var (id, key) in await FindSeriesAsync(connection, selector, cancellationToken))
         {
-            await using var command = connection.CreateCommand();
-            command.CommandText = "SELECT ts, value FROM samples WHERE series_id = $id ORDER BY ts DESC LIMIT 1;";
-            command.Parameters.AddWithValue("$id", id);
+            idParameter.Value = id;
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
             if (await reader.ReadAsync(cancellationToken))
             {
@@ -296,36 +270,20 @@ public sealed class SqliteMetricStore : IMetricStore
     {
         query.Validate();
         await using var connection = await OpenConnectionAsync(cancellationToken);
-        var result = new List<RangeSeries>();
         var tier = Rollups.Choose(query);
+        // One statement for every series (the tier's, or the raw samples'), prepared once.
+        await using var command = connection.CreateCommand();
+        command.CommandText = tier is null
+            ? "SELECT ts, value FROM samples WHERE series_id = $id AND ts >= $from AND ts <= $to ORDER BY ts;"
+            : $"SELECT bucket, min, max, sum, count, last_ts, last FROM {tier.Table} WHERE series_id = $id AND bucket >= $from AND bucket <= $to ORDER BY bucket;";
+        var idParameter = command.Parameters.Add("$id", SqliteType.Integer);
+        command.Parameters.AddWithValue("$from", query.FromMs);
+        command.Parameters.AddWithValue("$to", query.ToMs);
+        var result = new List<RangeSeries>();
         foreach (var (id, key) in await FindSeriesAsync(connection, query.Selector, cancellationToken))
         {
-            if (tier is not null)
-            {
-                var tierPoints = await ReadTierAsync(connection, tier, id, query, cancellationToken);
-                if (tierPoints.Count > 0)
-                {
-                    result.Add(new RangeSeries(key, tierPoints));
-                }
-
-                continue;
-            }
-
-            await using var command = connection.CreateCommand();
-            command.CommandText = "SELECT ts, value FROM samples WHERE series_id = $id AND ts >= $from AND ts <= $to ORDER BY ts;";
-            command.Parameters.AddWithValue("$id", id);
-            command.Parameters.AddWithValue("$from", query.FromMs);
-            command.Parameters.AddWithValue("$to", query.ToMs);
-            var raw = new List<Sample>();
-            await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
-            {
-                while (await reader.ReadAsync(cancellationToken))
-                {
-                    raw.Add(new Sample(reader.GetInt64(0), reader.GetDouble(1)));
-                }
-            }
-
-            var points = StepBuckets.Aggregate(raw, query);
+            idParameter.Value = id;
+            var points = tier is null ? await ReadRawAsync(command, query, cancellationToken) : await ReadTierAsync(command, id, query, cancellationToken);
             if (points.Count > 0)
             {
                 result.Add(new RangeSeries(key, points));
@@ -335,28 +293,35 @@ public sealed class SqliteMetricStore : IMetricStore
         return result;
     }
 
-    private static async Task<IReadOnlyList<Sample>> ReadTierAsync(SqliteConnection connection, RollupTier tier, long id, RangeQuery query, CancellationToken cancellationToken)
+    private static async Task<IReadOnlyList<Sample>> ReadRawAsync(SqliteCommand command, RangeQuery query, CancellationToken cancellationToken)
     {
-        await using var command = connection.CreateCommand();
-        command.CommandText = $"SELECT bucket, min, max, sum, count, last_ts, last FROM {tier.Table} WHERE series_id = $id AND bucket >= $from AND bucket <= $to ORDER BY bucket;";
-        command.Parameters.AddWithValue("$id", id);
-        command.Parameters.AddWithValue("$from", query.FromMs);
-        command.Parameters.AddWithValue("$to", query.ToMs);
-        var rows = new List<RollupRow>();
+        var raw = new List<Sample>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
-            rows.Add(new RollupRow(id, reader.GetInt64(0), reader.GetDouble(1), reader.GetDouble(2), reader.GetDouble(3), reader.GetInt64(4), reader.GetInt64(5), reader.GetDouble(6)));
+            raw.Add(new Sample(reader.GetInt64(0), reader.GetDouble(1)));
         }
 
-        return Rollups.Aggregate(rows, query);
+        return StepBuckets.Aggregate(raw, query);
+    }
+
+    private static async Task<IReadOnlyList<Sample>> ReadTierAsync(SqliteCommand command, long id, RangeQuery query, CancellationToken cancellationToken)
+    {
+        var steps = new StepAccumulator(query);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            steps.Add(new RollupRow(id, reader.GetInt64(0), reader.GetDouble(1), reader.GetDouble(2), reader.GetDouble(3), reader.GetInt64(4), reader.GetInt64(5), reader.GetDouble(6)));
+        }
+
+        return steps.Finish();
     }
 
     public Task<int> EnforceRetentionAsync(RetentionPolicy policy, DateTimeOffset now, CancellationToken cancellationToken = default) =>
         DeleteBeforeAsync((now - policy.Raw).ToUnixTimeMilliseconds(), policy.TierCutoffs(now), cancellationToken);
 
     /// <summary>Deletes raw samples before <paramref name="rawBefore"/> and tier buckets before each tier's cut-off.</summary>
-    public async Task<int> DeleteBeforeAsync(long rawBefore, IReadOnlyDictionary<RollupTier, long> tierBefore, CancellationToken cancellationToken = default)
+    private async Task<int> DeleteBeforeAsync(long rawBefore, IReadOnlyDictionary<RollupTier, long> tierBefore, CancellationToken cancellationToken = default)
     {
         await _writeLock.WaitAsync(cancellationToken);
         try
