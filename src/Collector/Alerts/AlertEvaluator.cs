@@ -16,7 +16,6 @@ public sealed class AlertEvaluator(
 {
     public static readonly TimeSpan Freshness = TimeSpan.FromMinutes(2);
 
-    private readonly TimeSpan _interval = interval;
 
     public AlertEvaluator(IMetricStore store, SqlAlertStore alerts, IReadOnlyList<AlertRule> rules, TimeProvider time, ILogger<AlertEvaluator> logger,
         Microsoft.Extensions.Options.IOptions<AlertOptions> options, X0tta6bl4.Ops.Metrics.Settings.SqlSettingsStore settings)
@@ -46,7 +45,7 @@ public sealed class AlertEvaluator(
 
             try
             {
-                await Task.Delay(_interval, time, stoppingToken);
+                await Task.Delay(interval, time, stoppingToken);
             }
             catch (OperationCanceledException)
             {
@@ -63,11 +62,9 @@ public sealed class AlertEvaluator(
         foreach (var rule in effective)
         {
             var latest = await store.LatestAsync(rule.Selector, ct);
-            var seen = new HashSet<string>();
             foreach (var sample in latest)
             {
                 var labels = sample.Key.LabelText;
-                seen.Add(labels);
                 bool? holds = now - sample.Sample.TimestampMs > Freshness.TotalMilliseconds ? null : rule.Holds(sample.Sample.Value);
                 await StepAsync(rule, labels, holds, sample.Sample.Value, now, ct);
             }

@@ -16,7 +16,7 @@ public sealed record AlertRule(
     string Summary)
 {
     /// <summary>The alert condition: the value is past the threshold in the rule's direction.</summary>
-    public bool Holds(double value) => Comparison == Comparison.Above ? value > Threshold : value < Threshold;
+    public bool Holds(double value) => Sla.Meets(value, Comparison, Threshold);
 
     /// <summary>The defaults: the seed's SLA targets, pool exhaustion, Redis memory, scrape targets and collector sources down.</summary>
     public static IReadOnlyList<AlertRule> Defaults { get; } =

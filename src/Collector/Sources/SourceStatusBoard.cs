@@ -25,8 +25,6 @@ public sealed class SourceStatusBoard
 {
     private readonly ConcurrentDictionary<string, SourceStatus> _statuses = new(StringComparer.Ordinal);
 
-    public event Action? Changed;
-
     public IReadOnlyList<SourceStatus> All => _statuses.Values.OrderBy(s => s.Name, StringComparer.Ordinal).ToList();
 
     public SourceStatus? Get(string name) => _statuses.GetValueOrDefault(name);
@@ -40,7 +38,6 @@ public sealed class SourceStatusBoard
             name,
             _ => new SourceStatus(name, endpoint, SourceState.Up, at, at, null, duration, seriesWritten),
             (_, old) => old with { State = SourceState.Up, LastAttempt = at, LastSuccess = at, LastError = null, LastDuration = duration, SeriesWritten = seriesWritten });
-        Changed?.Invoke();
     }
 
     public void Failed(string name, string endpoint, DateTimeOffset at, TimeSpan duration, string error)
@@ -49,6 +46,5 @@ public sealed class SourceStatusBoard
             name,
             _ => new SourceStatus(name, endpoint, SourceState.Down, at, null, error, duration, 0),
             (_, old) => old with { State = SourceState.Down, LastAttempt = at, LastError = error, LastDuration = duration });
-        Changed?.Invoke();
     }
 }

@@ -19,14 +19,8 @@ public sealed class PostgresDerivation(string instance, TimeSpan window)
 
     public IReadOnlyList<SeriesSample> Derive(PostgresStatistics stats, long timestampMs)
     {
-        var output = new List<SeriesSample>();
-        void Add(string name, double? value, params (string, string)[] labels)
-        {
-            if (value is { } v && !double.IsNaN(v))
-            {
-                output.Add(new SeriesSample(SeriesKey.Of(name, [.. labels, ("instance", instance), ("source", "postgres")]), timestampMs, v));
-            }
-        }
+        var output = new SourceSamples(instance, "postgres", timestampMs);
+        void Add(string name, double? value, params (string, string)[] labels) => output.Add(name, value, labels);
 
         foreach (var row in stats.Activity)
         {
@@ -67,7 +61,7 @@ public sealed class PostgresDerivation(string instance, TimeSpan window)
         var delta = _window.Advance(timestampMs, Counters(stats));
         if (delta is null)
         {
-            return output;
+            return output.Samples;
         }
 
         foreach (var db in stats.Databases)
@@ -99,7 +93,7 @@ public sealed class PostgresDerivation(string instance, TimeSpan window)
             }
         }
 
-        return output;
+        return output.Samples;
     }
 
     private static readonly string[] TupleOps = ["returned", "fetched", "inserted", "updated", "deleted"];

@@ -49,8 +49,6 @@ public sealed class PrometheusClient
         _time = time;
     }
 
-    public Uri? BaseAddress => _http.BaseAddress;
-
     /// <summary>Runs an instant query. Scalars come back as one sample without labels.</summary>
     public async Task<PromQueryResult> QueryAsync(string promql, DateTimeOffset? at, CancellationToken cancellationToken)
     {

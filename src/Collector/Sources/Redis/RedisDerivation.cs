@@ -16,14 +16,8 @@ public sealed class RedisDerivation(string instance, TimeSpan window)
 
     public IReadOnlyList<SeriesSample> Derive(RedisInfo info, long timestampMs)
     {
-        var output = new List<SeriesSample>();
-        void Add(string name, double? value, params (string, string)[] labels)
-        {
-            if (value is { } v && !double.IsNaN(v))
-            {
-                output.Add(new SeriesSample(Key(name, labels), timestampMs, v));
-            }
-        }
+        var output = new SourceSamples(instance, "redis", timestampMs);
+        void Add(string name, double? value, params (string, string)[] labels) => output.Add(name, value, labels);
 
         Add(RedisSeries.Info, 1, ("version", info.Text("redis_version") ?? ""), ("role", info.Text("role") ?? ""),
             ("mode", info.Text("redis_mode") ?? ""), ("policy", info.Text("maxmemory_policy") ?? ""));
@@ -88,7 +82,7 @@ public sealed class RedisDerivation(string instance, TimeSpan window)
         }
 
         AddWindowed(info, timestampMs, Add);
-        return output;
+        return output.Samples;
     }
 
     private void AddWindowed(RedisInfo info, long timestampMs, Action<string, double?, (string, string)[]> add)
@@ -136,9 +130,6 @@ public sealed class RedisDerivation(string instance, TimeSpan window)
     }
 
     private static double? Ok(string? status) => status is null ? null : status == "ok" ? 1 : 0;
-
-    private SeriesKey Key(string name, (string, string)[] labels) =>
-        SeriesKey.Of(name, [.. labels, ("instance", instance), ("source", "redis")]);
 
     public static (string Host, int Port) ParseEndpoint(string endpoint)
     {

@@ -38,8 +38,6 @@ public sealed class RedisInfo
         return info;
     }
 
-    public IEnumerable<KeyValuePair<string, string>> All => _values;
-
     public string? Text(string key) => _values.GetValueOrDefault(key);
 
     public double? Number(string key) =>

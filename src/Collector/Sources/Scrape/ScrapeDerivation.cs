@@ -31,16 +31,35 @@ public sealed class ScrapeDerivation
     public IReadOnlyList<SeriesSample> Derive(Exposition exposition, long timestampMs)
     {
         var output = new List<SeriesSample>();
-        var histogram = _histograms.FirstOrDefault(h => exposition.Samples.Any(s => s.Name == h.Name + "_bucket"));
+        var histogram = _histograms.FirstOrDefault(h =>
+        {
+            var bucket = h.Name + "_bucket";
+            return exposition.Samples.Any(s => s.Name == bucket);
+        });
         var counter = _counters.FirstOrDefault(c => exposition.Samples.Any(s => s.Name == c.Name));
 
-        // The counters kept from this scrape, keyed by sample name and label text.
+        // The counters kept from this scrape, keyed by sample name and label text; each sample's key is
+        // formatted once (a scrape is thousands of samples, and the increases are looked up by the same key).
+        var kept = new HashSet<string>(StringComparer.Ordinal) { "process_cpu_seconds_total" };
+        if (counter is not null)
+        {
+            kept.Add(counter.Name);
+        }
+
+        if (histogram is not null)
+        {
+            kept.Add(histogram.Name + "_bucket");
+            kept.Add(histogram.Name + "_count");
+        }
+
         var counters = new Dictionary<string, double>(StringComparer.Ordinal);
+        var ids = new Dictionary<ScrapedSample, string>(ReferenceEqualityComparer.Instance);
         foreach (var sample in exposition.Samples)
         {
-            if (IsKept(sample.Name, histogram, counter))
+            if (kept.Contains(sample.Name))
             {
-                counters[CounterId(sample)] = sample.Value;
+                var id = ids[sample] = CounterId(sample);
+                counters[id] = sample.Value;
             }
         }
 
@@ -52,15 +71,11 @@ public sealed class ScrapeDerivation
         }
 
         var seconds = delta.Seconds;
-        double IncreaseOf(ScrapedSample s) => delta.Increase(CounterId(s)) ?? 0;
+        double IncreaseOf(ScrapedSample s) => delta.Increase(ids.TryGetValue(s, out var id) ? id : CounterId(s)) ?? 0;
 
         if (histogram is not null)
         {
             AddLatency(exposition, histogram, IncreaseOf, timestampMs, output);
-        }
-
-        if (histogram is not null)
-        {
             AddEndpointLatency(exposition, histogram, IncreaseOf, timestampMs, output);
         }
 
@@ -198,11 +213,6 @@ public sealed class ScrapeDerivation
     }
 
     private SeriesKey PodKey(string name) => SeriesKey.Of(name, ("job", _job), ("pod", _pod), ("source", "scrape"));
-
-    private static bool IsKept(string name, RequestMetric? histogram, RequestMetric? counter) =>
-        name == "process_cpu_seconds_total"
-        || (counter is not null && name == counter.Name)
-        || (histogram is not null && (name == histogram.Name + "_bucket" || name == histogram.Name + "_count"));
 
     private static string CounterId(ScrapedSample sample) => sample.Name + "{" + SeriesKey.FormatLabels(sample.Labels) + "}";
 
