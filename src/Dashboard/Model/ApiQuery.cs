@@ -4,7 +4,7 @@ using X0tta6bl4.Ops.Metrics.Store;
 
 namespace X0tta6bl4.Ops.Dashboard.Model;
 
-public sealed record EndpointRow(string Endpoint, double? RequestsPerSecond, double? P95Seconds, double? ErrorRatio, long? TimestampMs);
+public sealed record EndpointRow(string Endpoint, double? RequestsPerSecond, double? P95Seconds, double? ErrorRatio);
 
 public sealed record ApiModel(
     string? Job,
@@ -21,9 +21,9 @@ public sealed class ApiQuery(SeriesReader reader)
 {
     public async Task<ApiModel> LoadAsync(string? job, TimeRange range, bool weekAgo, CancellationToken ct = default)
     {
-        var jobs = await OverviewQuery.JobsAsync(reader, ct);
-        job = job is not null && jobs.Contains(job) ? job : jobs.Contains("api") ? "api" : jobs.FirstOrDefault();
-        var source = job is null ? null : await OverviewQuery.PreferredSourceAsync(reader, job, ct);
+        var jobSources = await JobSources.LoadAsync(reader, ct);
+        var jobs = jobSources.Jobs;
+        (job, var source) = jobSources.Choose(job);
         if (job is null || source is null)
         {
             return new ApiModel(job, jobs, source, [], [], [], [], []);
@@ -53,8 +53,7 @@ public sealed class ApiQuery(SeriesReader reader)
 
         if (weekAgo)
         {
-            latency.AddRange(await reader.WeekAgoLinesAsync(SeriesSelector.Where(CanonicalSeries.ApiLatencySeconds, ("job", job), ("source", source), ("quantile", "0.95")),
-                range, _ => "p95", v => v * 1000, ct));
+            latency.AddRange(await OverviewQuery.WeekAgoP95Async(reader, job, source, range, ct));
         }
 
         var classSelector = SeriesSelector.Where(CanonicalSeries.ApiRequestsPerSecond, ("job", job), ("source", source));
@@ -79,14 +78,11 @@ public sealed class ApiQuery(SeriesReader reader)
             }
         }
 
-        var rates = await reader.LatestAsync(classSelector, ct);
-        var newest = rates.Count == 0 ? (long?)null : rates.Max(r => r.Sample.TimestampMs);
-        var current = rates.Where(r => r.Sample.TimestampMs == newest).ToList();
-        double? now_rps = current.Count == 0 ? null : current.Sum(r => r.Sample.Value);
+        var (newest, now_rps, fiveXx) = SeriesReader.NewestPoll(await reader.LatestAsync(classSelector, ct));
         tiles.Insert(0, Tiles.Make("rps", "Requests", now_rps, newest, now, Display.PerSecond, null, "—", $"Sum over status classes; {how}."));
         tiles.Insert(1, Tiles.Make("peak", "Peak in range", double.IsNaN(peak) ? null : peak, newest, now, Display.PerSecond, null, "—",
             "The highest step of the summed per-class step maxima in the range, at the collector's resolution (one value per poll over its window): a burst shorter than the window shows smoothed."));
-        double? errors = now_rps is null ? null : now_rps > 0 ? current.Where(r => r.Key["class"] == "5xx").Sum(r => r.Sample.Value) / now_rps : 0;
+        double? errors = now_rps is null ? null : now_rps > 0 ? fiveXx / now_rps : 0;
         tiles.Insert(2, Tiles.Make("errors", "Error rate (5xx)", errors, newest, now, Display.Percent, v => v < SeedTargets.ErrorRate, "< 1 %", $"5xx ÷ all requests in the collector window; {how}."));
 
         return new ApiModel(job, jobs, source, tiles, latency, mix, throughput, await EndpointsAsync(job, source, ct));
@@ -99,13 +95,10 @@ public sealed class ApiQuery(SeriesReader reader)
         var endpoints = rates.Select(r => r.Key["endpoint"]!).Concat(p95.Select(p => p.Key["endpoint"]!)).Distinct(StringComparer.Ordinal);
         return endpoints.Select(endpoint =>
         {
-            var mine = rates.Where(r => r.Key["endpoint"] == endpoint).ToList();
-            var newest = mine.Count == 0 ? (long?)null : mine.Max(r => r.Sample.TimestampMs);
-            var current = mine.Where(r => r.Sample.TimestampMs == newest).ToList();
-            double? total = current.Count == 0 ? null : current.Sum(r => r.Sample.Value);
-            double? errors = total is > 0 ? current.Where(r => r.Key["class"] == "5xx").Sum(r => r.Sample.Value) / total : null;
+            var (_, total, fiveXx) = SeriesReader.NewestPoll(rates.Where(r => r.Key["endpoint"] == endpoint).ToList());
+            double? errors = total is > 0 ? fiveXx / total : null;
             var latency = p95.FirstOrDefault(p => p.Key["endpoint"] == endpoint);
-            return new EndpointRow(endpoint, total, latency?.Sample.Value, errors, newest ?? latency?.Sample.TimestampMs);
+            return new EndpointRow(endpoint, total, latency?.Sample.Value, errors);
         }).OrderByDescending(e => e.RequestsPerSecond ?? -1).ToList();
     }
 }

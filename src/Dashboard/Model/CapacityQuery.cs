@@ -75,9 +75,9 @@ public sealed class CapacityQuery(SeriesReader reader)
 {
     public async Task<CapacityModel> LoadAsync(string? job, CapacitySettings settings, CancellationToken ct = default)
     {
-        var jobs = await OverviewQuery.JobsAsync(reader, ct);
-        job = job is not null && jobs.Contains(job) ? job : jobs.Contains("api") ? "api" : jobs.FirstOrDefault();
-        var source = job is null ? null : await OverviewQuery.PreferredSourceAsync(reader, job, ct);
+        var jobSources = await JobSources.LoadAsync(reader, ct);
+        var jobs = jobSources.Jobs;
+        (job, var source) = jobSources.Choose(job);
         var months = Enumerable.Range(1, settings.HorizonMonths / 3).Select(q => q * 3.0).Append(settings.HorizonMonths).Distinct().ToList();
         if (job is null || source is null)
         {

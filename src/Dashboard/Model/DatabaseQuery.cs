@@ -32,11 +32,13 @@ public sealed class DatabaseQuery(SeriesReader reader)
     {
         var busy = new List<LatestSample>();
         var max = new List<LatestSample>();
-        foreach (var job in (await reader.LatestAsync(new SeriesSelector(CanonicalSeries.DbPoolMaxConnections), ct)).Select(l => l.Key["job"]!).Distinct())
+        var jobSources = await JobSources.LoadAsync(reader, ct);
+        var allMax = await reader.LatestAsync(new SeriesSelector(CanonicalSeries.DbPoolMaxConnections), ct);
+        foreach (var job in allMax.Select(l => l.Key["job"]!).Distinct())
         {
-            var source = await OverviewQuery.PreferredSourceAsync(reader, job, ct);
-            busy.AddRange(await reader.LatestAsync(SeriesSelector.Where(CanonicalSeries.DbPoolConnections, ("job", job), ("source", source ?? "")), ct));
-            max.AddRange(await reader.LatestAsync(SeriesSelector.Where(CanonicalSeries.DbPoolMaxConnections, ("job", job), ("source", source ?? "")), ct));
+            var source = jobSources.SourceOf(job) ?? "";
+            busy.AddRange(await reader.LatestAsync(SeriesSelector.Where(CanonicalSeries.DbPoolConnections, ("job", job), ("source", source)), ct));
+            max.AddRange(allMax.Where(l => l.Key["job"] == job && (l.Key["source"] ?? "") == source));
         }
 
         return (busy, max);

@@ -38,9 +38,7 @@ public sealed record OverviewModel(
     IReadOnlyList<MetricTile> Tiles,
     IReadOnlyList<ChartLine> Latency,
     IReadOnlyList<ChartLine> Throughput,
-    IReadOnlyList<SourceStatus> Sources,
-    DateTimeOffset GeneratedAt,
-    TimeRange Range)
+    IReadOnlyList<SourceStatus> Sources)
 {
     /// <summary>Alerts firing now (from the collector's rules), most severe first.</summary>
     public IReadOnlyList<X0tta6bl4.Ops.Metrics.Alerts.AlertRecord> Firing { get; init; } = [];

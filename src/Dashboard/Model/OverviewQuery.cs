@@ -10,9 +10,9 @@ public sealed class OverviewQuery(SeriesReader reader, SourceStatusBoard board, 
     public async Task<OverviewModel> LoadAsync(string? job, TimeRange range, CancellationToken cancellationToken = default)
     {
         var now = reader.Now;
-        var jobs = await JobsAsync(reader, cancellationToken);
-        job = job is not null && jobs.Contains(job) ? job : jobs.Contains("api") ? "api" : jobs.FirstOrDefault();
-        var source = job is null ? null : await PreferredSourceAsync(reader, job, cancellationToken);
+        var jobSources = await JobSources.LoadAsync(reader, cancellationToken);
+        var jobs = jobSources.Jobs;
+        (job, var source) = jobSources.Choose(job);
 
         var tiles = new List<MetricTile>();
         var latency = new List<ChartLine>();
@@ -37,42 +37,16 @@ public sealed class OverviewQuery(SeriesReader reader, SourceStatusBoard board, 
         var firing = (await alerts.OpenAlertsAsync(cancellationToken))
             .Where(a => a.State == X0tta6bl4.Ops.Metrics.Alerts.AlertState.Firing)
             .OrderBy(a => a.Severity == "critical" ? 0 : 1).ThenBy(a => a.StartedMs).ToList();
-        return new OverviewModel(job, jobs, source, tiles, latency, throughput, board.All, now, range) { Firing = firing };
+        return new OverviewModel(job, jobs, source, tiles, latency, throughput, board.All) { Firing = firing };
     }
 
     /// <summary>p95 a week earlier, laid over the current range.</summary>
     public Task<IReadOnlyList<ChartLine>> WeekAgoLatencyAsync(string job, string source, TimeRange range, CancellationToken cancellationToken) =>
+        WeekAgoP95Async(reader, job, source, range, cancellationToken);
+
+    public static Task<IReadOnlyList<ChartLine>> WeekAgoP95Async(SeriesReader reader, string job, string source, TimeRange range, CancellationToken cancellationToken) =>
         reader.WeekAgoLinesAsync(SeriesSelector.Where(CanonicalSeries.ApiLatencySeconds, ("job", job), ("source", source), ("quantile", "0.95")),
             range, _ => "p95", v => v * 1000, cancellationToken);
-
-    /// <summary>Jobs that have request or process data, sorted.</summary>
-    public static async Task<List<string>> JobsAsync(SeriesReader reader, CancellationToken cancellationToken)
-    {
-        var jobs = new SortedSet<string>(StringComparer.Ordinal);
-        foreach (var name in new[] { CanonicalSeries.ApiLatencySeconds, CanonicalSeries.ApiRequestsPerSecond, CanonicalSeries.PodMemoryBytes })
-        {
-            foreach (var latest in await reader.LatestAsync(new SeriesSelector(name), cancellationToken))
-            {
-                if (latest.Key["job"] is { } j)
-                {
-                    jobs.Add(j);
-                }
-            }
-        }
-
-        return jobs.ToList();
-    }
-
-    /// <summary>Prometheus when it has fresh data for the job, else the direct scrape.</summary>
-    public static async Task<string?> PreferredSourceAsync(SeriesReader reader, string job, CancellationToken cancellationToken)
-    {
-        var latest = await reader.LatestAsync(SeriesSelector.Where(CanonicalSeries.PodMemoryBytes, ("job", job)), cancellationToken);
-        latest = latest.Count > 0 ? latest : await reader.LatestAsync(SeriesSelector.Where(CanonicalSeries.ApiRequestsPerSecond, ("job", job)), cancellationToken);
-        return latest.OrderByDescending(l => l.Key["source"] == "prometheus")
-            .ThenByDescending(l => l.Sample.TimestampMs)
-            .FirstOrDefault(l => reader.Now - l.Sample.Timestamp < Tiles.StaleAfter)?.Key["source"]
-            ?? latest.OrderByDescending(l => l.Sample.TimestampMs).FirstOrDefault()?.Key["source"];
-    }
 
     private async Task<IEnumerable<MetricTile>> RequestTilesAsync(string job, string source, DateTimeOffset now, CancellationToken cancellationToken)
     {
@@ -80,14 +54,11 @@ public sealed class OverviewQuery(SeriesReader reader, SourceStatusBoard board, 
         var how = source == "prometheus" ? "Prometheus" : "direct scrape of /metrics";
 
         var rates = await reader.LatestAsync(SeriesSelector.Where(CanonicalSeries.ApiRequestsPerSecond, ("job", job), ("source", source)), cancellationToken);
-        // Only the classes from the newest poll are summed: an older class series is from another moment.
-        var newest = rates.Count == 0 ? (long?)null : rates.Max(r => r.Sample.TimestampMs);
-        var current = rates.Where(r => r.Sample.TimestampMs == newest).ToList();
-        double? total = current.Count == 0 ? null : current.Sum(r => r.Sample.Value);
+        var (newest, total, fiveXx) = SeriesReader.NewestPoll(rates);
         tiles.Add(Tiles.Make("rps", "Requests", total, newest, now, Display.PerSecond, null, "—",
             $"Sum over status classes of the request rate over the collector window; {how}."));
 
-        double? errors = total is null ? null : total > 0 ? current.Where(r => r.Key["class"] == "5xx").Sum(r => r.Sample.Value) / total : 0;
+        double? errors = total is null ? null : total > 0 ? fiveXx / total : 0;
         tiles.Add(Tiles.Make("errors", "Error rate (5xx)", errors, newest, now, Display.Percent, v => v < SeedTargets.ErrorRate, "< 1 %",
             $"5xx requests ÷ all requests over the collector window; {how}."));
 

@@ -26,13 +26,13 @@ public sealed class ResourcesQuery(SeriesReader reader, IOptions<ResourceOptions
     {
         var limits = options.Value;
         // One source per job: Prometheus when it is fresh, else the direct scrape (as on the Overview).
-        var jobs = await OverviewQuery.JobsAsync(reader, ct);
+        var jobSources = await JobSources.LoadAsync(reader, ct);
         var pods = new List<PodRow>();
         var cpuLines = new List<ChartLine>();
         var memoryLines = new List<ChartLine>();
-        foreach (var job in jobs)
+        foreach (var job in jobSources.Jobs)
         {
-            var source = await OverviewQuery.PreferredSourceAsync(reader, job, ct);
+            var source = jobSources.SourceOf(job);
             if (source is null)
             {
                 continue;

@@ -34,6 +34,22 @@ public sealed class SeriesReader(IMetricStore store, TimeProvider time)
     }
 
     /// <summary>Sums lines point by point (null + null = null; a gap in one line leaves the others' sum).</summary>
+    /// <summary>
+    /// Per-class request rates summed over the newest poll only (an older class series is from another
+    /// moment): its time, the total, and the part of it in class 5xx; all null without any rate.
+    /// </summary>
+    public static (long? Newest, double? Total, double? FiveXx) NewestPoll(IReadOnlyList<LatestSample> rates)
+    {
+        if (rates.Count == 0)
+        {
+            return (null, null, null);
+        }
+
+        var newest = rates.Max(r => r.Sample.TimestampMs);
+        var current = rates.Where(r => r.Sample.TimestampMs == newest).ToList();
+        return (newest, current.Sum(r => r.Sample.Value), current.Where(r => r.Key["class"] == "5xx").Sum(r => r.Sample.Value));
+    }
+
     public static ChartLine Sum(string name, IReadOnlyList<ChartLine> lines, IReadOnlyList<DateTime> grid)
     {
         var y = grid.Select((_, i) =>

@@ -45,11 +45,11 @@ public sealed class SlaQuery(SeriesReader reader, IOptions<SlaOptions> options, 
             ThroughputRps = settings.Target("throughput", defaults), CpuMillicores = settings.Target("cpu", defaults), MemoryMiB = settings.Target("memory", defaults),
             AvailabilityPercent = settings.Target("availability", defaults), LatencyObjectivePercent = defaults.LatencyObjectivePercent,
         };
-        var jobs = await OverviewQuery.JobsAsync(reader, ct);
-        job = job is not null && jobs.Contains(job) ? job : jobs.Contains("api") ? "api" : jobs.FirstOrDefault();
+        var jobSources = await JobSources.LoadAsync(reader, ct);
+        var jobs = jobSources.Jobs;
+        (job, var source) = jobSources.Choose(job);
         var window = Windows.FirstOrDefault(w => w.Key == windowKey);
         window = window.Key is null ? Windows[1] : window;
-        var source = job is null ? null : await OverviewQuery.PreferredSourceAsync(reader, job, ct);
         var now = reader.Now;
         var range = TimeRange.Covering(now - window.Length, now, TimeRange.StepFor(window.Length));
         var how = source == "prometheus" ? "Prometheus" : "direct scrape";

@@ -23,9 +23,6 @@ public sealed record TimeRange(string Key, DateTimeOffset From, DateTimeOffset T
 
     public TimeSpan Length => To - From;
 
-    /// <summary>The step grid: From, From + step, … up to To.</summary>
-    public int Steps => (int)((ToMs - FromMs) / StepMs) + 1;
-
     public long FromMs => From.ToUnixTimeMilliseconds();
 
     public long ToMs => To.ToUnixTimeMilliseconds();
