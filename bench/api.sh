@@ -2,27 +2,21 @@
 # bench/run api — wrk against the Api with PostgreSQL and Redis, beside a trivial Kestrel endpoint
 # (the ceiling) in the same run. Starts a stack of its own on ports apart from the developer's.
 set -euo pipefail
-ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+# shellcheck source=bench/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 DURATION="${X0_BENCH_SECONDS:-15}"
 CONNECTIONS="${X0_BENCH_CONNECTIONS:-32}"
 
-export X0_STACK_DIR; X0_STACK_DIR="$(mktemp -d /tmp/x0tta6bl4-bench.XXXXXX)"
-export X0_PG_PORT=55452 X0_REDIS_PORT=56399 X0_PROMETHEUS_PORT=59109 X0_API_PORT=58099 X0_TRAFFIC_RPS=0
+bench_stack
+export X0_TRAFFIC_RPS=0
 CEILING_PORT=58098
-ceiling_pid=""
-cleanup() {
-  [ -n "$ceiling_pid" ] && kill "$ceiling_pid" 2>/dev/null || true
-  "$ROOT/scripts/stack" down >/dev/null 2>&1 || true
-  rm -rf "$X0_STACK_DIR"
-}
-trap cleanup EXIT
 
-command -v wrk >/dev/null || "$ROOT/scripts/install-deps" test >&2
+"$ROOT/scripts/install-deps" bench >&2
 "$ROOT/scripts/stack" up >&2
-dotnet build "$ROOT/bench/Benchmarks/X0tta6bl4.Ops.Benchmarks.csproj" -c Release --nologo -v q -clp:NoSummary >&2
-dotnet "$ROOT/bench/Benchmarks/bin/Release/net10.0/X0tta6bl4.Ops.Benchmarks.dll" kestrel "$CEILING_PORT" &
-ceiling_pid=$!
-for _ in $(seq 50); do curl -fsS "http://127.0.0.1:$CEILING_PORT/" >/dev/null 2>&1 && break; sleep 0.2; done
+BENCH=$(bench_dll)
+dotnet "$BENCH" kestrel "$CEILING_PORT" &
+pids+=($!)
+wait_url "http://127.0.0.1:$CEILING_PORT/" 10
 
 API="http://127.0.0.1:$X0_API_PORT"
 mesh=$(curl -fsS -XPOST "$API/api/v1/meshes" -H 'content-type: application/json' -d '{"name":"bench","region":"local"}' | sed -E 's/.*"id":"([^"]+)".*/\1/')

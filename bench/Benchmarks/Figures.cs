@@ -31,12 +31,13 @@ internal static class Figures
             allocated.Add((GC.GetAllocatedBytesForCurrentThread() - allocBefore) / (double)iterations);
         }
 
-        return (Median(cpu), Median(allocated));
+        return (Percentile(cpu, 0.5), Percentile(allocated, 0.5));
     }
 
-    private static double Median(List<double> values)
+    /// <summary>The value at quantile <paramref name="q"/>: index ⌊count · q⌋ of the values sorted (in place).</summary>
+    public static double Percentile(List<double> values, double q)
     {
         values.Sort();
-        return values[values.Count / 2];
+        return values[Math.Min((int)(values.Count * q), values.Count - 1)];
     }
 }

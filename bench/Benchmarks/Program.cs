@@ -12,6 +12,6 @@ return args.FirstOrDefault() switch
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: X0tta6bl4.Ops.Benchmarks collector | kestrel PORT | dashboard URL PAGES SECONDS");
+    Console.Error.WriteLine("usage: X0tta6bl4.Ops.Benchmarks collector | kestrel PORT | dashboard URL PAGES SECONDS | store-load POSTGRES SQLITE_PATH OPENMETRICS_PATH | store-query OURS_URL PROMETHEUS_URL END_MS ROUNDS");
     return 2;
 }

@@ -187,16 +187,16 @@ internal static class StoreBenchmark
                 theirTimes.Add(await TimeAsync(http, prometheus + url));
             }
 
-            ourTimes.Sort();
-            theirTimes.Sort();
+            var (ourP50, ourP95) = (Figures.Percentile(ourTimes, 0.5), Figures.Percentile(ourTimes, 0.95));
+            var (theirP50, theirP95) = (Figures.Percentile(theirTimes, 0.5), Figures.Percentile(theirTimes, 0.95));
             Figures.Print($"{name}_points_ours", ourPoints, "0");
             Figures.Print($"{name}_points_prometheus", theirPoints, "0");
-            Figures.Print($"{name}_p50_ms_ours", ourTimes[rounds / 2], "0.0");
-            Figures.Print($"{name}_p95_ms_ours", ourTimes[(int)(rounds * 0.95)], "0.0");
-            Figures.Print($"{name}_p50_ms_prometheus", theirTimes[rounds / 2], "0.0");
-            Figures.Print($"{name}_p95_ms_prometheus", theirTimes[(int)(rounds * 0.95)], "0.0");
-            Figures.Print($"{name}_p50_ours_vs_prometheus_ratio", ourTimes[rounds / 2] / theirTimes[rounds / 2], "0.00");
-            Figures.Print($"{name}_p95_ours_vs_prometheus_ratio", ourTimes[(int)(rounds * 0.95)] / theirTimes[(int)(rounds * 0.95)], "0.00");
+            Figures.Print($"{name}_p50_ms_ours", ourP50, "0.0");
+            Figures.Print($"{name}_p95_ms_ours", ourP95, "0.0");
+            Figures.Print($"{name}_p50_ms_prometheus", theirP50, "0.0");
+            Figures.Print($"{name}_p95_ms_prometheus", theirP95, "0.0");
+            Figures.Print($"{name}_p50_ours_vs_prometheus_ratio", ourP50 / theirP50, "0.00");
+            Figures.Print($"{name}_p95_ours_vs_prometheus_ratio", ourP95 / theirP95, "0.00");
         }
 
         return 0;

@@ -21,12 +21,10 @@ public sealed class TrafficGenerator(Uri api, double requestsPerSecond)
         var interval = TimeSpan.FromSeconds(1 / requestsPerSecond);
         var next = DateTime.UtcNow;
         var lastReport = DateTime.UtcNow;
-        var inFlight = new List<Task>();
         while (!stop.IsCancellationRequested)
         {
             next += interval;
-            inFlight.Add(SendOneAsync(meshId, nodeIds, stop));
-            inFlight.RemoveAll(t => t.IsCompleted);
+            _ = SendOneAsync(meshId, nodeIds, stop); // paced, not awaited: it records its own outcome
             if (DateTime.UtcNow - lastReport > TimeSpan.FromSeconds(30))
             {
                 lock (_statusCounts)

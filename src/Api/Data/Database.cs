@@ -27,11 +27,20 @@ public sealed class Database : IAsyncDisposable
     public async Task<T> RunAsync<T>(string queryClass, Func<NpgsqlConnection, Task<T>> work, CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();
-        ApiMetrics.DbPoolBusy.Inc();
         try
         {
             await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
-            return await work(connection);
+            // Counted once rented: a request still waiting for a connection does not hold one (the gauge
+            // could otherwise pass the pool's maximum).
+            ApiMetrics.DbPoolBusy.Inc();
+            try
+            {
+                return await work(connection);
+            }
+            finally
+            {
+                ApiMetrics.DbPoolBusy.Dec();
+            }
         }
         catch (Exception e) when (e is NpgsqlException or TimeoutException)
         {
@@ -40,7 +49,6 @@ public sealed class Database : IAsyncDisposable
         }
         finally
         {
-            ApiMetrics.DbPoolBusy.Dec();
             ApiMetrics.DbQueryDuration.WithLabels(queryClass).Observe(Stopwatch.GetElapsedTime(started).TotalSeconds);
         }
     }

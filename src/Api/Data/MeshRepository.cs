@@ -61,9 +61,9 @@ public sealed class MeshRepository(Database database, TimeProvider time)
         database.RunAsync(QueryClass.Select, async c =>
         {
             await using var command = new NpgsqlCommand($"""
-                INSERT INTO nodes (id, mesh_id, name, address, status, registered_at)
+                INSERT INTO nodes AS n (id, mesh_id, name, address, status, registered_at)
                 SELECT $1, m.id, $3, $4, 'healthy', $5 FROM meshes m WHERE m.id = $2
-                RETURNING id, mesh_id, name, address, status, latency_ms, registered_at, last_heartbeat_at, heal_count
+                RETURNING {NodeColumns}
                 """, c);
             command.Parameters.AddWithValue(Guid.NewGuid());
             command.Parameters.AddWithValue(meshId);

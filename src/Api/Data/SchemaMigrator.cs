@@ -10,8 +10,6 @@ public sealed class SchemaMigrator(Database database, ILogger<SchemaMigrator> lo
 
     public bool IsReady => _ready.Task.IsCompleted;
 
-    public Task WaitAsync(CancellationToken cancellationToken) => _ready.Task.WaitAsync(cancellationToken);
-
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var delay = TimeSpan.FromMilliseconds(500);
