@@ -61,6 +61,7 @@ public sealed class SlaQuery(SeriesReader reader, IOptions<SlaOptions> options, 
             (await reader.LinesAsync(Select(name, labels), range, _ => name, scale, ct: ct)).FirstOrDefault();
         var grid = SeriesReader.GridOf(range);
         var classes = await reader.LinesAsync(Select(CanonicalSeries.ApiRequestsPerSecond), range, k => k["class"] ?? "?", ct: ct);
+        var burns = new Dictionary<TimeSpan, double?> { [window.Length] = Burn(classes, range) };
         var total = SeriesReader.Sum("all", classes, grid);
         var errors = SeriesReader.Sum("5xx", classes.Where(c => c.Name == "5xx").ToList(), grid);
         var errorRate = total.Y.Select((t, i) => t is > 0 ? (errors.Y[i] ?? 0) / t * 100 : (double?)null).ToList();
@@ -143,10 +144,21 @@ public sealed class SlaQuery(SeriesReader reader, IOptions<SlaOptions> options, 
         string Baseline(string id, string seed) =>
             settings.Baselines.TryGetValue(id, out var measured) ? $"{measured.Display} (measured, {measured.Note})" : $"{seed} (seed report)";
 
+        // A window is read once: the SLA window's own lines serve its burn check, and a window that is the
+        // long one of a pair and the short one of another (6 h) is read for both.
         async Task<double?> BurnAsync(TimeSpan length)
         {
-            var r = TimeRange.Covering(now - length, now, TimeRange.StepFor(length));
-            var lines = await reader.LinesAsync(Select(CanonicalSeries.ApiRequestsPerSecond), r, k => k["class"] ?? "?", ct: ct);
+            if (!burns.TryGetValue(length, out var burn))
+            {
+                var r = TimeRange.Covering(now - length, now, TimeRange.StepFor(length));
+                burns[length] = burn = Burn(await reader.LinesAsync(Select(CanonicalSeries.ApiRequestsPerSecond), r, k => k["class"] ?? "?", ct: ct), r);
+            }
+
+            return burn;
+        }
+
+        double? Burn(IReadOnlyList<ChartLine> lines, TimeRange r)
+        {
             var seconds = r.StepMs / 1000.0;
             var all = lines.Sum(l => l.Y.Sum(v => (v ?? 0) * seconds));
             var fails = lines.Where(l => l.Name == "5xx").Sum(l => l.Y.Sum(v => (v ?? 0) * seconds));
