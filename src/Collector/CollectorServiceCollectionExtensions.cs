@@ -9,6 +9,10 @@ using X0tta6bl4.Ops.Collector.Sources.Postgres;
 using X0tta6bl4.Ops.Collector.Sources.Prometheus;
 using X0tta6bl4.Ops.Collector.Sources.Redis;
 using X0tta6bl4.Ops.Collector.Sources.Scrape;
+using Microsoft.Extensions.Logging;
+using X0tta6bl4.Ops.Metrics.Alerts;
+using X0tta6bl4.Ops.Metrics.Collection;
+using X0tta6bl4.Ops.Metrics.Settings;
 
 namespace X0tta6bl4.Ops.Collector;
 
@@ -50,12 +54,9 @@ public static class CollectorServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<CollectorOptions>, CollectorOptionsValidator>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SourcesOptions>, SourcesOptionsValidator>());
 
-        services.AddOptions<Alerts.AlertOptions>().Bind(configuration.GetSection(Alerts.AlertOptions.Section)).ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<Alerts.AlertOptions>, Alerts.AlertOptionsValidator>());
-        services.TryAddSingleton<IReadOnlyList<Alerts.AlertRule>>(sp => sp.GetRequiredService<IOptions<Alerts.AlertOptions>>().Value.Apply(Alerts.AlertRule.Defaults));
+        services.AddOperatorSettings(configuration);
         services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton<SourceStatusBoard>();
-        services.TryAddSingleton<PrometheusBoard>();
+        services.TryAddSingleton<LeaseKeeper>();
         services.TryAddSingleton(sp => new WriteBuffer(sp.GetRequiredService<IOptions<CollectorOptions>>().Value.BufferCapacity));
         services.AddHttpClient("scrape");
         services.AddHttpClient("prometheus");
@@ -68,7 +69,7 @@ public static class CollectorServiceCollectionExtensions
             services.TryAddSingleton<CollectorService>();
             services.AddHostedService<CollectorHostedService>();
             services.AddHostedService<RetentionService>();
-            if (configuration.GetValue(Alerts.AlertOptions.Section + ":Enabled", true))
+            if (configuration.GetValue(AlertOptions.Section + ":Enabled", true))
             {
                 services.AddHostedService<Alerts.AlertEvaluator>();
             }
@@ -85,6 +86,8 @@ public static class CollectorServiceCollectionExtensions
         var collector = services.GetRequiredService<IOptions<CollectorOptions>>().Value;
         var options = services.GetRequiredService<IOptions<SourcesOptions>>().Value;
         var http = services.GetRequiredService<IHttpClientFactory>();
+        var state = services.GetRequiredService<SqlCollectorStateStore>();
+        var leases = services.GetRequiredService<LeaseKeeper>();
         var sources = new List<ISource>();
 
         if (options.Scrape.Enabled)
@@ -114,7 +117,7 @@ public static class CollectorServiceCollectionExtensions
             client.Timeout = TimeSpan.FromSeconds(options.Prometheus.TimeoutSeconds);
             sources.Add(new PrometheusSource(
                 new PrometheusClient(client, options.Prometheus.Attempts, services.GetRequiredService<TimeProvider>()),
-                options.Prometheus, collector, services.GetRequiredService<PrometheusBoard>()));
+                options.Prometheus, collector, PublishSnapshots(state, leases.Name, services.GetRequiredService<ILoggerFactory>().CreateLogger<PrometheusSource>())));
         }
 
         if (!string.IsNullOrEmpty(options.Postgres.Connection))
@@ -129,4 +132,23 @@ public static class CollectorServiceCollectionExtensions
 
         return sources;
     }
+
+    /// <summary>
+    /// Prometheus's targets, alerts and rules go to the store for the pages. A store that cannot take them
+    /// does not make Prometheus "down": the snapshot keeps its age, and the next poll writes it again.
+    /// </summary>
+    private static Func<PrometheusTargets, PrometheusAlerts, CancellationToken, Task> PublishSnapshots(SqlCollectorStateStore state, string collector, ILogger logger) =>
+        async (targets, alerts, ct) =>
+        {
+            try
+            {
+                await state.PublishTargetsAsync(targets, collector, ct);
+                await state.PublishAlertsAsync(alerts, collector, ct);
+            }
+            catch (Exception e) when (!ct.IsCancellationRequested)
+            {
+                CollectorMetrics.StateWriteFailures.Inc();
+                logger.LogWarning("Writing Prometheus's targets and alerts to the store failed: {Error}", e.Message);
+            }
+        };
 }

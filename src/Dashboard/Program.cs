@@ -3,7 +3,6 @@ using X0tta6bl4.Ops.Dashboard.Components;
 using X0tta6bl4.Ops.Dashboard.Hosting;
 using X0tta6bl4.Ops.Dashboard.Auth;
 using X0tta6bl4.Ops.Dashboard.QueryApi;
-using X0tta6bl4.Ops.Metrics.Store;
 
 if (args.FirstOrDefault() == "hash-password")
 {
@@ -29,9 +28,8 @@ builder.AddDashboard();
 
 var app = builder.Build();
 
-// Open the store now, so a bad path fails at start with its reason rather than on the first page;
-// and make the user directory, which prints a one-run admin password when no users are configured.
-app.Services.GetRequiredService<IMetricStore>();
+// The stores are opened at start by StoreStartup (a hosted service); the user directory is made now,
+// which prints a one-run admin password when no users are configured.
 app.Services.GetRequiredService<UserDirectory>();
 
 if (!app.Environment.IsDevelopment())
@@ -49,6 +47,11 @@ app.UseAntiforgery();
 
 // Only /health is open to everyone (and /metrics, unless Auth:AnonymousMetrics is false).
 app.MapGet("/health", () => TypedResults.Ok(new { status = "ok" })).AllowAnonymous();
+app.MapHealthChecks("/health/ready", new Microsoft.AspNetCore.Diagnostics.HealthChecks.HealthCheckOptions
+{
+    Predicate = check => check.Tags.Contains(DashboardServiceCollectionExtensions.ReadyTag),
+    ResponseWriter = HealthResponse.WriteAsync,
+}).AllowAnonymous();
 var metrics = app.MapMetrics();
 if (!app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<X0tta6bl4.Ops.Dashboard.Auth.AuthOptions>>().Value.AnonymousMetrics)
 {

@@ -1,9 +1,10 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 using X0tta6bl4.Ops.Collector.Alerts;
-using X0tta6bl4.Ops.Collector.Catalog;
+using X0tta6bl4.Ops.Metrics.Catalog;
 using X0tta6bl4.Ops.Metrics.Alerts;
 using X0tta6bl4.Ops.Metrics.Model;
+using X0tta6bl4.Ops.Metrics.Settings;
 using X0tta6bl4.Ops.Metrics.Store.Sqlite;
 
 namespace X0tta6bl4.Ops.Collector.Tests;
@@ -17,6 +18,14 @@ public sealed class AlertTests : IDisposable
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         Directory.Delete(_dir, recursive: true);
     }
+
+    /// <summary>The rules in force over the store's settings table, as the host wires them (configuration empty: the seed's SLA).</summary>
+    private static AlertRules Rules(SqlSettingsStore settings, AlertOptions? configured = null) =>
+        new(Microsoft.Extensions.Options.Options.Create(configured ?? new AlertOptions()),
+            new SlaTargets(Microsoft.Extensions.Options.Options.Create(new SlaOptions()), settings), settings);
+
+    private static AlertEvaluator Evaluator(SqliteMetricStore store, SqlAlertStore alerts, SqlSettingsStore settings, TimeProvider time) =>
+        new(store, alerts, Rules(settings), null, time, NullLogger<AlertEvaluator>.Instance, TimeSpan.FromSeconds(15));
 
     [Theory]
     [InlineData(null, true, 0, AlertState.Pending, AlertTransition.Started)]
@@ -60,8 +69,7 @@ public sealed class AlertTests : IDisposable
         var path = Path.Combine(_dir, "m.db");
         var store = await SqliteMetricStore.OpenAsync(path, ct);
         var alerts = await SqlAlertStore.OpenSqliteAsync(path, ct);
-        var rule = AlertRule.Defaults.Single(r => r.Id == "latency-p95");
-        var evaluator = new AlertEvaluator(store, alerts, [rule], time, NullLogger<AlertEvaluator>.Instance, TimeSpan.FromSeconds(15));
+        var evaluator = Evaluator(store, alerts, await SqlSettingsStore.OpenSqliteAsync(path, ct), time);
         var p95 = SeriesKey.Of(CanonicalSeries.ApiLatencySeconds, ("job", "api"), ("quantile", "0.95"), ("source", "scrape"));
         async Task At(double seconds)
         {
@@ -99,7 +107,7 @@ public sealed class AlertTests : IDisposable
         var path = Path.Combine(_dir, "stale.db");
         var store = await SqliteMetricStore.OpenAsync(path, ct);
         var alerts = await SqlAlertStore.OpenSqliteAsync(path, ct);
-        var evaluator = new AlertEvaluator(store, alerts, AlertRule.Defaults, time, NullLogger<AlertEvaluator>.Instance, TimeSpan.FromSeconds(15));
+        var evaluator = Evaluator(store, alerts, await SqlSettingsStore.OpenSqliteAsync(path, ct), time);
         await store.WriteAsync([new SeriesSample(SeriesKey.Of(CanonicalSeries.SourceUp, ("source", "redis/redis")), time.GetUtcNow().ToUnixTimeMilliseconds(), 0)], ct);
         await evaluator.EvaluateAsync(ct);
 
@@ -117,22 +125,77 @@ public sealed class AlertTests : IDisposable
         var path = Path.Combine(_dir, "rules.db");
         var store = await SqliteMetricStore.OpenAsync(path, ct);
         var alerts = await SqlAlertStore.OpenSqliteAsync(path, ct);
-        var settings = await X0tta6bl4.Ops.Metrics.Settings.SqlSettingsStore.OpenSqliteAsync(path, ct);
-        var evaluator = new AlertEvaluator(store, alerts, AlertRule.Defaults, time, NullLogger<AlertEvaluator>.Instance, TimeSpan.FromSeconds(15), settings);
+        var settings = await SqlSettingsStore.OpenSqliteAsync(path, ct);
+        var evaluator = Evaluator(store, alerts, settings, time);
+        var rules = Rules(settings);
         var p95 = SeriesKey.Of(CanonicalSeries.ApiLatencySeconds, ("job", "api"), ("quantile", "0.95"), ("source", "scrape"));
 
         // 250 ms, but an operator raised the p95 threshold to 300 ms: nothing starts.
-        await new RuleOverrides(new() { ["latency-p95"] = new AlertOptions.RuleOverride { Threshold = 0.3 } }, null, null).SaveAsync(settings, "ana", 0, ct);
+        await rules.SaveAsync(new RuleOverrides(new() { ["latency-p95"] = new AlertOptions.RuleOverride { Threshold = 0.3 } }, null, null), "ana", 0, ct);
         await store.WriteAsync([new SeriesSample(p95, time.GetUtcNow().ToUnixTimeMilliseconds(), 0.25)], ct);
         await evaluator.EvaluateAsync(ct);
         var quiet = await alerts.ListAsync(0, long.MaxValue, ct);
 
         // Back to 200 ms with no wait: it fires at once.
-        await new RuleOverrides(new() { ["latency-p95"] = new AlertOptions.RuleOverride { ForSeconds = 0 } }, null, null).SaveAsync(settings, "ana", 0, ct);
+        await rules.SaveAsync(new RuleOverrides(new() { ["latency-p95"] = new AlertOptions.RuleOverride { ForSeconds = 0 } }, null, null), "ana", 0, ct);
         await evaluator.EvaluateAsync(ct);
         var fired = await alerts.ListAsync(0, long.MaxValue, ct);
 
         Assert.Empty(quiet);
         Assert.Equal(AlertState.Firing, fired.Single().State);
+    }
+
+    [Fact]
+    public async Task Evaluator_RaisedSlaTarget_MovesTheRuleThreshold_UnlessAnOperatorPinnedIt()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 27, 3, 0, 0, TimeSpan.Zero));
+        var path = Path.Combine(_dir, "sla.db");
+        var store = await SqliteMetricStore.OpenAsync(path, ct);
+        var alerts = await SqlAlertStore.OpenSqliteAsync(path, ct);
+        var settings = await SqlSettingsStore.OpenSqliteAsync(path, ct);
+        var sla = new SlaTargets(Microsoft.Extensions.Options.Options.Create(new SlaOptions()), settings);
+        var rules = Rules(settings);
+        var evaluator = Evaluator(store, alerts, settings, time);
+        var p95 = SeriesKey.Of(CanonicalSeries.ApiLatencySeconds, ("job", "api"), ("quantile", "0.95"), ("source", "scrape"));
+
+        // An operator raises the SLA's p95 target to 300 ms on the SLA page: 250 ms no longer starts an alert.
+        await sla.SaveAsync(new SlaSettings(new() { ["p95"] = 300 }, [], null, null), "ana", 0, ct);
+        var followed = (await rules.LoadAsync(ct)).Rules.Single(r => r.Rule.Id == "latency-p95");
+        await store.WriteAsync([new SeriesSample(p95, time.GetUtcNow().ToUnixTimeMilliseconds(), 0.25)], ct);
+        await evaluator.EvaluateAsync(ct);
+        var quiet = await alerts.ListAsync(0, long.MaxValue, ct);
+
+        // A threshold an operator pinned on the rule wins over the SLA target.
+        await rules.SaveAsync(new RuleOverrides(new() { ["latency-p95"] = new AlertOptions.RuleOverride { Threshold = 0.2 } }, null, null), "bo", 0, ct);
+        var pinned = (await rules.LoadAsync(ct)).Rules.Single(r => r.Rule.Id == "latency-p95");
+        await evaluator.EvaluateAsync(ct);
+
+        Assert.Equal((0.3, ThresholdOrigin.SlaTarget), (followed.Rule.Threshold, followed.ThresholdFrom));
+        Assert.Empty(quiet);
+        Assert.Equal((0.2, ThresholdOrigin.Operator), (pinned.Rule.Threshold, pinned.ThresholdFrom));
+        Assert.Equal(AlertState.Pending, (await alerts.ListAsync(0, long.MaxValue, ct)).Single().State);
+    }
+
+    [Fact]
+    public async Task Evaluator_TakenOverByAnotherInstance_CarriesOnTheSameAlertInsteadOfStartingASecond()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 27, 3, 0, 0, TimeSpan.Zero));
+        var path = Path.Combine(_dir, "takeover.db");
+        var store = await SqliteMetricStore.OpenAsync(path, ct);
+        var alerts = await SqlAlertStore.OpenSqliteAsync(path, ct);
+        var settings = await SqlSettingsStore.OpenSqliteAsync(path, ct);
+        var up = SeriesKey.Of(CanonicalSeries.SourceUp, ("source", "redis/redis"));
+
+        await store.WriteAsync([new SeriesSample(up, time.GetUtcNow().ToUnixTimeMilliseconds(), 0)], ct);
+        await Evaluator(store, alerts, settings, time).EvaluateAsync(ct);          // the first collector: pending
+        time.Advance(TimeSpan.FromMinutes(1));
+        await store.WriteAsync([new SeriesSample(up, time.GetUtcNow().ToUnixTimeMilliseconds(), 0)], ct);
+        await Evaluator(store, alerts, settings, time).EvaluateAsync(ct);          // another, after the first died: firing
+
+        var alert = (await alerts.ListAsync(0, long.MaxValue, ct)).Single();
+        Assert.Equal(AlertState.Firing, alert.State);
+        Assert.Equal(alert.StartedMs + 60_000, alert.FiredMs);
     }
 }

@@ -1,10 +1,13 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging.Abstractions;
-using X0tta6bl4.Ops.Collector.Catalog;
+using X0tta6bl4.Ops.Metrics.Catalog;
 using X0tta6bl4.Ops.Collector.Pipeline;
 using X0tta6bl4.Ops.Collector.Sources;
 using X0tta6bl4.Ops.Metrics.Model;
+using X0tta6bl4.Ops.Metrics.Collection;
+using X0tta6bl4.Ops.Metrics.Store;
 using X0tta6bl4.Ops.Metrics.Store.Sqlite;
+using X0tta6bl4.Ops.Tests;
 
 namespace X0tta6bl4.Ops.Collector.Tests;
 
@@ -28,25 +31,26 @@ public sealed class CollectorPipelineTests : IDisposable
     }
 
 
-    private async Task<(CollectorService Service, WriteBuffer Buffer, SourceStatusBoard Board)> NewServiceAsync(ISource source)
+    private async Task<(CollectorService Service, WriteBuffer Buffer, SqlCollectorStateStore State)> NewServiceAsync(ISource source)
     {
-        var store = await SqliteMetricStore.OpenAsync(Path.Combine(_dir, "m.db"));
+        var path = Path.Combine(_dir, "m.db");
+        var store = await SqliteMetricStore.OpenAsync(path);
         var buffer = new WriteBuffer(10_000);
-        var board = new SourceStatusBoard();
-        var service = new CollectorService([source], store, buffer, board, TimeProvider.System, new StartedLifetime(), NullLogger<CollectorService>.Instance);
-        return (service, buffer, board);
+        var (service, state, _) = await TestCollector.CreateAsync([source], store, buffer, SqlDatabase.Sqlite(path));
+        return (service, buffer, state);
     }
 
     [Fact]
     public async Task PollOnce_SourceThrows_MarksItDownWithTheErrorAndRecordsSourceUpZero()
     {
         var source = new FixedSource(() => throw new SourceException("GET http://127.0.0.1:1/ failed: Connection refused"));
-        var (service, buffer, board) = await NewServiceAsync(source);
+        var (service, buffer, state) = await NewServiceAsync(source);
 
         await service.PollOnceAsync(source, TestContext.Current.CancellationToken);
 
-        var status = board.Get("test/source")!;
+        var status = await state.StatusAsync("test/source");
         Assert.Equal(SourceState.Down, status.State);
+        Assert.Equal("test-collector", status.Collector);
         Assert.Contains("Connection refused", status.LastError);
         Assert.Null(status.LastSuccess);
         var buffered = (await buffer.PeekAsync(100, TestContext.Current.CancellationToken)).Samples;
@@ -57,11 +61,11 @@ public sealed class CollectorPipelineTests : IDisposable
     public async Task PollOnce_SourceHangs_TimesOutAndSaysSo()
     {
         var source = new FixedSource(async () => { await Task.Delay(Timeout.Infinite, new CancellationTokenSource(5000).Token); return []; });
-        var (service, _, board) = await NewServiceAsync(new TimeoutAware(source));
+        var (service, _, state) = await NewServiceAsync(new TimeoutAware(source));
 
         await service.PollOnceAsync(new TimeoutAware(source), TestContext.Current.CancellationToken);
 
-        Assert.Contains("No answer within 0.3 s", board.Get("test/source")!.LastError);
+        Assert.Contains("No answer within 0.3 s", (await state.StatusAsync("test/source")).LastError);
     }
 
     /// <summary>Passes the poll's token on, as real sources do.</summary>
@@ -83,11 +87,13 @@ public sealed class CollectorPipelineTests : IDisposable
     {
         var key = SeriesKey.Of("pod_memory_bytes", ("job", "api"));
         var source = new FixedSource(() => Task.FromResult<IReadOnlyList<SeriesSample>>([new(key, 1, 42)]));
-        var (service, buffer, board) = await NewServiceAsync(source);
+        var (service, buffer, state) = await NewServiceAsync(source);
 
         await service.PollOnceAsync(source, TestContext.Current.CancellationToken);
 
-        Assert.Equal(SourceState.Up, board.Get("test/source")!.State);
+        var status = await state.StatusAsync("test/source");
+        Assert.Equal(SourceState.Up, status.State);
+        Assert.Equal(TimeSpan.FromSeconds(15), status.Interval);
         var buffered = (await buffer.PeekAsync(100, TestContext.Current.CancellationToken)).Samples;
         Assert.Contains(buffered, s => s.Key.Equals(key) && s.Value == 42);
         Assert.Equal(1, buffered.Single(s => s.Key.Name == CanonicalSeries.SourceUp).Value);
@@ -115,17 +121,19 @@ public sealed class CollectorPipelineTests : IDisposable
         var ct = TestContext.Current.CancellationToken;
         var fast = new TimedSource("fast", TimeSpan.FromMilliseconds(100), TimeSpan.Zero);
         var slow = new TimedSource("slow", TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(5));
-        var store = await SqliteMetricStore.OpenAsync(Path.Combine(_dir, "run.db"), ct);
-        var service = new CollectorService([fast, slow], store, new WriteBuffer(10_000), new SourceStatusBoard(), TimeProvider.System, new StartedLifetime(), NullLogger<CollectorService>.Instance);
+        var path = Path.Combine(_dir, "run.db");
+        var store = await SqliteMetricStore.OpenAsync(path, ct);
+        var (service, _, _) = await TestCollector.CreateAsync([fast, slow], store, new WriteBuffer(10_000), SqlDatabase.Sqlite(path));
 
         await service.StartAsync(ct);
-        await Task.Delay(TimeSpan.FromSeconds(2), ct);
+        // Ten fast polls take about a second; the slow source's first poll takes five.
+        await Eventually.UntilAsync(() => fast.Polls >= 10, TimeSpan.FromSeconds(4), "ten polls of the fast source", ct);
+        await Eventually.UntilAsync(async () => (await store.LatestAsync(SeriesSelector.Where("test_value", ("source", "fast")), ct)).Count == 1,
+            TimeSpan.FromSeconds(4), "the fast source's samples in the store", ct);
+        var slowPolls = slow.Polls;
         await service.StopAsync(ct);
 
-        Assert.InRange(slow.Polls, 1, 1);      // still inside its first 5-second poll
-        Assert.True(fast.Polls >= 10, $"the fast source polled only {fast.Polls} times in 2 s");
-        var stored = await store.LatestAsync(SeriesSelector.Where("test_value", ("source", "fast")), ct);
-        Assert.Single(stored);
+        Assert.Equal(1, slowPolls);      // still inside its first 5-second poll
     }
 
     [Fact]

@@ -1,4 +1,4 @@
-using X0tta6bl4.Ops.Collector.Catalog;
+using X0tta6bl4.Ops.Metrics.Catalog;
 using X0tta6bl4.Ops.Collector.Configuration;
 using X0tta6bl4.Ops.Collector.Sources.Scrape;
 using X0tta6bl4.Ops.Metrics.Model;

@@ -36,21 +36,19 @@ public class StoreOutageTests
         await using var store = await PostgresMetricStore.OpenAsync(postgres.ConnectionString, ct);
         var source = new CountingSource();
         var buffer = new WriteBuffer(100_000);
-        var service = new CollectorService([source], store, buffer, new SourceStatusBoard(), TimeProvider.System, new StartedLifetime(), NullLogger<CollectorService>.Instance);
+        var (service, _, _) = await TestCollector.CreateAsync([source], store, buffer, SqlDatabase.Postgres(postgres.ConnectionString));
         await service.StartAsync(ct);
-        await Task.Delay(1000, ct);
+        await Eventually.UntilAsync(() => source.Polls >= 5, TimeSpan.FromSeconds(10), "five polls with the store up", ct);
 
         await postgres.StopAsync();
-        await Task.Delay(4000, ct);   // ~20 polls while the store is down
+        // The collector keeps polling into its buffer while the store is down.
+        var pollsAtStop = source.Polls;
+        await Eventually.UntilAsync(() => source.Polls >= pollsAtStop + 20 && buffer.Count >= 10, TimeSpan.FromSeconds(20), "twenty polls buffered during the outage", ct);
         var bufferedDuringOutage = buffer.Count;
         await postgres.StartAsync();
 
-        // The drain retries with backoff (1 s, 2 s, 4 s …): give it time to get through.
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (buffer.Count > 0 && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(250, ct);
-        }
+        // The drain retries with backoff (1 s, 2 s, 4 s …).
+        await Eventually.UntilAsync(() => buffer.Count == 0, TimeSpan.FromSeconds(30), "the buffer to drain", ct);
 
         await service.StopAsync(ct);
         var polls = source.Polls;

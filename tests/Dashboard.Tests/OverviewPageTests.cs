@@ -2,7 +2,7 @@ using Bunit;
 using Microsoft.Extensions.DependencyInjection;
 using MudBlazor;
 using MudBlazor.Services;
-using X0tta6bl4.Ops.Collector.Sources;
+using X0tta6bl4.Ops.Metrics.Collection;
 using X0tta6bl4.Ops.Dashboard.Components.Pages;
 using X0tta6bl4.Ops.Dashboard.Model;
 
@@ -66,12 +66,8 @@ public sealed class OverviewPageTests : IAsyncDisposable
     [Fact]
     public async Task SourceDown_IsListedWithItsError()
     {
-        var page = await RenderAsync(f =>
-        {
-            f.Board.Failed("scrape/api", "http://127.0.0.1:58080/metrics", StoreFixture.Now.AddSeconds(-3), TimeSpan.FromMilliseconds(2),
-                "GET http://127.0.0.1:58080/metrics failed: Connection refused (127.0.0.1:58080)");
-            return Task.CompletedTask;
-        });
+        var page = await RenderAsync(f => f.RecordPollAsync("scrape/api", "http://127.0.0.1:58080/metrics", StoreFixture.Now.AddSeconds(-3),
+            "GET http://127.0.0.1:58080/metrics failed: Connection refused (127.0.0.1:58080)"));
 
         page.WaitForAssertion(() =>
         {

@@ -3,7 +3,6 @@ using Microsoft.AspNetCore.Components;
 using Microsoft.Extensions.DependencyInjection;
 using MudBlazor;
 using MudBlazor.Services;
-using X0tta6bl4.Ops.Collector.Sources.Prometheus;
 using X0tta6bl4.Ops.Dashboard.Hosting;
 
 namespace X0tta6bl4.Ops.Dashboard.Tests;
@@ -22,17 +21,14 @@ public sealed class PageContext : IAsyncDisposable
         services.AddMudServices();
         services.AddSingleton<TimeProvider>(fixture.Time);
         services.AddSingleton<X0tta6bl4.Ops.Metrics.Store.IMetricStore>(fixture.Store);
-        services.AddSingleton(fixture.Board);
         services.AddSingleton(fixture.Alerts);
         services.AddSingleton(fixture.Settings);
-        services.AddSingleton(Targets);
+        services.AddSingleton(fixture.State);
         services.AddDashboardModels(new Microsoft.Extensions.Configuration.ConfigurationBuilder().Build());
         _context.Render<MudPopoverProvider>();
     }
 
     public StoreFixture Fixture { get; }
-
-    public PrometheusBoard Targets { get; } = new();
 
     public static async Task<PageContext> CreateAsync(Func<StoreFixture, Task>? arrange = null, string role = "operator")
     {

@@ -1,5 +1,5 @@
 using Bunit;
-using X0tta6bl4.Ops.Collector.Sources.Prometheus;
+using X0tta6bl4.Ops.Metrics.Collection;
 using X0tta6bl4.Ops.Dashboard.Components.Pages;
 
 namespace X0tta6bl4.Ops.Dashboard.Tests;
@@ -60,11 +60,7 @@ public class PageTests
     [Fact]
     public async Task Database_SourceDown_ShowsNoDataAndPointsAtTheSource()
     {
-        await using var context = await PageContext.CreateAsync(f =>
-        {
-            f.Board.Failed("postgres/postgres", "127.0.0.1:55432/x0tta6bl4", StoreFixture.Now, TimeSpan.Zero, "Connection refused");
-            return Task.CompletedTask;
-        });
+        await using var context = await PageContext.CreateAsync(f => f.RecordPollAsync("postgres/postgres", "127.0.0.1:55432/x0tta6bl4", StoreFixture.Now, "Connection refused"));
 
         var page = context.Render<DatabasePage>();
 
@@ -117,11 +113,11 @@ public class PageTests
     public async Task Targets_ListPrometheusTargetsWithTheirErrors()
     {
         await using var context = await PageContext.CreateAsync();
-        context.Targets.Publish(StoreFixture.Now.AddSeconds(-4),
+        await context.Fixture.State.PublishTargetsAsync(new PrometheusTargets(StoreFixture.Now.AddSeconds(-4),
         [
             new PromTarget("api", "127.0.0.1:58080", "http://127.0.0.1:58080/metrics", "up", "", StoreFixture.Now.AddSeconds(-3), 0.004),
             new PromTarget("dashboard", "127.0.0.1:5080", "http://127.0.0.1:5080/metrics", "down", "connection refused", StoreFixture.Now.AddSeconds(-2), 0.001),
-        ]);
+        ]), "test-collector", Xunit.TestContext.Current.CancellationToken);
 
         var page = context.Render<TargetsPage>();
 
@@ -318,7 +314,32 @@ public class PageTests
         page.WaitForAssertion(() => Assert.Equal("Pass", page.Find("[data-sla=p95]").GetAttribute("data-status")));
         Assert.Contains("< 300 ms", page.Find("[data-sla=p95]").TextContent);
         Assert.Contains("bo", page.Find("[data-testid=settings-updated]").TextContent);
-        Assert.Equal(300, (await X0tta6bl4.Ops.Dashboard.Model.SlaSettings.LoadAsync(context.Fixture.Settings, Xunit.TestContext.Current.CancellationToken)).Targets["p95"]);
+        Assert.Equal(300, (await context.Fixture.SlaTargets.LoadAsync(Xunit.TestContext.Current.CancellationToken)).Settings.Targets["p95"]);
+    }
+
+    [Fact]
+    public async Task Sla_RaisedP95Target_RecoloursTheOverviewTile_AndMovesTheSlaAlertRule()
+    {
+        var ct = Xunit.TestContext.Current.CancellationToken;
+        await using var context = await PageContext.CreateAsync(f => f.WriteApiAsync());
+        var overview = context.Render<Overview>();
+        overview.WaitForAssertion(() => Assert.Equal("Breach", overview.Find("[data-testid=tile-p95]").GetAttribute("data-status")));
+
+        // An operator raises the p95 target on the SLA page: 250 ms now meets it everywhere the target is used.
+        var sla = context.Render<SlaPage>("window=1h");
+        sla.WaitForAssertion(() => Assert.NotNull(sla.Find("input[data-testid=target-p95]")));
+        sla.Find("input[data-testid=target-p95]").Change("300");
+        sla.Find("[data-testid=save-p95]").Click();
+        sla.WaitForAssertion(() => Assert.Equal("Pass", sla.Find("[data-sla=p95]").GetAttribute("data-status")));
+
+        var again = context.Render<Overview>();
+        again.WaitForAssertion(() => Assert.Equal("Ok", again.Find("[data-testid=tile-p95]").GetAttribute("data-status")));
+        Assert.Contains("< 300 ms", again.Find("[data-testid=tile-p95]").TextContent);
+        var alerts = context.Render<AlertsPage>();
+        alerts.WaitForAssertion(() => Assert.Equal("0.3", alerts.Find("[data-rule-id=latency-p95]").GetAttribute("data-threshold")));
+        Assert.Equal("SlaTarget", alerts.Find("[data-rule-id=latency-p95]").GetAttribute("data-origin"));
+        var capacity = await new X0tta6bl4.Ops.Dashboard.Model.CapacityQuery(context.Fixture.Reader, context.Fixture.SlaTargets).LoadAsync("api", new X0tta6bl4.Ops.Dashboard.Model.CapacitySettings(), ct);
+        Assert.Contains("within the SLA's 300 ms", string.Join(" ", capacity.Evidence.Select(e => e.Source)));
     }
 
     [Fact]
@@ -332,7 +353,7 @@ public class PageTests
         page.Find("[data-testid=save-errors]").Click();
 
         page.WaitForAssertion(() => Assert.Contains("errors target must be between", page.Find("[data-testid=edit-error]").TextContent));
-        Assert.Empty((await X0tta6bl4.Ops.Dashboard.Model.SlaSettings.LoadAsync(context.Fixture.Settings, Xunit.TestContext.Current.CancellationToken)).Targets);
+        Assert.Empty((await context.Fixture.SlaTargets.LoadAsync(Xunit.TestContext.Current.CancellationToken)).Settings.Targets);
     }
 
     [Fact]
@@ -377,7 +398,13 @@ public class PageTests
 
         page.WaitForAssertion(() => Assert.Equal("60", page.Find("[data-rule-id=latency-p95]").GetAttribute("data-for")));
         Assert.Equal("0.3", page.Find("[data-rule-id=latency-p95]").GetAttribute("data-threshold"));
+        Assert.Equal("Operator", page.Find("[data-rule-id=latency-p95]").GetAttribute("data-origin"));
         Assert.Contains("bo", page.Find("[data-testid=rules-updated]").TextContent);
+
+        // Unpinned, the threshold follows the SLA's p95 target (200 ms) again.
+        page.Find("[data-testid=unpin-latency-p95]").Click();
+        page.WaitForAssertion(() => Assert.Equal("SlaTarget", page.Find("[data-rule-id=latency-p95]").GetAttribute("data-origin")));
+        Assert.Equal("0.2", page.Find("[data-rule-id=latency-p95]").GetAttribute("data-threshold"));
     }
 
     [Fact]

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Time.Testing;
-using X0tta6bl4.Ops.Collector.Catalog;
-using X0tta6bl4.Ops.Collector.Sources;
+using X0tta6bl4.Ops.Metrics.Catalog;
+using X0tta6bl4.Ops.Metrics.Collection;
 using X0tta6bl4.Ops.Dashboard.Model;
 using X0tta6bl4.Ops.Metrics.Model;
 using X0tta6bl4.Ops.Metrics.Store.Sqlite;
@@ -16,17 +16,30 @@ public sealed class StoreFixture : IAsyncDisposable
 
     public FakeTimeProvider Time { get; } = new(Now);
 
-    public SourceStatusBoard Board { get; } = new();
-
     public SqliteMetricStore Store { get; private set; } = null!;
 
     public X0tta6bl4.Ops.Metrics.Alerts.SqlAlertStore Alerts { get; private set; } = null!;
 
     public X0tta6bl4.Ops.Metrics.Settings.SqlSettingsStore Settings { get; private set; } = null!;
 
+    /// <summary>The collector state tables (sources, Prometheus snapshots, instances) in the same file.</summary>
+    public SqlCollectorStateStore State { get; private set; } = null!;
+
     public SeriesReader Reader => new(Store, Time);
 
-    public OverviewQuery OverviewQuery() => new(Reader, Board, Alerts);
+    /// <summary>The SLA targets in force: the seed's defaults (section "Sla" empty) and what operators saved.</summary>
+    public X0tta6bl4.Ops.Metrics.Settings.SlaTargets SlaTargets =>
+        new(Microsoft.Extensions.Options.Options.Create(new X0tta6bl4.Ops.Metrics.Settings.SlaOptions()), Settings);
+
+    public OverviewQuery OverviewQuery() => new(Reader, State, Alerts, SlaTargets);
+
+    /// <summary>A poll of a source as a collector records it.</summary>
+    public Task RecordPollAsync(string name, string endpoint, DateTimeOffset at, string? error, TimeSpan? interval = null) =>
+        State.RecordPollAsync(new SourceStatus(name, endpoint, error is null ? SourceState.Up : SourceState.Down, at, error is null ? at : null, error, TimeSpan.FromMilliseconds(2), error is null ? 10 : 0)
+        {
+            Interval = interval ?? TimeSpan.FromSeconds(15),
+            Collector = "test-collector",
+        }, CancellationToken.None);
 
     public TimeRange Range15m => TimeRange.Preset("15m", Time.GetUtcNow());
 
@@ -36,6 +49,8 @@ public sealed class StoreFixture : IAsyncDisposable
         fixture.Store = await SqliteMetricStore.OpenAsync(Path.Combine(fixture._dir, "metrics.db"));
         fixture.Alerts = await X0tta6bl4.Ops.Metrics.Alerts.SqlAlertStore.OpenSqliteAsync(Path.Combine(fixture._dir, "metrics.db"));
         fixture.Settings = await X0tta6bl4.Ops.Metrics.Settings.SqlSettingsStore.OpenSqliteAsync(Path.Combine(fixture._dir, "metrics.db"));
+        fixture.State = new SqlCollectorStateStore(X0tta6bl4.Ops.Metrics.Store.SqlDatabase.Sqlite(Path.Combine(fixture._dir, "metrics.db")));
+        await fixture.State.MigrateAsync(CancellationToken.None);
         return fixture;
     }
 

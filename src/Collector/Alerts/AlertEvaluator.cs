@@ -1,64 +1,67 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using X0tta6bl4.Ops.Collector.Pipeline;
 using X0tta6bl4.Ops.Metrics.Alerts;
-using X0tta6bl4.Ops.Metrics.Model;
 using X0tta6bl4.Ops.Metrics.Store;
 
 namespace X0tta6bl4.Ops.Collector.Alerts;
 
 /// <summary>
-/// Evaluates the alert rules over the newest canonical samples every interval and records each alert's
-/// life (pending → firing → resolved) in the alert store. A sample older than two minutes counts as no data.
+/// Evaluates the alert rules in force over the newest canonical samples every interval and records each
+/// alert's life (pending → firing → resolved) in the alert store. A sample older than two minutes counts as
+/// no data. The open alerts are read from the store at each evaluation, not kept here, so that whichever
+/// collector holds the alerts lease carries on where the last one stopped, and an alert fires once however
+/// many collectors run.
 /// </summary>
 public sealed class AlertEvaluator(
-    IMetricStore store, SqlAlertStore alerts, IReadOnlyList<AlertRule> rules, TimeProvider time, ILogger<AlertEvaluator> logger,
-    TimeSpan interval, X0tta6bl4.Ops.Metrics.Settings.SqlSettingsStore? settings = null) : BackgroundService
+    IMetricStore store, SqlAlertStore alerts, AlertRules rules, LeaseKeeper? leases, TimeProvider time, ILogger<AlertEvaluator> logger, TimeSpan interval)
+    : BackgroundService
 {
     public static readonly TimeSpan Freshness = TimeSpan.FromMinutes(2);
 
-
-    public AlertEvaluator(IMetricStore store, SqlAlertStore alerts, IReadOnlyList<AlertRule> rules, TimeProvider time, ILogger<AlertEvaluator> logger,
-        Microsoft.Extensions.Options.IOptions<AlertOptions> options, X0tta6bl4.Ops.Metrics.Settings.SqlSettingsStore settings)
-        : this(store, alerts, rules, time, logger, TimeSpan.FromSeconds(options.Value.IntervalSeconds), settings)
+    public AlertEvaluator(IMetricStore store, SqlAlertStore alerts, AlertRules rules, LeaseKeeper leases, TimeProvider time, ILogger<AlertEvaluator> logger,
+        IOptions<AlertOptions> options)
+        : this(store, alerts, rules, leases, time, logger, TimeSpan.FromSeconds(options.Value.IntervalSeconds))
     {
     }
 
-    private readonly Dictionary<(string Rule, string Labels), (long Id, AlertState State, long SinceMs)> _open = [];
-
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        foreach (var open in await alerts.OpenAlertsAsync(stoppingToken))
+        leases?.Want(LeaseKeeper.AlertsLease);
+        // A periodic timer keeps the evaluation on its schedule: a slow evaluation does not push the next one back.
+        using var timer = new PeriodicTimer(interval, time);
+        try
         {
-            _open[(open.RuleId, open.Labels)] = (open.Id, open.State, open.StartedMs);
+            do
+            {
+                if (leases is not null && !leases.Holds(LeaseKeeper.AlertsLease))
+                {
+                    continue;
+                }
+
+                try
+                {
+                    await EvaluateAsync(stoppingToken);
+                }
+                catch (Exception e) when (!stoppingToken.IsCancellationRequested)
+                {
+                    logger.LogWarning("Alert evaluation failed: {Error}", e.Message);
+                }
+            }
+            while (await timer.WaitForNextTickAsync(stoppingToken));
         }
-
-        while (!stoppingToken.IsCancellationRequested)
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
-            try
-            {
-                await EvaluateAsync(stoppingToken);
-            }
-            catch (Exception e) when (!stoppingToken.IsCancellationRequested)
-            {
-                logger.LogWarning("Alert evaluation failed: {Error}", e.Message);
-            }
-
-            try
-            {
-                await Task.Delay(interval, time, stoppingToken);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
         }
     }
 
     public async Task EvaluateAsync(CancellationToken ct)
     {
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
-        // Operators' changes from the Alerts page, read each cycle so they apply without a restart.
-        var effective = settings is null ? rules : (await RuleOverrides.LoadAsync(settings, ct)).Apply(rules);
+        // The rules and SLA targets as operators left them, read each cycle so changes apply without a restart.
+        var effective = (await rules.LoadAsync(ct)).Active;
+        var open = (await alerts.OpenAlertsAsync(ct)).GroupBy(a => (a.RuleId, a.Labels)).ToDictionary(g => g.Key, g => g.First());
         foreach (var rule in effective)
         {
             var latest = await store.LatestAsync(rule.Selector, ct);
@@ -66,32 +69,28 @@ public sealed class AlertEvaluator(
             {
                 var labels = sample.Key.LabelText;
                 bool? holds = now - sample.Sample.TimestampMs > Freshness.TotalMilliseconds ? null : rule.Holds(sample.Sample.Value);
-                await StepAsync(rule, labels, holds, sample.Sample.Value, now, ct);
+                await StepAsync(rule, open.GetValueOrDefault((rule.Id, labels)), labels, holds, sample.Sample.Value, now, ct);
             }
 
             // An open alert whose series is gone altogether has no data either: it stays as it is.
         }
     }
 
-    private async Task StepAsync(AlertRule rule, string labels, bool? holds, double value, long now, CancellationToken ct)
+    private async Task StepAsync(AlertRule rule, AlertRecord? open, string labels, bool? holds, double value, long now, CancellationToken ct)
     {
-        var key = (rule.Id, labels);
-        var known = _open.TryGetValue(key, out var open);
-        var (_, transition) = AlertStateMachine.Step(known ? open.State : null, known ? open.SinceMs : now, holds, rule.For, now);
+        var (_, transition) = AlertStateMachine.Step(open?.State, open?.StartedMs ?? now, holds, rule.For, now);
         switch (transition)
         {
             case AlertTransition.Started:
-                _open[key] = (await alerts.StartAsync(rule.Id, rule.Severity, labels, now, value, ct), AlertState.Pending, now);
+                await alerts.StartAsync(rule.Id, rule.Severity, labels, now, value, ct);
                 break;
             case AlertTransition.Fired:
-                var id = known ? open.Id : await alerts.StartAsync(rule.Id, rule.Severity, labels, now, value, ct);
+                var id = open?.Id ?? await alerts.StartAsync(rule.Id, rule.Severity, labels, now, value, ct);
                 await alerts.FireAsync(id, now, value, ct);
-                _open[key] = (id, AlertState.Firing, known ? open.SinceMs : now);
                 logger.LogWarning("Alert {Rule} firing for {Labels}: {Value}", rule.Name, labels, value);
                 break;
             case AlertTransition.Resolved:
-                await alerts.ResolveAsync(open.Id, now, ct);
-                _open.Remove(key);
+                await alerts.ResolveAsync(open!.Id, now, ct);
                 break;
         }
     }

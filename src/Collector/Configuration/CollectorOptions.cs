@@ -11,6 +11,15 @@ public sealed class CollectorOptions
     /// <summary>Window for rates and quantiles, in seconds (like PromQL's rate(x[1m])).</summary>
     public int WindowSeconds { get; set; } = 60;
 
+    /// <summary>This instance's name on the Targets page and in the lease table; default host:pid.</summary>
+    public string? InstanceName { get; set; }
+
+    /// <summary>
+    /// How long a lease on a source lasts without renewal; leases are renewed every third of it. A source whose
+    /// collector died is taken over by another within about 1⅓ × this, so keep it below the shortest poll interval.
+    /// </summary>
+    public double LeaseSeconds { get; set; } = 10;
+
     /// <summary>Samples held in memory while the store cannot be written; the oldest are dropped beyond it.</summary>
     public int BufferCapacity { get; set; } = 2_000_000;
 

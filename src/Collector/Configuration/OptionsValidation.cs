@@ -13,6 +13,16 @@ public sealed class CollectorOptionsValidator : IValidateOptions<CollectorOption
             errors.Add($"Collector:WindowSeconds must be between 5 and 3600 (was {options.WindowSeconds}).");
         }
 
+        if (!double.IsFinite(options.LeaseSeconds) || options.LeaseSeconds is < 0.3 or > 3600)
+        {
+            errors.Add($"Collector:LeaseSeconds must be between 0.3 and 3600 (was {options.LeaseSeconds}).");
+        }
+
+        if (options.InstanceName is { } instance && (instance.Length is 0 or > 200 || instance.Any(char.IsControl)))
+        {
+            errors.Add("Collector:InstanceName must be 1 to 200 printable characters.");
+        }
+
         if (options.BufferCapacity < 1000)
         {
             errors.Add($"Collector:BufferCapacity must be at least 1000 samples (was {options.BufferCapacity}).");

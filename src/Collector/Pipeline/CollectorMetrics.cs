@@ -15,6 +15,9 @@ internal static class CollectorMetrics
     public static readonly Counter StoreFailures = Prometheus.Metrics.CreateCounter(
         "x0tta6bl4_ops_collector_store_failures_total", "Failed writes to the store (the samples stay buffered).");
 
+    public static readonly Counter StateWriteFailures = Prometheus.Metrics.CreateCounter(
+        "x0tta6bl4_ops_collector_state_write_failures_total", "Failed writes of source states or Prometheus snapshots to the store (the next poll writes them again).");
+
     public static readonly Gauge BufferedSamples = Prometheus.Metrics.CreateGauge(
         "x0tta6bl4_ops_collector_buffered_samples", "Samples waiting for the store.");
 

@@ -1,15 +1,17 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using X0tta6bl4.Ops.Collector.Catalog;
+using X0tta6bl4.Ops.Metrics.Catalog;
 using X0tta6bl4.Ops.Collector.Sources;
+using X0tta6bl4.Ops.Metrics.Collection;
 using X0tta6bl4.Ops.Metrics.Model;
 using X0tta6bl4.Ops.Metrics.Store;
 
 namespace X0tta6bl4.Ops.Collector.Pipeline;
 
 /// <summary>
-/// Polls every source on its own schedule (one loop each, so a slow source never holds up another)
-/// and drains the write buffer into the store, retrying while the store is down.
+/// Polls every source this instance holds the lease of, on its own schedule (one loop each, so a slow source
+/// never holds up another), records each poll's outcome in the store for the pages, and drains the write
+/// buffer into the store, retrying while the store is down.
 /// </summary>
 public sealed class CollectorService : BackgroundService
 {
@@ -18,7 +20,8 @@ public sealed class CollectorService : BackgroundService
     private readonly IEnumerable<ISource> _sources;
     private readonly IMetricStore _store;
     private readonly WriteBuffer _buffer;
-    private readonly SourceStatusBoard _board;
+    private readonly SqlCollectorStateStore _state;
+    private readonly LeaseKeeper _leases;
     private readonly TimeProvider _time;
     private readonly IHostApplicationLifetime _lifetime;
     private readonly ILogger<CollectorService> _logger;
@@ -27,7 +30,8 @@ public sealed class CollectorService : BackgroundService
         IEnumerable<ISource> sources,
         IMetricStore store,
         WriteBuffer buffer,
-        SourceStatusBoard board,
+        SqlCollectorStateStore state,
+        LeaseKeeper leases,
         TimeProvider time,
         IHostApplicationLifetime lifetime,
         ILogger<CollectorService> logger)
@@ -35,7 +39,8 @@ public sealed class CollectorService : BackgroundService
         _sources = sources;
         _store = store;
         _buffer = buffer;
-        _board = board;
+        _state = state;
+        _leases = leases;
         _time = time;
         _lifetime = lifetime;
         _logger = logger;
@@ -45,11 +50,24 @@ public sealed class CollectorService : BackgroundService
     {
         // Start once the host listens: a source may be this very process.
         await WaitForStartAsync(stoppingToken);
-        var loops = _sources.Select(s =>
+        foreach (var source in _sources)
         {
-            _board.Register(s.Name, s.Endpoint);
-            return RunSourceAsync(s, stoppingToken);
-        }).Append(DrainAsync(stoppingToken)).ToList();
+            _leases.Want(source.Name);
+            try
+            {
+                await _state.RegisterSourceAsync(source.Name, source.Endpoint, source.Interval, stoppingToken);
+            }
+            catch (Exception e) when (!stoppingToken.IsCancellationRequested)
+            {
+                _logger.LogWarning("Listing source {Source} in the store failed: {Error}", source.Name, e.Message);
+            }
+        }
+
+        // Leases first, so the first polls are not skipped for want of one.
+        await _leases.RenewAsync(stoppingToken);
+        var loops = _sources.Select(s => RunSourceAsync(s, stoppingToken))
+            .Append(DrainAsync(stoppingToken))
+            .Append(_leases.RunAsync(stoppingToken)).ToList();
         await Task.WhenAll(loops);
     }
 
@@ -71,31 +89,23 @@ public sealed class CollectorService : BackgroundService
     {
         // Jitter up to a tenth of the interval spreads sources that share an interval.
         var jitter = TimeSpan.FromMilliseconds(Random.Shared.NextDouble() * source.Interval.TotalMilliseconds / 10);
-        var next = _time.GetUtcNow() + jitter;
-        while (!stoppingToken.IsCancellationRequested)
+        try
         {
-            var wait = next - _time.GetUtcNow();
-            try
-            {
-                if (wait > TimeSpan.Zero)
-                {
-                    await Task.Delay(wait, _time, stoppingToken);
-                }
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
-
-            await PollOnceAsync(source, stoppingToken);
-
-            // Missed slots are skipped rather than run back to back.
-            var now = _time.GetUtcNow();
+            await Task.Delay(jitter, _time, stoppingToken);
+            // A periodic timer keeps the schedule (no drift) and skips slots missed by a slow poll.
+            using var timer = new PeriodicTimer(source.Interval, _time);
             do
             {
-                next += source.Interval;
+                // Another instance polls what this one does not hold.
+                if (_leases.Holds(source.Name))
+                {
+                    await PollOnceAsync(source, stoppingToken);
+                }
             }
-            while (next <= now);
+            while (await timer.WaitForNextTickAsync(stoppingToken));
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
         }
     }
 
@@ -115,7 +125,7 @@ public sealed class CollectorService : BackgroundService
             _buffer.Add([.. samples, .. DerivedSeries.From(samples)]);
             health.Add(new SeriesSample(SeriesKey.Of(CanonicalSeries.SourceUp, sourceLabel), timestampMs, 1));
             health.Add(new SeriesSample(SeriesKey.Of(CanonicalSeries.SourcePollSeconds, sourceLabel), timestampMs, duration.TotalSeconds));
-            _board.Succeeded(source.Name, source.Endpoint, started, duration, samples.Count);
+            await RecordAsync(new SourceStatus(source.Name, source.Endpoint, SourceState.Up, started, started, null, duration, samples.Count), source, stoppingToken);
             CollectorMetrics.Polls.WithLabels(source.Name, "success").Inc();
         }
         catch (Exception e) when (!stoppingToken.IsCancellationRequested)
@@ -125,7 +135,7 @@ public sealed class CollectorService : BackgroundService
                 ? $"No answer within {source.Timeout.TotalSeconds:0.#} s."
                 : e is SourceException ? e.Message : $"{e.GetType().Name}: {e.Message}";
             health.Add(new SeriesSample(SeriesKey.Of(CanonicalSeries.SourceUp, sourceLabel), timestampMs, 0));
-            _board.Failed(source.Name, source.Endpoint, started, duration, error);
+            await RecordAsync(new SourceStatus(source.Name, source.Endpoint, SourceState.Down, started, null, error, duration, 0), source, stoppingToken);
             CollectorMetrics.Polls.WithLabels(source.Name, "failure").Inc();
             _logger.LogWarning("Source {Source} ({Endpoint}) failed: {Error}", source.Name, source.Endpoint, error);
         }
@@ -135,6 +145,20 @@ public sealed class CollectorService : BackgroundService
         }
 
         _buffer.Add(health);
+    }
+
+    /// <summary>The poll's outcome for the pages; a store that cannot take it loses nothing but this row (the next poll writes it again).</summary>
+    private async Task RecordAsync(SourceStatus status, ISource source, CancellationToken stoppingToken)
+    {
+        try
+        {
+            await _state.RecordPollAsync(status with { Interval = source.Interval, Collector = _leases.Name }, stoppingToken);
+        }
+        catch (Exception e) when (!stoppingToken.IsCancellationRequested)
+        {
+            CollectorMetrics.StateWriteFailures.Inc();
+            _logger.LogDebug("Recording the state of {Source} failed: {Error}", source.Name, e.Message);
+        }
     }
 
     private async Task DrainAsync(CancellationToken stoppingToken)

@@ -3,6 +3,8 @@ using MudBlazor.Services;
 using X0tta6bl4.Ops.Collector;
 using X0tta6bl4.Ops.Collector.Sources;
 using X0tta6bl4.Ops.Dashboard.Model;
+using X0tta6bl4.Ops.Dashboard.Model.Changes;
+using X0tta6bl4.Ops.Metrics.Settings;
 using X0tta6bl4.Ops.Metrics.Store;
 
 namespace X0tta6bl4.Ops.Dashboard.Hosting;
@@ -14,6 +16,7 @@ public static class DashboardServiceCollectionExtensions
         var services = builder.Services;
         services.TryAddSingleton(TimeProvider.System);
         services.AddMetricStore(builder.Configuration, builder.Environment.ContentRootPath);
+        services.AddHealthChecks().AddCheck<StoreHealthCheck>("store", tags: [ReadyTag]);
         services.TryAddSingleton<ISelfAddress, SelfAddress>();
         services.AddCollector(builder.Configuration);
         services.AddDashboardModels(builder.Configuration);
@@ -23,9 +26,16 @@ public static class DashboardServiceCollectionExtensions
         return builder;
     }
 
-    /// <summary>The view-model queries the pages use, over whatever store and boards are registered.</summary>
+    /// <summary>Health checks that /health/ready runs (the store); /health runs none (the process is up).</summary>
+    public const string ReadyTag = "ready";
+
+    /// <summary>
+    /// The view-model queries the pages read through and the change services they write through, over the
+    /// store only: a dashboard with no collector inside shows the same pages.
+    /// </summary>
     public static IServiceCollection AddDashboardModels(this IServiceCollection services, IConfiguration configuration)
     {
+        services.AddOperatorSettings(configuration);
         services.TryAddSingleton<SeriesReader>();
         services.TryAddSingleton<OverviewQuery>();
         services.TryAddSingleton<ApiQuery>();
@@ -36,12 +46,9 @@ public static class DashboardServiceCollectionExtensions
         services.TryAddSingleton<CapacityQuery>();
         services.TryAddSingleton<SlaQuery>();
         services.TryAddSingleton<AlertsQuery>();
-        // The rules as the collector evaluates them (with the Alerts:Rules overrides), for their names on the review page.
-        services.TryAddSingleton<IReadOnlyList<X0tta6bl4.Ops.Collector.Alerts.AlertRule>>(sp =>
-            sp.GetService<Microsoft.Extensions.Options.IOptions<X0tta6bl4.Ops.Collector.Alerts.AlertOptions>>()?.Value.Apply(X0tta6bl4.Ops.Collector.Alerts.AlertRule.Defaults)
-            ?? X0tta6bl4.Ops.Collector.Alerts.AlertRule.Defaults);
-        services.AddOptions<SlaOptions>().Bind(configuration.GetSection(SlaOptions.Section)).ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<Microsoft.Extensions.Options.IValidateOptions<SlaOptions>, SlaOptionsValidator>());
+        services.TryAddSingleton<AlertChanges>();
+        services.TryAddSingleton<SlaChanges>();
+        services.TryAddSingleton<RuleChanges>();
         services.AddOptions<ResourceOptions>().Bind(configuration.GetSection(ResourceOptions.Section)).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<Microsoft.Extensions.Options.IValidateOptions<ResourceOptions>, ResourceOptionsValidator>());
         return services;

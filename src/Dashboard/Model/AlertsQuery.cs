@@ -1,6 +1,5 @@
-using X0tta6bl4.Ops.Collector.Alerts;
-using X0tta6bl4.Ops.Collector.Sources.Prometheus;
 using X0tta6bl4.Ops.Metrics.Alerts;
+using X0tta6bl4.Ops.Metrics.Collection;
 
 namespace X0tta6bl4.Ops.Dashboard.Model;
 
@@ -14,10 +13,13 @@ public sealed record AlertsModel(
     IReadOnlyList<AlertRow> Active,
     IReadOnlyList<AlertRow> History,
     IReadOnlyList<RuleNoise> Rules,
-    PrometheusBoard.AlertsSnapshot? Prometheus,
+    PrometheusAlerts? Prometheus,
     IReadOnlyList<string> RuleIds)
 {
     public IReadOnlyList<ComponentAvailability> Components { get; init; } = [];
+
+    /// <summary>The rules in force, switched-off ones included, with where each threshold comes from.</summary>
+    public RuleSet? InForce { get; init; }
 }
 
 public sealed record AlertFilter(string? Severity, string? Rule, string? State);
@@ -26,12 +28,13 @@ public sealed record AlertFilter(string? Severity, string? Rule, string? State);
 public sealed record ComponentAvailability(string Component, double Availability, int Outages, double? MttrMinutes, double? MttfMinutes);
 
 /// <summary>The alert review: what is active, what happened, how fast people answered, which rules are noise.</summary>
-public sealed class AlertsQuery(SqlAlertStore alerts, IReadOnlyList<AlertRule> rules, PrometheusBoard prometheus, TimeProvider time, SeriesReader reader)
+public sealed class AlertsQuery(SqlAlertStore alerts, AlertRules ruleSet, SqlCollectorStateStore state, TimeProvider time, SeriesReader reader)
 {
     public async Task<AlertsModel> LoadAsync(TimeRange range, AlertFilter filter, CancellationToken ct = default)
     {
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
-        var names = rules.ToDictionary(r => r.Id, r => r.Name);
+        var rules = await ruleSet.LoadAsync(ct);
+        var names = rules.Rules.ToDictionary(r => r.Rule.Id, r => r.Rule.Name);
         var all = await alerts.ListAsync(range.FromMs, range.ToMs, ct);
         var rows = all.Select(a => Row(a, names, now)).ToList();
         var filtered = rows.Where(r =>
@@ -57,8 +60,8 @@ public sealed class AlertsQuery(SqlAlertStore alerts, IReadOnlyList<AlertRule> r
             filtered.Where(r => r.Alert.State != AlertState.Resolved).ToList(),
             filtered.Where(r => r.Alert.State == AlertState.Resolved).ToList(),
             noise,
-            prometheus.Alerts,
-            rules.Select(r => r.Id).ToList()) { Components = await ComponentsAsync(range, ct) };
+            await state.PrometheusAlertsAsync(ct),
+            rules.Rules.Select(r => r.Rule.Id).ToList()) { Components = await ComponentsAsync(range, ct), InForce = rules };
     }
 
     /// <summary>
@@ -67,9 +70,9 @@ public sealed class AlertsQuery(SqlAlertStore alerts, IReadOnlyList<AlertRule> r
     /// </summary>
     private async Task<IReadOnlyList<ComponentAvailability>> ComponentsAsync(TimeRange range, CancellationToken ct)
     {
-        var lines = (await reader.LinesAsync(new Metrics.Model.SeriesSelector(Collector.Catalog.CanonicalSeries.SourceUp), range, k => $"source {k["source"]}",
+        var lines = (await reader.LinesAsync(new Metrics.Model.SeriesSelector(Metrics.Catalog.CanonicalSeries.SourceUp), range, k => $"source {k["source"]}",
                 aggregation: Metrics.Store.Aggregation.Min, ct: ct))
-            .Concat(await reader.LinesAsync(new Metrics.Model.SeriesSelector(Collector.Catalog.CanonicalSeries.TargetUp), range, k => $"target {k["job"]} {k["instance"]}",
+            .Concat(await reader.LinesAsync(new Metrics.Model.SeriesSelector(Metrics.Catalog.CanonicalSeries.TargetUp), range, k => $"target {k["job"]} {k["instance"]}",
                 aggregation: Metrics.Store.Aggregation.Min, ct: ct));
         var stepMinutes = range.StepMs / 60_000.0;
         var result = new List<ComponentAvailability>();

@@ -1,4 +1,4 @@
-using X0tta6bl4.Ops.Collector.Catalog;
+using X0tta6bl4.Ops.Metrics.Catalog;
 using X0tta6bl4.Ops.Metrics.Model;
 using X0tta6bl4.Ops.Metrics.Store;
 
@@ -17,7 +17,7 @@ public sealed record ApiModel(
     IReadOnlyList<EndpointRow> Endpoints);
 
 /// <summary>The API page: every latency quantile, the status mix, throughput with its peak, and per-endpoint figures.</summary>
-public sealed class ApiQuery(SeriesReader reader)
+public sealed class ApiQuery(SeriesReader reader, X0tta6bl4.Ops.Metrics.Settings.SlaTargets slaTargets)
 {
     public async Task<ApiModel> LoadAsync(string? job, TimeRange range, bool weekAgo, CancellationToken ct = default)
     {
@@ -30,6 +30,7 @@ public sealed class ApiQuery(SeriesReader reader)
         }
 
         var now = reader.Now;
+        var sla = (await slaTargets.LoadAsync(ct)).Targets;
         var how = source == "prometheus" ? "Prometheus" : "direct scrape of /metrics";
         var latency = new List<ChartLine>();
         var tiles = new List<MetricTile>();
@@ -42,7 +43,7 @@ public sealed class ApiQuery(SeriesReader reader)
             {
                 var latest = await reader.LatestOneAsync(selector, ct);
                 var clamped = await reader.LatestOneAsync(SeriesSelector.Where(CanonicalSeries.ApiLatencyClamped, ("job", job), ("source", source), ("quantile", quantile)), ct);
-                var target = q == 0.95 ? SeedTargets.P95Seconds : q == 0.99 ? SeedTargets.P99Seconds : (double?)null;
+                var target = q == 0.95 ? sla.P95Ms / 1000 : q == 0.99 ? sla.P99Ms / 1000 : (double?)null;
                 var tile = Tiles.Make($"p{OverviewQuery.Percentile(quantile)}", $"Latency p{OverviewQuery.Percentile(quantile)}", latest?.Sample.Value, latest?.Sample.TimestampMs, now,
                     v => Display.Milliseconds(v) + (clamped?.Sample.Value == 1 ? " or more" : ""),
                     target is null ? null : v => v < target, target is null ? "—" : $"< {target * 1000:0} ms",
@@ -83,7 +84,7 @@ public sealed class ApiQuery(SeriesReader reader)
         tiles.Insert(1, Tiles.Make("peak", "Peak in range", double.IsNaN(peak) ? null : peak, newest, now, Display.PerSecond, null, "—",
             "The highest step of the summed per-class step maxima in the range, at the collector's resolution (one value per poll over its window): a burst shorter than the window shows smoothed."));
         double? errors = now_rps is null ? null : now_rps > 0 ? fiveXx / now_rps : 0;
-        tiles.Insert(2, Tiles.Make("errors", "Error rate (5xx)", errors, newest, now, Display.Percent, v => v < SeedTargets.ErrorRate, "< 1 %", $"5xx ÷ all requests in the collector window; {how}."));
+        tiles.Insert(2, Tiles.Make("errors", "Error rate (5xx)", errors, newest, now, Display.Percent, v => v < sla.ErrorRatePercent / 100, $"< {sla.ErrorRatePercent:0.###} %", $"5xx ÷ all requests in the collector window; {how}."));
 
         return new ApiModel(job, jobs, source, tiles, latency, mix, throughput, await EndpointsAsync(job, source, ct));
     }

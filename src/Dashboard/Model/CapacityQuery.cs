@@ -1,4 +1,4 @@
-using X0tta6bl4.Ops.Collector.Catalog;
+using X0tta6bl4.Ops.Metrics.Catalog;
 using X0tta6bl4.Ops.Metrics.Analysis;
 using X0tta6bl4.Ops.Metrics.Model;
 using X0tta6bl4.Ops.Metrics.Store;
@@ -15,6 +15,10 @@ public sealed record CapacitySettings(
     double DiskGiB = 100,
     int HorizonMonths = 12)
 {
+    /// <summary>The settings as a link (the page's URL, /capacity.csv) gives them: percentages as numbers, absent values as defaults.</summary>
+    public static CapacitySettings FromLink(double? perPod, double? growthPercent, int? pool, double? headroomPercent, int? maxPods, double? disk, int? horizon) =>
+        new(perPod, (growthPercent ?? 50) / 100, pool, (headroomPercent ?? 30) / 100, maxPods ?? 10, disk ?? 100, horizon ?? 12);
+
     /// <summary>Every problem with the values, so a bad form value is explained and changes nothing.</summary>
     public IReadOnlyList<string> Problems()
     {
@@ -71,7 +75,7 @@ public sealed record CapacityModel(
     string? Missing);
 
 /// <summary>Capacity from evidence in the store, and projections of it under growth scenarios.</summary>
-public sealed class CapacityQuery(SeriesReader reader)
+public sealed class CapacityQuery(SeriesReader reader, X0tta6bl4.Ops.Metrics.Settings.SlaTargets slaTargets)
 {
     public async Task<CapacityModel> LoadAsync(string? job, CapacitySettings settings, CancellationToken ct = default)
     {
@@ -104,7 +108,7 @@ public sealed class CapacityQuery(SeriesReader reader)
         var podCount = Math.Max(1, pods.Count);
         var (perPod, perPodSource) = settings.PerPodCapacity is { } given
             ? (given, "Set by you.")
-            : await ObservedCapacityAsync(job, source, podCount, load, now, ct);
+            : await ObservedCapacityAsync(job, source, podCount, load, now, (await slaTargets.LoadAsync(ct)).Targets.P95Ms / 1000, ct);
         evidence.Add(new Evidence("Per-pod capacity", Display.PerSecond(perPod), perPodSource));
 
         var cpu = (await reader.LatestAsync(Job(CanonicalSeries.PodCpuMillicores), ct)).Sum(c => c.Sample.Value);
@@ -153,9 +157,9 @@ public sealed class CapacityQuery(SeriesReader reader)
 
     /// <summary>
     /// Until load tests exist: the highest 5-minute average request rate in the last 30 days whose p95 met
-    /// its target, per pod. A floor: the pods were not pushed to saturation.
+    /// the SLA's p95 target in force, per pod. A floor: the pods were not pushed to saturation.
     /// </summary>
-    private async Task<(double PerPod, string Source)> ObservedCapacityAsync(string job, string source, int pods, double load, DateTimeOffset now, CancellationToken ct)
+    private async Task<(double PerPod, string Source)> ObservedCapacityAsync(string job, string source, int pods, double load, DateTimeOffset now, double p95Limit, CancellationToken ct)
     {
         var month = TimeRange.Covering(now.AddDays(-30), now, 300_000);
         var grid = SeriesReader.GridOf(month);
@@ -164,7 +168,7 @@ public sealed class CapacityQuery(SeriesReader reader)
         var best = (Rate: 0.0, At: DateTime.MinValue, P95: 0.0);
         for (var i = 0; i < grid.Count; i++)
         {
-            if (rates.Y[i] is { } r && p95?.Y[i] is { } latency && latency < SeedTargets.P95Seconds && r > best.Rate)
+            if (rates.Y[i] is { } r && p95?.Y[i] is { } latency && latency < p95Limit && r > best.Rate)
             {
                 best = (r, grid[i], latency);
             }
@@ -172,11 +176,11 @@ public sealed class CapacityQuery(SeriesReader reader)
 
         if (best.Rate <= 0)
         {
-            return (Math.Max(load / pods, 1), "No 5-minute step in the last 30 days has both a request rate and a p95 within 200 ms: today's load per pod is used as a floor.");
+            return (Math.Max(load / pods, 1), $"No 5-minute step in the last 30 days has both a request rate and a p95 within the SLA's {Display.Milliseconds(p95Limit)}: today's load per pod is used as a floor.");
         }
 
         return (best.Rate / pods,
-            $"Highest 5-minute average in the last 30 days with p95 within 200 ms: {Display.PerSecond(best.Rate)} on {best.At:yyyy-MM-dd HH:mm} UTC (p95 {Display.Milliseconds(best.P95)}), over {pods} pod(s). A floor: the pods were not pushed to saturation.");
+            $"Highest 5-minute average in the last 30 days with p95 within the SLA's {Display.Milliseconds(p95Limit)}: {Display.PerSecond(best.Rate)} on {best.At:yyyy-MM-dd HH:mm} UTC (p95 {Display.Milliseconds(best.P95)}), over {pods} pod(s). A floor: the pods were not pushed to saturation.");
     }
 
     private async Task<(double Bytes, double GrowthPerDay, string Source)> StorageAsync(DateTimeOffset now, CancellationToken ct)

@@ -1,4 +1,4 @@
-using X0tta6bl4.Ops.Collector.Sources;
+using X0tta6bl4.Ops.Metrics.Collection;
 
 namespace X0tta6bl4.Ops.Dashboard.Model;
 

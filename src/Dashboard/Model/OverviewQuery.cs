@@ -1,15 +1,17 @@
-using X0tta6bl4.Ops.Collector.Catalog;
-using X0tta6bl4.Ops.Collector.Sources;
+using X0tta6bl4.Ops.Metrics.Catalog;
+using X0tta6bl4.Ops.Metrics.Collection;
 using X0tta6bl4.Ops.Metrics.Model;
+using X0tta6bl4.Ops.Metrics.Settings;
 
 namespace X0tta6bl4.Ops.Dashboard.Model;
 
-/// <summary>Builds the Overview from the store and the live source states.</summary>
-public sealed class OverviewQuery(SeriesReader reader, SourceStatusBoard board, X0tta6bl4.Ops.Metrics.Alerts.SqlAlertStore alerts)
+/// <summary>Builds the Overview from the store: the series, the sources' states as the collector last wrote them, the alerts firing.</summary>
+public sealed class OverviewQuery(SeriesReader reader, SqlCollectorStateStore state, X0tta6bl4.Ops.Metrics.Alerts.SqlAlertStore alerts, SlaTargets slaTargets)
 {
     public async Task<OverviewModel> LoadAsync(string? job, TimeRange range, CancellationToken cancellationToken = default)
     {
         var now = reader.Now;
+        var sla = (await slaTargets.LoadAsync(cancellationToken)).Targets;
         var jobSources = await JobSources.LoadAsync(reader, cancellationToken);
         var jobs = jobSources.Jobs;
         (job, var source) = jobSources.Choose(job);
@@ -19,8 +21,8 @@ public sealed class OverviewQuery(SeriesReader reader, SourceStatusBoard board, 
         var throughput = new List<ChartLine>();
         if (job is not null && source is not null)
         {
-            tiles.AddRange(await RequestTilesAsync(job, source, now, cancellationToken));
-            tiles.AddRange(await ResourceTilesAsync(job, source, now, cancellationToken));
+            tiles.AddRange(await RequestTilesAsync(job, source, now, sla, cancellationToken));
+            tiles.AddRange(await ResourceTilesAsync(job, source, now, sla, cancellationToken));
             foreach (var q in new[] { "0.5", "0.95", "0.99" })
             {
                 latency.AddRange(await reader.LinesAsync(
@@ -37,7 +39,8 @@ public sealed class OverviewQuery(SeriesReader reader, SourceStatusBoard board, 
         var firing = (await alerts.OpenAlertsAsync(cancellationToken))
             .Where(a => a.State == X0tta6bl4.Ops.Metrics.Alerts.AlertState.Firing)
             .OrderBy(a => a.Severity == "critical" ? 0 : 1).ThenBy(a => a.StartedMs).ToList();
-        return new OverviewModel(job, jobs, source, tiles, latency, throughput, board.All) { Firing = firing };
+        var sources = (await state.SourcesAsync(cancellationToken)).Select(s => s.AsOf(now)).ToList();
+        return new OverviewModel(job, jobs, source, tiles, latency, throughput, sources) { Firing = firing };
     }
 
     /// <summary>p95 a week earlier, laid over the current range.</summary>
@@ -48,7 +51,7 @@ public sealed class OverviewQuery(SeriesReader reader, SourceStatusBoard board, 
         reader.WeekAgoLinesAsync(SeriesSelector.Where(CanonicalSeries.ApiLatencySeconds, ("job", job), ("source", source), ("quantile", "0.95")),
             range, _ => "p95", v => v * 1000, cancellationToken);
 
-    private async Task<IEnumerable<MetricTile>> RequestTilesAsync(string job, string source, DateTimeOffset now, CancellationToken cancellationToken)
+    private async Task<IEnumerable<MetricTile>> RequestTilesAsync(string job, string source, DateTimeOffset now, SlaOptions sla, CancellationToken cancellationToken)
     {
         var tiles = new List<MetricTile>();
         var how = source == "prometheus" ? "Prometheus" : "direct scrape of /metrics";
@@ -59,15 +62,15 @@ public sealed class OverviewQuery(SeriesReader reader, SourceStatusBoard board, 
             $"Sum over status classes of the request rate over the collector window; {how}."));
 
         double? errors = total is null ? null : total > 0 ? fiveXx / total : 0;
-        tiles.Add(Tiles.Make("errors", "Error rate (5xx)", errors, newest, now, Display.Percent, v => v < SeedTargets.ErrorRate, "< 1 %",
+        tiles.Add(Tiles.Make("errors", "Error rate (5xx)", errors, newest, now, Display.Percent, v => v < sla.ErrorRatePercent / 100, $"< {sla.ErrorRatePercent:0.###} %",
             $"5xx requests ÷ all requests over the collector window; {how}."));
 
-        foreach (var (id, q, target) in new[] { ("p50", "0.5", (double?)null), ("p95", "0.95", SeedTargets.P95Seconds), ("p99", "0.99", SeedTargets.P99Seconds) })
+        foreach (var (id, q, target) in new[] { ("p50", "0.5", (double?)null), ("p95", "0.95", sla.P95Ms / 1000), ("p99", "0.99", sla.P99Ms / 1000) })
         {
             var latest = await reader.LatestOneAsync(
                 SeriesSelector.Where(CanonicalSeries.ApiLatencySeconds, ("job", job), ("source", source), ("quantile", q)), cancellationToken);
             tiles.Add(Tiles.Make(id, $"Latency p{Percentile(q)}", latest?.Sample.Value, latest?.Sample.TimestampMs, now, Display.Milliseconds,
-                target is null ? null : v => v < target, target is null ? "—" : $"< {target * 1000:0} ms",
+                target is null ? null : v => v < target, target is null ? "—" : $"< {target * 1000:0.###} ms",
                 $"histogram_quantile({q}) over the request histogram's increase in the collector window; {how}."));
         }
 
@@ -80,7 +83,7 @@ public sealed class OverviewQuery(SeriesReader reader, SourceStatusBoard board, 
         return tiles;
     }
 
-    private async Task<IEnumerable<MetricTile>> ResourceTilesAsync(string job, string source, DateTimeOffset now, CancellationToken cancellationToken)
+    private async Task<IEnumerable<MetricTile>> ResourceTilesAsync(string job, string source, DateTimeOffset now, SlaOptions sla, CancellationToken cancellationToken)
     {
         var how = source == "prometheus" ? "Prometheus" : "direct scrape of /metrics";
         var cpu = await reader.LatestAsync(SeriesSelector.Where(CanonicalSeries.PodCpuMillicores, ("job", job), ("source", source)), cancellationToken);
@@ -89,9 +92,9 @@ public sealed class OverviewQuery(SeriesReader reader, SourceStatusBoard board, 
         var memoryMax = memory.OrderByDescending(c => c.Sample.Value).FirstOrDefault();
         return
         [
-            Tiles.Make("cpu", "CPU (busiest pod)", cpuMax?.Sample.Value, cpuMax?.Sample.TimestampMs, now, Display.Millicores, v => v < SeedTargets.CpuMillicores, "< 500 m",
+            Tiles.Make("cpu", "CPU (busiest pod)", cpuMax?.Sample.Value, cpuMax?.Sample.TimestampMs, now, Display.Millicores, v => v < sla.CpuMillicores, $"< {sla.CpuMillicores:0.#} m",
                 $"rate(process_cpu_seconds_total) × 1000 over the collector window, highest of {cpu.Count} pod(s); {how}."),
-            Tiles.Make("memory", "Memory (largest pod)", memoryMax?.Sample.Value, memoryMax?.Sample.TimestampMs, now, Display.Bytes, v => v < SeedTargets.MemoryBytes, "< 1 GiB",
+            Tiles.Make("memory", "Memory (largest pod)", memoryMax?.Sample.Value, memoryMax?.Sample.TimestampMs, now, Display.Bytes, v => v < sla.MemoryMiB * (1 << 20), $"< {Display.Bytes(sla.MemoryMiB * (1 << 20))}",
                 $"Resident memory (process_resident_memory_bytes, or prometheus-net's process_working_set_bytes), largest of {memory.Count} pod(s); {how}."),
         ];
     }

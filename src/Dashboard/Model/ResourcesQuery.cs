@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Options;
-using X0tta6bl4.Ops.Collector.Catalog;
+using X0tta6bl4.Ops.Metrics.Catalog;
 using X0tta6bl4.Ops.Dashboard.Hosting;
 using X0tta6bl4.Ops.Metrics.Model;
 using X0tta6bl4.Ops.Metrics.Store;

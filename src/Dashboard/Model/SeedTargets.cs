@@ -1,14 +1,11 @@
 namespace X0tta6bl4.Ops.Dashboard.Model;
 
-/// <summary>The targets of the seed report's SLA table (§6), used to colour figures until SLA targets become editable.</summary>
+/// <summary>
+/// Warning levels from the seed report that no SLA row sets. The SLA targets themselves come from
+/// <see cref="X0tta6bl4.Ops.Metrics.Settings.SlaTargets"/>, never from here.
+/// </summary>
 public static class SeedTargets
 {
-    public const double P95Seconds = 0.200;
-    public const double P99Seconds = 0.500;
-    public const double ErrorRate = 0.01;
-    public const double CpuMillicores = 500;
-    public const double MemoryBytes = 1L << 30;
-
     /// <summary>Pool use above this share of the maximum is a warning sign (the seed's "pool exhaustion").</summary>
     public const double PoolUsage = 0.8;
 

@@ -1,6 +1,5 @@
-using Microsoft.Extensions.Options;
-using X0tta6bl4.Ops.Collector.Catalog;
-using X0tta6bl4.Ops.Dashboard.Hosting;
+using X0tta6bl4.Ops.Metrics.Catalog;
+using X0tta6bl4.Ops.Metrics.Settings;
 using X0tta6bl4.Ops.Metrics.Analysis;
 using X0tta6bl4.Ops.Metrics.Model;
 using X0tta6bl4.Ops.Metrics.Store;
@@ -27,7 +26,7 @@ public sealed record SlaModel(
 }
 
 /// <summary>The seed's SLA table evaluated on measured data over a window, with error budgets and burn rates.</summary>
-public sealed class SlaQuery(SeriesReader reader, IOptions<SlaOptions> options, X0tta6bl4.Ops.Metrics.Settings.SqlSettingsStore settingsStore)
+public sealed class SlaQuery(SeriesReader reader, SlaTargets slaTargets)
 {
     public static readonly IReadOnlyList<(string Key, TimeSpan Length)> Windows =
     [
@@ -36,15 +35,8 @@ public sealed class SlaQuery(SeriesReader reader, IOptions<SlaOptions> options, 
 
     public async Task<SlaModel> LoadAsync(string? job, string? windowKey, CancellationToken ct = default)
     {
-        var defaults = options.Value;
-        var settings = await SlaSettings.LoadAsync(settingsStore, ct);
         // The effective targets: the operators' settings over the configured defaults.
-        var sla = new SlaOptions
-        {
-            P95Ms = settings.Target("p95", defaults), P99Ms = settings.Target("p99", defaults), ErrorRatePercent = settings.Target("errors", defaults),
-            ThroughputRps = settings.Target("throughput", defaults), CpuMillicores = settings.Target("cpu", defaults), MemoryMiB = settings.Target("memory", defaults),
-            AvailabilityPercent = settings.Target("availability", defaults), LatencyObjectivePercent = defaults.LatencyObjectivePercent,
-        };
+        var (sla, settings) = await slaTargets.LoadAsync(ct);
         var jobSources = await JobSources.LoadAsync(reader, ct);
         var jobs = jobSources.Jobs;
         (job, var source) = jobSources.Choose(job);

@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text;
-using X0tta6bl4.Ops.Dashboard.Components.Pages;
 using X0tta6bl4.Ops.Dashboard.Model;
 
 namespace X0tta6bl4.Ops.Dashboard.QueryApi;
@@ -14,7 +13,7 @@ public static class CapacityCsv
         {
             double? D(string name) => double.TryParse(request.Query[name], NumberStyles.Float, CultureInfo.InvariantCulture, out var v) ? v : null;
             int? I(string name) => int.TryParse(request.Query[name], NumberStyles.Integer, CultureInfo.InvariantCulture, out var v) ? v : null;
-            var settings = CapacityPage.SettingsFrom(D("perPod"), D("growth"), I("pool"), D("headroom"), I("maxPods"), D("disk"), I("horizon"));
+            var settings = CapacitySettings.FromLink(D("perPod"), D("growth"), I("pool"), D("headroom"), I("maxPods"), D("disk"), I("horizon"));
             var problems = settings.Problems();
             if (problems.Count > 0)
             {

@@ -3,19 +3,25 @@ using X0tta6bl4.Ops.Metrics.Store;
 namespace X0tta6bl4.Ops.Metrics.Alerts;
 
 /// <summary>Alert history in the metric store's database (SQLite file or PostgreSQL), one row per alert.</summary>
-public sealed class SqlAlertStore
+public sealed class SqlAlertStore(SqlDatabase database) : IStoreSchema
 {
-    private readonly SqlDatabase _database;
+    private readonly SqlDatabase _database = database;
 
-    private SqlAlertStore(SqlDatabase database) => _database = database;
+    public string Description => "the alert store";
 
     public static Task<SqlAlertStore> OpenSqliteAsync(string path, CancellationToken ct = default) => OpenAsync(SqlDatabase.Sqlite(path), ct);
 
-
     public static async Task<SqlAlertStore> OpenAsync(SqlDatabase database, CancellationToken ct = default)
     {
-        var id = database.IsPostgres ? "id bigserial PRIMARY KEY" : "id INTEGER PRIMARY KEY AUTOINCREMENT";
-        await database.ExecuteAsync($"""
+        var store = new SqlAlertStore(database);
+        await store.MigrateAsync(ct);
+        return store;
+    }
+
+    public async Task MigrateAsync(CancellationToken ct)
+    {
+        var id = _database.IsPostgres ? "id bigserial PRIMARY KEY" : "id INTEGER PRIMARY KEY AUTOINCREMENT";
+        await _database.ExecuteAsync($"""
             CREATE TABLE IF NOT EXISTS alerts (
                 {id},
                 rule_id TEXT NOT NULL,
@@ -32,7 +38,6 @@ public sealed class SqlAlertStore
             );
             CREATE INDEX IF NOT EXISTS alerts_started ON alerts (started_ms);
             """, ct);
-        return new SqlAlertStore(database);
     }
 
     /// <summary>Starts a pending alert; returns its id.</summary>

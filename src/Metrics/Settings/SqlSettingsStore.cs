@@ -3,20 +3,23 @@ using X0tta6bl4.Ops.Metrics.Store;
 namespace X0tta6bl4.Ops.Metrics.Settings;
 
 /// <summary>Settings people change on the pages (SLA targets, baselines, rules), as JSON by key, with who changed them.</summary>
-public sealed class SqlSettingsStore
+public sealed class SqlSettingsStore(SqlDatabase database) : IStoreSchema
 {
-    private readonly SqlDatabase _database;
+    private readonly SqlDatabase _database = database;
 
-    private SqlSettingsStore(SqlDatabase database) => _database = database;
+    public string Description => "the settings store";
 
     public static Task<SqlSettingsStore> OpenSqliteAsync(string path, CancellationToken ct = default) => OpenAsync(SqlDatabase.Sqlite(path), ct);
 
-
     public static async Task<SqlSettingsStore> OpenAsync(SqlDatabase database, CancellationToken ct = default)
     {
-        await database.ExecuteAsync("CREATE TABLE IF NOT EXISTS settings (key TEXT PRIMARY KEY, value TEXT NOT NULL, updated_by TEXT NOT NULL, updated_ms BIGINT NOT NULL)", ct);
-        return new SqlSettingsStore(database);
+        var store = new SqlSettingsStore(database);
+        await store.MigrateAsync(ct);
+        return store;
     }
+
+    public Task MigrateAsync(CancellationToken ct) =>
+        _database.ExecuteAsync("CREATE TABLE IF NOT EXISTS settings (key TEXT PRIMARY KEY, value TEXT NOT NULL, updated_by TEXT NOT NULL, updated_ms BIGINT NOT NULL)", ct);
 
     public async Task<(string Value, string UpdatedBy, long UpdatedMs)?> GetAsync(string key, CancellationToken ct = default)
     {

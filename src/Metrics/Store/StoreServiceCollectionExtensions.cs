@@ -8,7 +8,11 @@ namespace X0tta6bl4.Ops.Metrics.Store;
 
 public static class StoreServiceCollectionExtensions
 {
-    /// <summary>Registers the configured <see cref="IMetricStore"/> (section "Store"), validated at start.</summary>
+    /// <summary>
+    /// Registers the configured <see cref="IMetricStore"/> (section "Store", validated at start) and the tables
+    /// beside it — alerts, settings, collector state — in the same database; <see cref="StoreStartup"/> opens
+    /// them all at start. Nothing here touches the database.
+    /// </summary>
     /// <param name="contentRoot">The folder a relative store path is under.</param>
     public static IServiceCollection AddMetricStore(this IServiceCollection services, IConfiguration configuration, string contentRoot)
     {
@@ -17,38 +21,25 @@ public static class StoreServiceCollectionExtensions
         services.TryAddSingleton<IMetricStore>(sp =>
         {
             var options = sp.GetRequiredService<IOptions<StoreOptions>>().Value;
-            if (options.IsPostgres)
-            {
-                try
-                {
-                    return Postgres.PostgresMetricStore.OpenAsync(options.Postgres.Connection).GetAwaiter().GetResult();
-                }
-                catch (Npgsql.NpgsqlException e)
-                {
-                    throw new InvalidOperationException($"Cannot open the metric store in PostgreSQL (Store:Postgres:Connection): {e.Message}", e);
-                }
-            }
-
-            var path = SqlitePath(options, contentRoot);
-            try
-            {
-                return SqliteMetricStore.OpenAsync(path).GetAwaiter().GetResult();
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException or Microsoft.Data.Sqlite.SqliteException or InvalidOperationException)
-            {
-                throw new InvalidOperationException($"Cannot open the metric store at '{path}' (Store:Sqlite:Path): {e.Message}", e);
-            }
+            return options.IsPostgres ? Postgres.PostgresMetricStore.Create(options.Postgres.Connection) : SqliteMetricStore.Create(SqlitePath(options, contentRoot));
         });
-        services.TryAddSingleton(sp => Alerts.SqlAlertStore.OpenAsync(Database(sp, contentRoot)).GetAwaiter().GetResult());
-        services.TryAddSingleton(sp => Settings.SqlSettingsStore.OpenAsync(Database(sp, contentRoot)).GetAwaiter().GetResult());
-        return services;
-    }
+        services.TryAddSingleton(sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<StoreOptions>>().Value;
+            return options.IsPostgres ? SqlDatabase.Postgres(options.Postgres.Connection) : SqlDatabase.Sqlite(SqlitePath(options, contentRoot));
+        });
+        services.TryAddSingleton<Alerts.SqlAlertStore>();
+        services.TryAddSingleton<Settings.SqlSettingsStore>();
+        services.TryAddSingleton<Collection.SqlCollectorStateStore>();
+        services.TryAddSingleton<StoreHealthCheck>();
 
-    /// <summary>The store's database for the tables beside the samples (alerts, settings).</summary>
-    private static SqlDatabase Database(IServiceProvider services, string contentRoot)
-    {
-        var options = services.GetRequiredService<IOptions<StoreOptions>>().Value;
-        return options.IsPostgres ? SqlDatabase.Postgres(options.Postgres.Connection) : SqlDatabase.Sqlite(SqlitePath(options, contentRoot));
+        // The metric store first: the other tables live in its database, which it creates.
+        services.AddSingleton<IStoreSchema>(sp => (IStoreSchema)sp.GetRequiredService<IMetricStore>());
+        services.AddSingleton<IStoreSchema>(sp => sp.GetRequiredService<Alerts.SqlAlertStore>());
+        services.AddSingleton<IStoreSchema>(sp => sp.GetRequiredService<Settings.SqlSettingsStore>());
+        services.AddSingleton<IStoreSchema>(sp => sp.GetRequiredService<Collection.SqlCollectorStateStore>());
+        services.AddHostedService<StoreStartup>();
+        return services;
     }
 
     private static string SqlitePath(StoreOptions options, string contentRoot) =>

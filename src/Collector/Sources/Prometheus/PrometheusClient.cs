@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using System.Text.Json;
+using X0tta6bl4.Ops.Metrics.Collection;
 using X0tta6bl4.Ops.Metrics.Model;
 
 namespace X0tta6bl4.Ops.Collector.Sources.Prometheus;
@@ -15,16 +16,6 @@ public sealed record PromQueryResult(IReadOnlyList<PromVectorSample> Samples, IR
 
 /// <summary>One series of a range result.</summary>
 public sealed record PromRangeSeries(IReadOnlyList<Label> Metric, IReadOnlyList<(long TimestampMs, double Value)> Points);
-
-/// <summary>An active scrape target as /api/v1/targets reports it.</summary>
-public sealed record PromTarget(
-    string Job, string Instance, string ScrapeUrl, string Health, string LastError, DateTimeOffset? LastScrape, double LastScrapeDurationSeconds);
-
-/// <summary>An alert as /api/v1/alerts reports it.</summary>
-public sealed record PromAlert(string Name, string State, IReadOnlyList<Label> Labels, DateTimeOffset? ActiveAt, string? Summary);
-
-/// <summary>A rule as /api/v1/rules reports it.</summary>
-public sealed record PromRule(string Group, string Name, string Type, string Health, string? LastError, string Query, double? ForSeconds);
 
 /// <summary>Prometheus answered with an error envelope (errorType/error) or something that is not its API.</summary>
 public sealed class PrometheusApiException(string message, string? errorType = null, bool transient = false) : Exception(message)

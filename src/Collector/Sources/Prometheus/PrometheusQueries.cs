@@ -1,5 +1,5 @@
 using System.Globalization;
-using X0tta6bl4.Ops.Collector.Catalog;
+using X0tta6bl4.Ops.Metrics.Catalog;
 using X0tta6bl4.Ops.Collector.Configuration;
 
 namespace X0tta6bl4.Ops.Collector.Sources.Prometheus;

@@ -1,19 +1,24 @@
 using X0tta6bl4.Ops.Collector.Configuration;
+using X0tta6bl4.Ops.Metrics.Collection;
 using X0tta6bl4.Ops.Metrics.Model;
 
 namespace X0tta6bl4.Ops.Collector.Sources.Prometheus;
 
-/// <summary>Polls Prometheus with the catalog's PromQL and maps each result to canonical series.</summary>
+/// <summary>
+/// Polls Prometheus with the catalog's PromQL and maps each result to canonical series; with a snapshot
+/// sink, also reads its targets, alerts and rules, which no series can hold, for the pages.
+/// </summary>
 public sealed class PrometheusSource : ISource
 {
     private readonly PrometheusClient _client;
     private readonly IReadOnlyList<CatalogQuery> _queries;
-    private readonly PrometheusBoard? _targets;
+    private readonly Func<PrometheusTargets, PrometheusAlerts, CancellationToken, Task>? _publish;
 
-    public PrometheusSource(PrometheusClient client, PrometheusSourceOptions options, CollectorOptions collector, PrometheusBoard? targets = null)
+    public PrometheusSource(PrometheusClient client, PrometheusSourceOptions options, CollectorOptions collector,
+        Func<PrometheusTargets, PrometheusAlerts, CancellationToken, Task>? publish = null)
     {
         _client = client;
-        _targets = targets;
+        _publish = publish;
         _queries = PrometheusQueries.Build(collector);
         Endpoint = options.Url;
         Interval = TimeSpan.FromSeconds(options.IntervalSeconds);
@@ -76,17 +81,21 @@ public sealed class PrometheusSource : ISource
             }
         }
 
-        if (_targets is not null)
+        if (_publish is not null)
         {
+            PrometheusTargets targets;
+            PrometheusAlerts alerts;
             try
             {
-                _targets.Publish(at, await _client.TargetsAsync(cancellationToken));
-                _targets.PublishAlerts(at, await _client.AlertsAsync(cancellationToken), await _client.RulesAsync(cancellationToken));
+                targets = new PrometheusTargets(at, await _client.TargetsAsync(cancellationToken));
+                alerts = new PrometheusAlerts(at, await _client.AlertsAsync(cancellationToken), await _client.RulesAsync(cancellationToken));
             }
             catch (PrometheusApiException e)
             {
                 throw new SourceException($"{e.Message} (reading targets, alerts and rules)", e);
             }
+
+            await _publish(targets, alerts, cancellationToken);
         }
 
         return output;

@@ -9,7 +9,7 @@ namespace X0tta6bl4.Ops.Metrics.Store.Postgres;
 /// The production store: samples in a PostgreSQL table range-partitioned by day (retention drops whole
 /// partitions), written with binary COPY; series in their own table, keyed by name and label text.
 /// </summary>
-public sealed class PostgresMetricStore : IMetricStore, IAsyncDisposable
+public sealed class PostgresMetricStore : IMetricStore, IStoreSchema, IAsyncDisposable
 {
     private const int SchemaVersion = 3;
 
@@ -19,7 +19,17 @@ public sealed class PostgresMetricStore : IMetricStore, IAsyncDisposable
 
     private PostgresMetricStore(NpgsqlDataSource dataSource) => _dataSource = dataSource;
 
+    public string Description => "the metric store in PostgreSQL (Store:Postgres:Connection)";
+
     public static async Task<PostgresMetricStore> OpenAsync(string connectionString, CancellationToken cancellationToken = default)
+    {
+        var store = Create(connectionString);
+        await store.MigrateAsync(cancellationToken);
+        return store;
+    }
+
+    /// <summary>The store over its pool, without touching the database (<see cref="MigrateAsync"/> does, at start).</summary>
+    public static PostgresMetricStore Create(string connectionString)
     {
         var builder = new NpgsqlDataSourceBuilder(connectionString);
         // The same few statements run for every write and read: planned once per connection, not per call.
@@ -28,12 +38,10 @@ public sealed class PostgresMetricStore : IMetricStore, IAsyncDisposable
             builder.ConnectionStringBuilder.MaxAutoPrepare = 32;
         }
 
-        var store = new PostgresMetricStore(builder.Build());
-        await store.MigrateAsync(cancellationToken);
-        return store;
+        return new PostgresMetricStore(builder.Build());
     }
 
-    private async Task MigrateAsync(CancellationToken cancellationToken)
+    public async Task MigrateAsync(CancellationToken cancellationToken)
     {
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
         await ExecuteAsync(connection, "SELECT pg_advisory_lock(74062); CREATE TABLE IF NOT EXISTS metric_schema_version (version integer NOT NULL);", cancellationToken);

@@ -8,7 +8,7 @@ namespace X0tta6bl4.Ops.Metrics.Store.Sqlite;
 /// The embedded default store: one SQLite file in WAL mode, so one writer and many readers never
 /// block each other. Writes are serialized in-process and batched in one transaction.
 /// </summary>
-public sealed class SqliteMetricStore : IMetricStore
+public sealed class SqliteMetricStore : IMetricStore, IStoreSchema
 {
     private const int SchemaVersion = 2;
 
@@ -34,16 +34,15 @@ public sealed class SqliteMetricStore : IMetricStore
     /// <summary>Opens (creating or upgrading) the store file.</summary>
     public static async Task<SqliteMetricStore> OpenAsync(string path, CancellationToken cancellationToken = default)
     {
-        var directory = System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path));
-        if (!string.IsNullOrEmpty(directory))
-        {
-            Directory.CreateDirectory(directory);
-        }
-
-        var store = new SqliteMetricStore(path);
+        var store = Create(path);
         await store.MigrateAsync(cancellationToken);
         return store;
     }
+
+    /// <summary>The store over its file, without touching it (<see cref="MigrateAsync"/> does, at start).</summary>
+    public static SqliteMetricStore Create(string path) => new(path);
+
+    public string Description => $"the metric store at '{Path}' (Store:Sqlite:Path)";
 
     private async Task<SqliteConnection> OpenConnectionAsync(CancellationToken cancellationToken)
     {
@@ -52,8 +51,14 @@ public sealed class SqliteMetricStore : IMetricStore
         return connection;
     }
 
-    private async Task MigrateAsync(CancellationToken cancellationToken)
+    public async Task MigrateAsync(CancellationToken cancellationToken)
     {
+        var directory = System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(Path));
+        if (!string.IsNullOrEmpty(directory))
+        {
+            Directory.CreateDirectory(directory);
+        }
+
         await using var connection = await OpenConnectionAsync(cancellationToken);
         await ExecuteAsync(connection, "PRAGMA journal_mode=WAL;", cancellationToken);
         await ExecuteAsync(connection, "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL);", cancellationToken);

@@ -1,4 +1,4 @@
-namespace X0tta6bl4.Ops.Collector.Catalog;
+namespace X0tta6bl4.Ops.Metrics.Catalog;
 
 /// <summary>Canonical series from Redis INFO; every one has labels instance and source="redis". See docs/catalog.md.</summary>
 public static class RedisSeries

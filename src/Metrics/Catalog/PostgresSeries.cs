@@ -1,4 +1,4 @@
-namespace X0tta6bl4.Ops.Collector.Catalog;
+namespace X0tta6bl4.Ops.Metrics.Catalog;
 
 /// <summary>Canonical series from PostgreSQL's statistics views; labels instance and source="postgres" plus those named. See docs/catalog.md.</summary>
 public static class PostgresSeries

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Options;
 
-namespace X0tta6bl4.Ops.Collector.Alerts;
+namespace X0tta6bl4.Ops.Metrics.Alerts;
 
 /// <summary>Section "Alerts": how often rules are evaluated, and per-rule changes to the defaults.</summary>
 public sealed class AlertOptions
@@ -22,14 +22,6 @@ public sealed class AlertOptions
 
         public bool Enabled { get; set; } = true;
     }
-
-    /// <summary>The default rules with the overrides applied.</summary>
-    public IReadOnlyList<AlertRule> Apply(IReadOnlyList<AlertRule> defaults) => defaults
-        .Where(r => !Rules.TryGetValue(r.Id, out var o) || o.Enabled)
-        .Select(r => Rules.TryGetValue(r.Id, out var o)
-            ? r with { Threshold = o.Threshold ?? r.Threshold, For = o.ForSeconds is { } s ? TimeSpan.FromSeconds(s) : r.For }
-            : r)
-        .ToList();
 }
 
 public sealed class AlertOptionsValidator : IValidateOptions<AlertOptions>

@@ -1,6 +1,6 @@
 using X0tta6bl4.Ops.Metrics.Model;
 
-namespace X0tta6bl4.Ops.Collector.Catalog;
+namespace X0tta6bl4.Ops.Metrics.Catalog;
 
 /// <summary>
 /// Ratios alert rules and pages need, computed from one poll's own samples (same source, same

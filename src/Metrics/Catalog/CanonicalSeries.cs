@@ -1,4 +1,4 @@
-namespace X0tta6bl4.Ops.Collector.Catalog;
+namespace X0tta6bl4.Ops.Metrics.Catalog;
 
 /// <summary>
 /// The canonical series the pages read. Pages never know which source produced a number; the

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Options;
 
-namespace X0tta6bl4.Ops.Dashboard.Hosting;
+namespace X0tta6bl4.Ops.Metrics.Settings;
 
 /// <summary>SLA targets (section "Sla"); defaults are the seed report's §6 table.</summary>
 public sealed class SlaOptions

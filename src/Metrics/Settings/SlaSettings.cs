@@ -1,8 +1,6 @@
 using System.Text.Json;
-using X0tta6bl4.Ops.Dashboard.Hosting;
-using X0tta6bl4.Ops.Metrics.Settings;
 
-namespace X0tta6bl4.Ops.Dashboard.Model;
+namespace X0tta6bl4.Ops.Metrics.Settings;
 
 /// <summary>A baseline measured on the page ("set baseline from this window").</summary>
 public sealed record MeasuredBaseline(double Value, string Display, string Note);
@@ -23,16 +21,17 @@ public sealed record SlaSettings(Dictionary<string, double> Targets, Dictionary<
         ["availability"] = ("%", 0.0001, 99.9999),
     };
 
-    public double Target(string id, SlaOptions defaults) => Targets.TryGetValue(id, out var t) ? t : id switch
+    /// <summary>The effective targets: the operators' values over the configured ones.</summary>
+    public SlaOptions Apply(SlaOptions configured) => new()
     {
-        "p95" => defaults.P95Ms,
-        "p99" => defaults.P99Ms,
-        "errors" => defaults.ErrorRatePercent,
-        "throughput" => defaults.ThroughputRps,
-        "cpu" => defaults.CpuMillicores,
-        "memory" => defaults.MemoryMiB,
-        "availability" => defaults.AvailabilityPercent,
-        _ => throw new ArgumentOutOfRangeException(nameof(id)),
+        P95Ms = Targets.GetValueOrDefault("p95", configured.P95Ms),
+        P99Ms = Targets.GetValueOrDefault("p99", configured.P99Ms),
+        ErrorRatePercent = Targets.GetValueOrDefault("errors", configured.ErrorRatePercent),
+        ThroughputRps = Targets.GetValueOrDefault("throughput", configured.ThroughputRps),
+        CpuMillicores = Targets.GetValueOrDefault("cpu", configured.CpuMillicores),
+        MemoryMiB = Targets.GetValueOrDefault("memory", configured.MemoryMiB),
+        AvailabilityPercent = Targets.GetValueOrDefault("availability", configured.AvailabilityPercent),
+        LatencyObjectivePercent = configured.LatencyObjectivePercent,
     };
 
     /// <summary>Why a target value is not usable, or null when it is.</summary>
@@ -41,20 +40,13 @@ public sealed record SlaSettings(Dictionary<string, double> Targets, Dictionary<
         : !double.IsFinite(value) || value < l.Min || value > l.Max ? $"A {id} target must be between {l.Min} and {l.Max} {l.Unit}."
         : null;
 
-    public static async Task<SlaSettings> LoadAsync(SqlSettingsStore store, CancellationToken ct)
+    public static SlaSettings Parse(string json, string? updatedBy, long? updatedMs)
     {
-        var stored = await store.GetAsync(Key, ct);
-        if (stored is null)
-        {
-            return new SlaSettings([], [], null, null);
-        }
-
-        var json = JsonSerializer.Deserialize<Stored>(stored.Value.Value) ?? new Stored([], []);
-        return new SlaSettings(json.Targets, json.Baselines, stored.Value.UpdatedBy, stored.Value.UpdatedMs);
+        var stored = JsonSerializer.Deserialize<Stored>(json) ?? new Stored([], []);
+        return new SlaSettings(stored.Targets ?? [], stored.Baselines ?? [], updatedBy, updatedMs);
     }
 
-    public Task SaveAsync(SqlSettingsStore store, string by, long atMs, CancellationToken ct) =>
-        store.SetAsync(Key, JsonSerializer.Serialize(new Stored(Targets, Baselines)), by, atMs, ct);
+    public string ToJson() => JsonSerializer.Serialize(new Stored(Targets, Baselines));
 
     private sealed record Stored(Dictionary<string, double> Targets, Dictionary<string, MeasuredBaseline> Baselines);
 }

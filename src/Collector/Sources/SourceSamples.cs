@@ -1,6 +1,6 @@
 using X0tta6bl4.Ops.Metrics.Model;
 
-namespace X0tta6bl4.Ops.Collector.Catalog;
+namespace X0tta6bl4.Ops.Collector.Sources;
 
 /// <summary>
 /// The samples of one poll of one instance of a source: each carries the instance and source labels, and a

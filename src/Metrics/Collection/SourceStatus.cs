@@ -1,0 +1,40 @@
+namespace X0tta6bl4.Ops.Metrics.Collection;
+
+public enum SourceState
+{
+    /// <summary>Not polled yet.</summary>
+    Unknown,
+    Up,
+    Down,
+
+    /// <summary>No collector has polled it for three of its intervals: what the row says is old news.</summary>
+    Stale,
+}
+
+/// <summary>
+/// A collector source's live state as the collector that polls it last wrote it to the store (history goes
+/// to the store as source_up). <see cref="Collector"/> is the instance that wrote it.
+/// </summary>
+public sealed record SourceStatus(
+    string Name,
+    string Endpoint,
+    SourceState State,
+    DateTimeOffset? LastAttempt,
+    DateTimeOffset? LastSuccess,
+    string? LastError,
+    TimeSpan? LastDuration,
+    int SeriesWritten)
+{
+    public TimeSpan Interval { get; init; }
+
+    public string? Collector { get; init; }
+
+    /// <summary>The state a reader should show at <paramref name="now"/>: a row three intervals old is stale.</summary>
+    public SourceStatus AsOf(DateTimeOffset now) =>
+        State != SourceState.Unknown && Interval > TimeSpan.Zero && LastAttempt is { } at && now - at > 3 * Interval
+            ? this with { State = SourceState.Stale }
+            : this;
+}
+
+/// <summary>A collector process as it reports itself: the leases it holds and when it was last heard from.</summary>
+public sealed record CollectorInstance(string Name, DateTimeOffset StartedAt, DateTimeOffset Heartbeat, IReadOnlyList<string> Holds);

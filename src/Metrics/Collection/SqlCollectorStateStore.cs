@@ -1,0 +1,179 @@
+using System.Data.Common;
+using System.Text.Json;
+using X0tta6bl4.Ops.Metrics.Store;
+
+namespace X0tta6bl4.Ops.Metrics.Collection;
+
+/// <summary>
+/// What the collectors know that no series can hold, in the store's database so that a dashboard with no
+/// collector inside shows it: each source's live state, Prometheus's targets, alerts and rules, the
+/// collector instances, and the leases by which several collectors share the sources (one poller each).
+/// </summary>
+public sealed class SqlCollectorStateStore(SqlDatabase database) : IStoreSchema
+{
+    private const string TargetsKind = "prometheus-targets";
+    private const string AlertsKind = "prometheus-alerts";
+
+    public string Description => "the collector state tables";
+
+    public Task MigrateAsync(CancellationToken cancellationToken) => database.ExecuteAsync("""
+        CREATE TABLE IF NOT EXISTS collector_sources (
+            name TEXT PRIMARY KEY,
+            endpoint TEXT NOT NULL,
+            state TEXT NOT NULL,
+            last_attempt_ms BIGINT,
+            last_success_ms BIGINT,
+            last_error TEXT,
+            last_duration_ms DOUBLE PRECISION,
+            series_written INTEGER NOT NULL,
+            interval_ms BIGINT NOT NULL,
+            collector TEXT
+        );
+        CREATE TABLE IF NOT EXISTS collector_snapshots (kind TEXT PRIMARY KEY, read_ms BIGINT NOT NULL, body TEXT NOT NULL, collector TEXT NOT NULL);
+        CREATE TABLE IF NOT EXISTS collector_instances (name TEXT PRIMARY KEY, started_ms BIGINT NOT NULL, heartbeat_ms BIGINT NOT NULL);
+        CREATE TABLE IF NOT EXISTS collector_leases (lease TEXT PRIMARY KEY, holder TEXT NOT NULL, expires_ms BIGINT NOT NULL);
+        """, cancellationToken);
+
+    /// <summary>Lists a source as not polled yet, unless a collector has written its state already.</summary>
+    public Task RegisterSourceAsync(string name, string endpoint, TimeSpan interval, CancellationToken ct) =>
+        database.ExecuteAsync("""
+            INSERT INTO collector_sources (name, endpoint, state, series_written, interval_ms) VALUES (@name, @endpoint, 'Unknown', 0, @interval)
+            ON CONFLICT (name) DO UPDATE SET endpoint = excluded.endpoint, interval_ms = excluded.interval_ms
+            """, ct, ("name", name), ("endpoint", endpoint), ("interval", (long)interval.TotalMilliseconds));
+
+    /// <summary>Records one poll. A failed poll keeps the last success and the last count of series written.</summary>
+    public Task RecordPollAsync(SourceStatus status, CancellationToken ct) =>
+        database.ExecuteAsync("""
+            INSERT INTO collector_sources (name, endpoint, state, last_attempt_ms, last_success_ms, last_error, last_duration_ms, series_written, interval_ms, collector)
+            VALUES (@name, @endpoint, @state, @attempt, @success, @error, @duration, @series, @interval, @collector)
+            ON CONFLICT (name) DO UPDATE SET
+                endpoint = excluded.endpoint, state = excluded.state, last_attempt_ms = excluded.last_attempt_ms,
+                last_success_ms = COALESCE(excluded.last_success_ms, collector_sources.last_success_ms),
+                last_error = excluded.last_error, last_duration_ms = excluded.last_duration_ms,
+                series_written = CASE WHEN excluded.state = 'Up' THEN excluded.series_written ELSE collector_sources.series_written END,
+                interval_ms = excluded.interval_ms, collector = excluded.collector
+            """, ct,
+            ("name", status.Name), ("endpoint", status.Endpoint), ("state", status.State.ToString()),
+            ("attempt", (object?)status.LastAttempt?.ToUnixTimeMilliseconds() ?? DBNull.Value),
+            ("success", (object?)status.LastSuccess?.ToUnixTimeMilliseconds() ?? DBNull.Value),
+            ("error", (object?)status.LastError ?? DBNull.Value),
+            ("duration", (object?)status.LastDuration?.TotalMilliseconds ?? DBNull.Value),
+            ("series", status.SeriesWritten), ("interval", (long)status.Interval.TotalMilliseconds),
+            ("collector", (object?)status.Collector ?? DBNull.Value));
+
+    /// <summary>Every source any collector has listed, by name, as it was last written (see <see cref="SourceStatus.AsOf"/>).</summary>
+    public async Task<IReadOnlyList<SourceStatus>> SourcesAsync(CancellationToken ct)
+    {
+        await using var connection = await database.OpenAsync(ct);
+        await using var command = SqlDatabase.Command(connection, """
+            SELECT name, endpoint, state, last_attempt_ms, last_success_ms, last_error, last_duration_ms, series_written, interval_ms, collector
+            FROM collector_sources ORDER BY name
+            """);
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        var sources = new List<SourceStatus>();
+        while (await reader.ReadAsync(ct))
+        {
+            sources.Add(new SourceStatus(reader.GetString(0), reader.GetString(1), Enum.Parse<SourceState>(reader.GetString(2)),
+                Time(reader, 3), Time(reader, 4), reader.IsDBNull(5) ? null : reader.GetString(5),
+                reader.IsDBNull(6) ? null : TimeSpan.FromMilliseconds(reader.GetDouble(6)), reader.GetInt32(7))
+            {
+                Interval = TimeSpan.FromMilliseconds(reader.GetInt64(8)),
+                Collector = reader.IsDBNull(9) ? null : reader.GetString(9),
+            });
+        }
+
+        // Ordinal order whatever the database's collation.
+        return sources.OrderBy(s => s.Name, StringComparer.Ordinal).ToList();
+    }
+
+    public Task PublishTargetsAsync(PrometheusTargets targets, string collector, CancellationToken ct) =>
+        PublishAsync(TargetsKind, targets.ReadAt, JsonSerializer.Serialize(targets), collector, ct);
+
+    public Task PublishAlertsAsync(PrometheusAlerts alerts, string collector, CancellationToken ct) =>
+        PublishAsync(AlertsKind, alerts.ReadAt, JsonSerializer.Serialize(alerts), collector, ct);
+
+    /// <summary>Prometheus's targets at the last successful read, or null before the first.</summary>
+    public async Task<PrometheusTargets?> TargetsAsync(CancellationToken ct) =>
+        await ReadSnapshotAsync(TargetsKind, ct) is { } body ? JsonSerializer.Deserialize<PrometheusTargets>(body) : null;
+
+    public async Task<PrometheusAlerts?> PrometheusAlertsAsync(CancellationToken ct) =>
+        await ReadSnapshotAsync(AlertsKind, ct) is { } body ? JsonSerializer.Deserialize<PrometheusAlerts>(body) : null;
+
+    private Task PublishAsync(string kind, DateTimeOffset readAt, string body, string collector, CancellationToken ct) =>
+        database.ExecuteAsync("""
+            INSERT INTO collector_snapshots (kind, read_ms, body, collector) VALUES (@kind, @read, @body, @collector)
+            ON CONFLICT (kind) DO UPDATE SET read_ms = excluded.read_ms, body = excluded.body, collector = excluded.collector
+            """, ct, ("kind", kind), ("read", readAt.ToUnixTimeMilliseconds()), ("body", body), ("collector", collector));
+
+    private async Task<string?> ReadSnapshotAsync(string kind, CancellationToken ct)
+    {
+        await using var connection = await database.OpenAsync(ct);
+        await using var command = SqlDatabase.Command(connection, "SELECT body FROM collector_snapshots WHERE kind = @kind", ("kind", kind));
+        return await command.ExecuteScalarAsync(ct) as string;
+    }
+
+    /// <summary>
+    /// Takes or renews a lease until <paramref name="expires"/>: granted when nobody holds it, when this holder
+    /// does, or when the holder let it run out. The database decides, so two collectors never both win.
+    /// </summary>
+    public async Task<bool> TryLeaseAsync(string lease, string holder, DateTimeOffset now, DateTimeOffset expires, CancellationToken ct)
+    {
+        await using var connection = await database.OpenAsync(ct);
+        await using var command = SqlDatabase.Command(connection, """
+            INSERT INTO collector_leases (lease, holder, expires_ms) VALUES (@lease, @holder, @expires)
+            ON CONFLICT (lease) DO UPDATE SET holder = excluded.holder, expires_ms = excluded.expires_ms
+            WHERE collector_leases.holder = excluded.holder OR collector_leases.expires_ms < @now
+            RETURNING holder
+            """, ("lease", lease), ("holder", holder), ("expires", expires.ToUnixTimeMilliseconds()), ("now", now.ToUnixTimeMilliseconds()));
+        return await command.ExecuteScalarAsync(ct) is string granted && granted == holder;
+    }
+
+    /// <summary>Gives up a lease (at a clean shutdown, or to make room for another instance).</summary>
+    public Task ReleaseAsync(string lease, string holder, CancellationToken ct) =>
+        database.ExecuteAsync("DELETE FROM collector_leases WHERE lease = @lease AND holder = @holder", ct, ("lease", lease), ("holder", holder));
+
+    public Task ReleaseAllAsync(string holder, CancellationToken ct) =>
+        database.ExecuteAsync("DELETE FROM collector_leases WHERE holder = @holder", ct, ("holder", holder));
+
+    public Task HeartbeatAsync(string name, DateTimeOffset startedAt, DateTimeOffset now, CancellationToken ct) =>
+        database.ExecuteAsync("""
+            INSERT INTO collector_instances (name, started_ms, heartbeat_ms) VALUES (@name, @started, @now)
+            ON CONFLICT (name) DO UPDATE SET started_ms = excluded.started_ms, heartbeat_ms = excluded.heartbeat_ms
+            """, ct, ("name", name), ("started", startedAt.ToUnixTimeMilliseconds()), ("now", now.ToUnixTimeMilliseconds()));
+
+    /// <summary>The instances heard from since <paramref name="since"/>, each with the leases it holds unexpired at <paramref name="now"/>.</summary>
+    public async Task<IReadOnlyList<CollectorInstance>> InstancesAsync(DateTimeOffset since, DateTimeOffset now, CancellationToken ct)
+    {
+        await using var connection = await database.OpenAsync(ct);
+        var holds = new Dictionary<string, List<string>>(StringComparer.Ordinal);
+        await using (var leases = SqlDatabase.Command(connection, "SELECT holder, lease FROM collector_leases WHERE expires_ms >= @now", ("now", now.ToUnixTimeMilliseconds())))
+        await using (var reader = await leases.ExecuteReaderAsync(ct))
+        {
+            while (await reader.ReadAsync(ct))
+            {
+                var holder = reader.GetString(0);
+                if (!holds.TryGetValue(holder, out var list))
+                {
+                    holds[holder] = list = [];
+                }
+
+                list.Add(reader.GetString(1));
+            }
+        }
+
+        await using var command = SqlDatabase.Command(connection,
+            "SELECT name, started_ms, heartbeat_ms FROM collector_instances WHERE heartbeat_ms >= @since", ("since", since.ToUnixTimeMilliseconds()));
+        await using var rows = await command.ExecuteReaderAsync(ct);
+        var instances = new List<CollectorInstance>();
+        while (await rows.ReadAsync(ct))
+        {
+            var name = rows.GetString(0);
+            instances.Add(new CollectorInstance(name, DateTimeOffset.FromUnixTimeMilliseconds(rows.GetInt64(1)), DateTimeOffset.FromUnixTimeMilliseconds(rows.GetInt64(2)),
+                holds.TryGetValue(name, out var held) ? held.Order(StringComparer.Ordinal).ToList() : []));
+        }
+
+        return instances.OrderBy(i => i.Name, StringComparer.Ordinal).ToList();
+    }
+
+    private static DateTimeOffset? Time(DbDataReader reader, int i) => reader.IsDBNull(i) ? null : DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(i));
+}
