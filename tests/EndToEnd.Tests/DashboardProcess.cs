@@ -1,27 +1,18 @@
-using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
-using System.Text;
 using X0tta6bl4.Ops.Tests;
 
 namespace X0tta6bl4.Ops.EndToEnd.Tests;
 
 /// <summary>
 /// The real dashboard, started the way the README starts it (dotnet run), on a free loopback port
-/// with a store file of its own. Stopped by the PID we started, with its child process.
+/// with a store file of its own unless the settings name another store.
 /// </summary>
 public sealed class DashboardProcess : IAsyncDisposable
 {
-#if DEBUG
-    private const string Configuration = "Debug";
-#else
-    private const string Configuration = "Release";
-#endif
+    private readonly DotnetProcess _process;
 
-    private readonly Process _process;
-    private readonly StringBuilder _output = new();
-
-    private DashboardProcess(Process process, Uri baseAddress, string storePath, string dataDir)
+    private DashboardProcess(DotnetProcess process, Uri baseAddress, string storePath, string dataDir)
     {
         _process = process;
         BaseAddress = baseAddress;
@@ -49,51 +40,29 @@ public sealed class DashboardProcess : IAsyncDisposable
 
     private string DataDir { get; }
 
-    public string Output
-    {
-        get
-        {
-            lock (_output)
-            {
-                return _output.ToString();
-            }
-        }
-    }
+    public string Output => _process.Output;
 
     public static async Task<DashboardProcess> StartAsync(IDictionary<string, string> settings, CancellationToken cancellationToken)
     {
         var port = FreePort();
         var dataDir = Directory.CreateTempSubdirectory("x0-e2e-").FullName;
         var storePath = Path.Combine(dataDir, "metrics.db");
-        var start = new ProcessStartInfo("dotnet")
+        var environment = new Dictionary<string, string>
         {
-            WorkingDirectory = StackEnvironment.RepositoryRoot,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
+            ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}",
+            ["ASPNETCORE_ENVIRONMENT"] = "Production",
+            ["Store__Sqlite__Path"] = storePath,
+            ["Auth__Users__0__Name"] = User,
+            ["Auth__Users__0__PasswordHash"] = X0tta6bl4.Ops.Dashboard.Auth.PasswordHasher.Hash(Password),
+            ["Auth__Users__0__Role"] = "operator",
         };
-        foreach (var arg in new[] { "run", "--project", "src/Dashboard", "-c", Configuration, "--no-build", "--no-launch-profile" })
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        start.Environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}";
-        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
-        start.Environment["Store__Sqlite__Path"] = storePath;
-        start.Environment["Auth__Users__0__Name"] = User;
-        start.Environment["Auth__Users__0__PasswordHash"] = X0tta6bl4.Ops.Dashboard.Auth.PasswordHasher.Hash(Password);
-        start.Environment["Auth__Users__0__Role"] = "operator";
         foreach (var (key, value) in settings)
         {
-            start.Environment[key] = value;
+            environment[key] = value;
         }
 
-        var process = Process.Start(start) ?? throw new InvalidOperationException("dotnet run did not start.");
+        var process = DotnetProcess.Start("src/Dashboard", environment);
         var dashboard = new DashboardProcess(process, new Uri($"http://127.0.0.1:{port}/"), storePath, dataDir);
-        process.OutputDataReceived += (_, e) => dashboard.Append(e.Data);
-        process.ErrorDataReceived += (_, e) => dashboard.Append(e.Data);
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
 
         using var http = new HttpClient { BaseAddress = dashboard.BaseAddress, Timeout = TimeSpan.FromSeconds(2) };
         var deadline = DateTime.UtcNow.AddSeconds(60);
@@ -126,19 +95,6 @@ public sealed class DashboardProcess : IAsyncDisposable
         throw new TimeoutException($"The dashboard did not answer /health within 60 s:\n{dashboard.Output}");
     }
 
-    private void Append(string? line)
-    {
-        if (line is null)
-        {
-            return;
-        }
-
-        lock (_output)
-        {
-            _output.AppendLine(line);
-        }
-    }
-
     private static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
@@ -148,13 +104,7 @@ public sealed class DashboardProcess : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        if (!_process.HasExited)
-        {
-            _process.Kill(entireProcessTree: true);
-            await _process.WaitForExitAsync();
-        }
-
-        _process.Dispose();
+        await _process.DisposeAsync();
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         Directory.Delete(DataDir, recursive: true);
     }

@@ -1,3 +1,4 @@
+using X0tta6bl4.Ops.Tests;
 using X0tta6bl4.Ops.Metrics.Collection;
 using X0tta6bl4.Ops.Metrics.Store;
 

@@ -1,3 +1,4 @@
+using X0tta6bl4.Ops.Tests;
 using X0tta6bl4.Ops.Metrics.Model;
 using X0tta6bl4.Ops.Metrics.Store;
 using X0tta6bl4.Ops.Metrics.Store.Postgres;

@@ -1,3 +1,4 @@
+using X0tta6bl4.Ops.Tests;
 using Microsoft.Data.Sqlite;
 using Npgsql;
 using X0tta6bl4.Ops.Metrics.Model;
