@@ -7,9 +7,11 @@ namespace X0tta6bl4.Ops.Metrics.Store;
 internal static class SeriesLookup
 {
     /// <summary>The series of the selector's name whose labels match it, ordered by label text.</summary>
-    public static async Task<List<(long Id, SeriesKey Key)>> FindAsync(DbConnection connection, string table, SeriesSelector selector, CancellationToken cancellationToken)
+    public static async Task<List<(long Id, SeriesKey Key)>> FindAsync(
+        DbConnection connection, string table, SeriesSelector selector, CancellationToken cancellationToken, DbTransaction? transaction = null)
     {
         await using var command = SqlDatabase.Command(connection, $"SELECT id, labels FROM {table} WHERE name = @name ORDER BY labels", ("name", selector.Name));
+        command.Transaction = transaction;
         var found = new List<(long, SeriesKey)>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))

@@ -247,18 +247,28 @@ public sealed class SqliteMetricStore : IMetricStore, IStoreSchema
         return (await FindSeriesAsync(connection, selector, cancellationToken)).Select(s => s.Key).ToList();
     }
 
-    private static Task<List<(long Id, SeriesKey Key)>> FindSeriesAsync(SqliteConnection connection, SeriesSelector selector, CancellationToken cancellationToken) =>
-        SeriesLookup.FindAsync(connection, "series", selector, cancellationToken);
+    /// <summary>
+    /// A read transaction, so that the statements of one read (one per series) all see the same moment: without
+    /// it a batch written between two of them showed as half applied (the conformance suite's torn-read test).
+    /// </summary>
+    /// Deferred: it takes no lock until its first read, and in WAL mode readers never block the writer.
+    /// (Microsoft.Data.Sqlite has no asynchronous BEGIN with this option; BEGIN DEFERRED itself reads nothing.)
+    private static SqliteTransaction ReadSnapshot(SqliteConnection connection) => connection.BeginTransaction(deferred: true);
+
+    private static Task<List<(long Id, SeriesKey Key)>> FindSeriesAsync(SqliteConnection connection, SeriesSelector selector, CancellationToken cancellationToken, SqliteTransaction? snapshot = null) =>
+        SeriesLookup.FindAsync(connection, "series", selector, cancellationToken, snapshot);
 
     public async Task<IReadOnlyList<LatestSample>> LatestAsync(SeriesSelector selector, CancellationToken cancellationToken = default)
     {
         await using var connection = await OpenConnectionAsync(cancellationToken);
+        await using var snapshot = ReadSnapshot(connection);
         var result = new List<LatestSample>();
         // One statement for every series, prepared once.
         await using var command = connection.CreateCommand();
+        command.Transaction = snapshot;
         command.CommandText = "SELECT ts, value FROM samples WHERE series_id = $id ORDER BY ts DESC LIMIT 1;";
         var idParameter = command.Parameters.Add("$id", SqliteType.Integer);
-        foreach (var (id, key) in await FindSeriesAsync(connection, selector, cancellationToken))
+        foreach (var (id, key) in await FindSeriesAsync(connection, selector, cancellationToken, snapshot))
         {
             idParameter.Value = id;
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
@@ -275,9 +285,11 @@ public sealed class SqliteMetricStore : IMetricStore, IStoreSchema
     {
         query.Validate();
         await using var connection = await OpenConnectionAsync(cancellationToken);
+        await using var snapshot = ReadSnapshot(connection);
         var tier = Rollups.Choose(query);
         // One statement for every series (the tier's, or the raw samples'), prepared once.
         await using var command = connection.CreateCommand();
+        command.Transaction = snapshot;
         command.CommandText = tier is null
             ? "SELECT ts, value FROM samples WHERE series_id = $id AND ts >= $from AND ts <= $to ORDER BY ts;"
             : $"SELECT bucket, min, max, sum, count, last_ts, last FROM {tier.Table} WHERE series_id = $id AND bucket >= $from AND bucket <= $to ORDER BY bucket;";
@@ -285,7 +297,7 @@ public sealed class SqliteMetricStore : IMetricStore, IStoreSchema
         command.Parameters.AddWithValue("$from", query.FromMs);
         command.Parameters.AddWithValue("$to", query.ToMs);
         var result = new List<RangeSeries>();
-        foreach (var (id, key) in await FindSeriesAsync(connection, query.Selector, cancellationToken))
+        foreach (var (id, key) in await FindSeriesAsync(connection, query.Selector, cancellationToken, snapshot))
         {
             idParameter.Value = id;
             var points = tier is null ? await ReadRawAsync(command, query, cancellationToken) : await ReadTierAsync(command, id, query, cancellationToken);
