@@ -51,4 +51,32 @@ public class DockerComposeTests
             Assert.Contains(service, output);
         }
     }
+
+    [Fact]
+    public async Task Config_RunsTheProductionShape_AStandaloneCollectorAndADashboardWithoutOne_OnOnePostgresStore()
+    {
+        var (exitCode, output) = await ComposeAsync("config");
+
+        Assert.Equal(0, exitCode);
+        var collector = Service(output, "collector");
+        var dashboard = Service(output, "dashboard");
+        Assert.Contains("collector.Dockerfile", collector);
+        Assert.Contains("Store__Provider: Postgres", collector);
+        Assert.Contains("Store__Provider: Postgres", dashboard);
+        Assert.Contains("Collector__Enabled: \"false\"", dashboard);
+        var store = "Database=x0tta6bl4_ops";
+        Assert.Contains(store, collector);
+        Assert.Contains(store, dashboard);
+        Assert.Contains("init-store.sql", Service(output, "postgres"));
+    }
+
+    /// <summary>One service's block of `docker-compose config` output (two-space indented under services:).</summary>
+    private static string Service(string config, string name)
+    {
+        var lines = config.Split('\n');
+        var start = Array.FindIndex(lines, l => l == $"  {name}:");
+        Assert.True(start >= 0, $"no service {name} in:\n{config}");
+        var end = Array.FindIndex(lines, start + 1, l => l.Length > 2 && !l.StartsWith("   ", StringComparison.Ordinal));
+        return string.Join('\n', lines[start..(end < 0 ? lines.Length : end)]);
+    }
 }
