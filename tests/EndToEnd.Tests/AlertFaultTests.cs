@@ -32,6 +32,7 @@ public class AlertFaultTests
         await redis.StopAsync();
         await browser.OpenPageAsync(dashboard.BaseAddress, "alerts?refresh=5s");
         await Assertions.Expect(alert).ToHaveAttributeAsync("data-state", "Firing", new() { Timeout = 45_000 });
+        await browser.AssertFitsTheWindowAsync("the alerts page with an alert to acknowledge");
 
         await alert.Locator("input[data-testid=ack-owner]").FillAsync("e2e");
         await alert.Locator("input[data-testid=ack-owner]").PressAsync("Tab");

@@ -34,6 +34,27 @@ public sealed class Browser : IAsyncDisposable
 
     public IPage Page { get; }
 
+    public const int Width = 1366;
+
+    /// <summary>
+    /// Fails when the page, or any box in it (a table's scroll container), is wider than it shows: a table cut
+    /// off at the right with its buttons out of reach counts, even when the page itself does not scroll.
+    /// </summary>
+    public async Task AssertFitsTheWindowAsync(string what)
+    {
+        var overflowing = await Page.EvaluateAsync<string[]>("""
+            () => [document.documentElement, ...document.body.querySelectorAll('*')]
+                .filter(e => e.scrollWidth > e.clientWidth + 1 && (e === document.documentElement || ['auto', 'scroll'].includes(getComputedStyle(e).overflowX)))
+                .map(e => `${e.tagName.toLowerCase()}.${[...e.classList].join('.')}${e.dataset.testid ? '[' + e.dataset.testid + ']' : ''} ${e.scrollWidth - e.clientWidth} px`)
+            """);
+        if (overflowing.Length > 0)
+        {
+            await ScreenshotAsync("too-wide-" + string.Concat(what.Where(char.IsLetterOrDigit)));
+        }
+
+        Assert.True(overflowing.Length == 0, $"{what} does not fit a {Width}-px window: {string.Join("; ", overflowing)}");
+    }
+
     public List<string> ConsoleErrors { get; } = [];
 
     public static async Task<Browser> OpenAsync()
@@ -49,7 +70,8 @@ public sealed class Browser : IAsyncDisposable
                 "--disable-sync", "--no-first-run",
             ],
         });
-        var page = await browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1400, Height = 1000 } });
+        // A common laptop width: every page must fit it without scrolling sideways.
+        var page = await browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = Width, Height = 1000 } });
         return new Browser(playwright, browser, page);
     }
 

@@ -29,6 +29,7 @@ public class DashboardBrowserTests
             await browser.OpenPageAsync(dashboard.BaseAddress, path);
             await page.WaitForSelectorAsync($"[data-testid={chart}] .js-plotly-plot .scatterlayer .trace", new() { Timeout = 45_000 });
             await Assertions.Expect(page.Locator("[data-testid=load-error]")).ToHaveCountAsync(0);
+            await browser.AssertFitsTheWindowAsync(path);
             await browser.ScreenshotAsync("page-" + path.Split('?')[0]);
         }
 

@@ -71,6 +71,7 @@ public class ProductionTopologyTests
 
                 await Assertions.Expect(browser.Page.Locator("[data-testid=load-error]")).ToHaveCountAsync(0);
                 await Assertions.Expect(browser.Page.Locator("#page-title, h4, h3").First).ToBeVisibleAsync();
+                await browser.AssertFitsTheWindowAsync(path);
             }
         }
 
@@ -94,6 +95,7 @@ public class ProductionTopologyTests
         await Assertions.Expect(alertA).ToHaveAttributeAsync("data-state", "Firing", new() { Timeout = 45_000 });
         await browserB.OpenPageAsync(second.BaseAddress, "alerts?refresh=5s");
         await Assertions.Expect(alertB).ToHaveAttributeAsync("data-state", "Firing", new() { Timeout = 45_000 });
+        await browserB.AssertFitsTheWindowAsync("the alerts page with an alert to acknowledge");
         Assert.Equal(1L, await ScalarAsync(database.ConnectionString, "SELECT count(*) FROM alerts WHERE rule_id = 'source-down' AND labels LIKE '%redis/redis%'", ct));
 
         // Acknowledged on the first dashboard, it shows acknowledged on the second.
