@@ -85,7 +85,7 @@ public static class CollectorServiceCollectionExtensions
         var collector = services.GetRequiredService<IOptions<CollectorOptions>>().Value;
         var options = services.GetRequiredService<IOptions<SourcesOptions>>().Value;
         var http = services.GetRequiredService<IHttpClientFactory>();
-        var sources = new List<ISource>();
+        var sources = new SourceList();
 
         if (options.Scrape.Enabled)
         {
