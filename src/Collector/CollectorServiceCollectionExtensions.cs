@@ -58,7 +58,7 @@ public static class CollectorServiceCollectionExtensions
         services.TryAddSingleton<PrometheusBoard>();
         services.TryAddSingleton(sp => new WriteBuffer(sp.GetRequiredService<IOptions<CollectorOptions>>().Value.BufferCapacity));
         services.AddHttpClient("scrape");
-        services.AddHttpClient("prometheus");
+        services.AddPrometheusHttpClient();
         services.TryAddSingleton<IReadOnlyList<ISource>>(CreateSources);
         services.AddSingleton<IEnumerable<ISource>>(sp => sp.GetRequiredService<IReadOnlyList<ISource>>());
 
@@ -109,11 +109,9 @@ public static class CollectorServiceCollectionExtensions
 
         if (!string.IsNullOrEmpty(options.Prometheus.Url))
         {
-            var client = http.CreateClient("prometheus");
-            client.BaseAddress = new Uri(options.Prometheus.Url.TrimEnd('/') + "/");
-            client.Timeout = TimeSpan.FromSeconds(options.Prometheus.TimeoutSeconds);
+            var client = PrometheusHttp.WithBaseAddress(http.CreateClient(PrometheusHttp.ClientName), options.Prometheus);
             sources.Add(new PrometheusSource(
-                new PrometheusClient(client, options.Prometheus.Attempts, services.GetRequiredService<TimeProvider>()),
+                new PrometheusClient(client),
                 options.Prometheus, collector, services.GetRequiredService<PrometheusBoard>()));
         }
 

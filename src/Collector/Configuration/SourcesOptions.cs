@@ -50,9 +50,10 @@ public sealed class PrometheusSourceOptions
 
     public int IntervalSeconds { get; set; } = 15;
 
+    /// <summary>Total time for one request, retries included; each attempt gets TimeoutSeconds / Attempts.</summary>
     public int TimeoutSeconds { get; set; } = 10;
 
-    /// <summary>Tries per query before the poll fails (transient errors only).</summary>
+    /// <summary>Tries per request before the poll fails (transient failures only); see PrometheusHttp.</summary>
     public int Attempts { get; set; } = 3;
 }
 
