@@ -2,6 +2,7 @@ using Microsoft.Extensions.Options;
 using X0tta6bl4.Ops.Api.Apis;
 using X0tta6bl4.Ops.Api.Cache;
 using X0tta6bl4.Ops.Api.Data;
+using X0tta6bl4.Ops.Api.Health;
 
 namespace X0tta6bl4.Ops.Api;
 
@@ -39,6 +40,7 @@ public static class ApiServiceCollectionExtensions
         services.AddSingleton<MeshRepository>();
         services.AddSingleton<SchemaMigrator>();
         services.AddHostedService(sp => sp.GetRequiredService<SchemaMigrator>());
+        services.AddApiHealthChecks();
         return builder;
     }
 }

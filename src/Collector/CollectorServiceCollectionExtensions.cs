@@ -59,7 +59,7 @@ public static class CollectorServiceCollectionExtensions
         services.TryAddSingleton<LeaseKeeper>();
         services.TryAddSingleton(sp => new WriteBuffer(sp.GetRequiredService<IOptions<CollectorOptions>>().Value.BufferCapacity));
         services.AddHttpClient("scrape");
-        services.AddHttpClient("prometheus");
+        services.AddPrometheusHttpClient();
         services.TryAddSingleton<IReadOnlyList<ISource>>(CreateSources);
         services.AddSingleton<IEnumerable<ISource>>(sp => sp.GetRequiredService<IReadOnlyList<ISource>>());
 
@@ -88,7 +88,7 @@ public static class CollectorServiceCollectionExtensions
         var http = services.GetRequiredService<IHttpClientFactory>();
         var state = services.GetRequiredService<SqlCollectorStateStore>();
         var leases = services.GetRequiredService<LeaseKeeper>();
-        var sources = new List<ISource>();
+        var sources = new SourceList();
 
         if (options.Scrape.Enabled)
         {
@@ -112,11 +112,9 @@ public static class CollectorServiceCollectionExtensions
 
         if (!string.IsNullOrEmpty(options.Prometheus.Url))
         {
-            var client = http.CreateClient("prometheus");
-            client.BaseAddress = new Uri(options.Prometheus.Url.TrimEnd('/') + "/");
-            client.Timeout = TimeSpan.FromSeconds(options.Prometheus.TimeoutSeconds);
+            var client = PrometheusHttp.WithBaseAddress(http.CreateClient(PrometheusHttp.ClientName), options.Prometheus);
             sources.Add(new PrometheusSource(
-                new PrometheusClient(client, options.Prometheus.Attempts, services.GetRequiredService<TimeProvider>()),
+                new PrometheusClient(client),
                 options.Prometheus, collector, PublishSnapshots(state, leases.Name, services.GetRequiredService<ILoggerFactory>().CreateLogger<PrometheusSource>())));
         }
 

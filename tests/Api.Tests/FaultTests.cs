@@ -19,7 +19,8 @@ public class FaultTests
 
         await redis.StopAsync();
         var whileDown = await client.GetAsync($"/api/v1/meshes/{mesh}/topology");
-        var readinessDown = await (await client.GetAsync("/health/ready")).ReadAsync();
+        var readinessResponse = await client.GetAsync("/health/ready");
+        var readinessDown = await readinessResponse.ReadAsync();
 
         await redis.StartAsync();
         var resumed = await WaitUntilAsync(async () => (await (await client.GetAsync("/health/ready")).ReadAsync()).GetProperty("status").GetString() == "ready");
@@ -29,8 +30,10 @@ public class FaultTests
         var metricsAfter = await client.GetStringAsync("/metrics");
 
         Assert.Equal(HttpStatusCode.OK, whileDown.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, readinessResponse.StatusCode); // Redis only makes us faster
         Assert.Equal("degraded", readinessDown.GetProperty("status").GetString());
-        Assert.Equal("down", readinessDown.GetProperty("redis").GetString());
+        Assert.Equal("degraded", Check(readinessDown, "redis"));
+        Assert.Equal("healthy", Check(readinessDown, "postgres"));
         Assert.True(resumed, "readiness did not return to ready after Redis came back");
         Assert.True(Hits(metricsAfter) > Hits(metricsBefore), "no cache hit after Redis came back");
         Assert.Contains("result=\"error\"", metricsAfter);
@@ -49,6 +52,7 @@ public class FaultTests
         var list = await client.GetAsync("/api/v1/meshes");
         var create = await client.PostAsJsonAsync("/api/v1/meshes", new { name = "during-outage" });
         var readiness = await client.GetAsync("/health/ready");
+        var readinessText = await readiness.Content.ReadAsStringAsync();
         var liveness = await client.GetAsync("/health");
 
         await postgres.StartAsync();
@@ -59,10 +63,19 @@ public class FaultTests
         Assert.Equal("Database unavailable", (await list.ReadAsync()).GetProperty("title").GetString());
         Assert.Equal(HttpStatusCode.ServiceUnavailable, create.StatusCode);
         Assert.Equal(HttpStatusCode.ServiceUnavailable, readiness.StatusCode);
+        var readinessBody = System.Text.Json.JsonDocument.Parse(readinessText).RootElement;
+        Assert.Equal("down", readinessBody.GetProperty("status").GetString());
+        Assert.Equal("unhealthy", Check(readinessBody, "postgres"));
+        Assert.Equal("PostgreSQL does not answer", readinessBody.GetProperty("checks").GetProperty("postgres").GetProperty("description").GetString());
+        Assert.DoesNotContain($"Port={postgres.Port}", readinessText); // no connection string
+        Assert.DoesNotContain("refused", readinessText, StringComparison.OrdinalIgnoreCase); // no exception text
         Assert.Equal(HttpStatusCode.OK, liveness.StatusCode);
         Assert.True(recovered, "the Api did not recover after PostgreSQL came back");
         Assert.Equal("before-outage", meshes[0].GetProperty("name").GetString());
     }
+
+    private static string? Check(System.Text.Json.JsonElement readiness, string name) =>
+        readiness.GetProperty("checks").GetProperty(name).GetProperty("status").GetString();
 
     private static double Hits(string metrics) => metrics.Split('\n')
         .Where(l => l.StartsWith("x0tta6bl4_cache_requests_total{cache=\"topology\",result=\"hit\"}", StringComparison.Ordinal))

@@ -28,6 +28,23 @@ public class OptionsValidationTests
     }
 
     [Fact]
+    public void Sources_RedisUserWithoutPassword_IsReported()
+    {
+        var options = new SourcesOptions { Redis = new RedisSourceOptions { User = "monitor" } };
+
+        var result = new SourcesOptionsValidator().Validate(null, options);
+
+        Assert.Contains(result.Failures!, f => f.StartsWith("Sources:Redis:User 'monitor' is set without Sources:Redis:Password", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Sources_RedisUserWithPasswordAndTls_IsValid() =>
+        Assert.True(new SourcesOptionsValidator().Validate(null, new SourcesOptions
+        {
+            Redis = new RedisSourceOptions { User = "monitor", Password = "pw", Tls = true },
+        }).Succeeded);
+
+    [Fact]
     public void Sources_Defaults_AreValid() =>
         Assert.True(new SourcesOptionsValidator().Validate(null, new SourcesOptions()).Succeeded);
 

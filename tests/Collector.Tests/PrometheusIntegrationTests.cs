@@ -11,7 +11,7 @@ namespace X0tta6bl4.Ops.Collector.Tests;
 public class PrometheusIntegrationTests
 {
     private static PrometheusClient NewClient() =>
-        new(new HttpClient { BaseAddress = new Uri(StackEnvironment.PrometheusUrl + "/"), Timeout = TimeSpan.FromSeconds(10) }, 3, TimeProvider.System);
+        new(PrometheusHttp.CreateClient(new PrometheusSourceOptions { Url = StackEnvironment.PrometheusUrl }));
 
     [Fact]
     public async Task Query_Up_ReportsTheApiTargetHealthy()
@@ -45,7 +45,7 @@ public class PrometheusIntegrationTests
     [Fact]
     public async Task Query_UnreachableServer_IsTransientError()
     {
-        var client = new PrometheusClient(new HttpClient { BaseAddress = new Uri("http://127.0.0.1:1/") }, 2, TimeProvider.System);
+        var client = new PrometheusClient(PrometheusHttp.CreateClient(new PrometheusSourceOptions { Url = "http://127.0.0.1:1", Attempts = 2 }));
 
         var e = await Assert.ThrowsAsync<PrometheusApiException>(() => client.QueryAsync("up", null, TestContext.Current.CancellationToken));
 

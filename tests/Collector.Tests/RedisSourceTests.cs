@@ -1,8 +1,11 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using X0tta6bl4.Ops.Metrics.Catalog;
 using X0tta6bl4.Ops.Collector.Configuration;
 using X0tta6bl4.Ops.Collector.Sources;
 using X0tta6bl4.Ops.Collector.Sources.Redis;
 using X0tta6bl4.Ops.Metrics.Model;
+using X0tta6bl4.Ops.Metrics.Store;
 using X0tta6bl4.Ops.Tests;
 
 namespace X0tta6bl4.Ops.Collector.Tests;
@@ -105,15 +108,14 @@ public class RedisSourceTests
     public async Task RealRedis_StoppedAndRestarted_FailsClearlyThenRecovers()
     {
         var ct = TestContext.Current.CancellationToken;
-        await using var redis = new RedisProcess();
-        await redis.StartAsync();
-        var source = new RedisSource(new RedisSourceOptions { Endpoint = redis.ConnectionString, Name = "cache" }, new CollectorOptions());
+        await using var redis = await StartRedisAsync();
+        await using var source = Source(redis);
         var first = await source.CollectAsync(0, ct);
 
         await redis.StopAsync();
         var down = await Assert.ThrowsAsync<SourceException>(() => source.CollectAsync(10_000, ct));
         await redis.StartAsync();
-        var again = await source.CollectAsync(20_000, ct);
+        var again = await CollectOnceReconnectedAsync(source, ct);
 
         Assert.Contains(first, s => s.Key.Name == RedisSeries.MemoryUsedBytes && s.Value > 0);
         Assert.Contains("unreachable", down.Message);
@@ -125,23 +127,211 @@ public class RedisSourceTests
     public async Task RealRedis_HitRatioMatchesTheLookupsWeMade()
     {
         var ct = TestContext.Current.CancellationToken;
-        await using var redis = new RedisProcess();
-        await redis.StartAsync();
-        var source = new RedisSource(new RedisSourceOptions { Endpoint = redis.ConnectionString, Name = "cache" }, new CollectorOptions());
-        await RedisCli(redis, "SET", "k", "v");
+        await using var redis = await StartRedisAsync();
+        await using var source = Source(redis);
+        await redis.CliAsync("SET", "k", "v");
         await source.CollectAsync(0, ct);
 
         for (var i = 0; i < 3; i++)
         {
-            await RedisCli(redis, "GET", "k");       // hit
+            await redis.CliAsync("GET", "k");       // hit
         }
 
-        await RedisCli(redis, "GET", "missing");     // miss
+        await redis.CliAsync("GET", "missing");     // miss
         var samples = await source.CollectAsync(10_000, ct);
 
         Assert.Equal(0.75, Value(samples, RedisSeries.HitRatio), 12);
     }
 
-    private static Task RedisCli(RedisProcess redis, params string[] args) =>
-        ServiceProcesses.RunAsync("redis-cli", ["-p", redis.Port.ToString(System.Globalization.CultureInfo.InvariantCulture), .. args]);
+    [Fact]
+    public async Task RealRedis_SeveralPolls_UseOneConnection()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var redis = await StartRedisAsync();
+        await using var client = new RedisInfoClient(new RedisSourceOptions { Endpoint = redis.ConnectionString });
+
+        var replies = new List<RedisInfo>();
+        for (var i = 0; i < 5; i++)
+        {
+            replies.Add(RedisInfo.Parse(await client.InfoAsync(ct)));
+        }
+
+        // A connection per poll would add one to total_connections_received each time.
+        Assert.Equal(replies[0].Number("total_connections_received"), replies[^1].Number("total_connections_received"));
+        Assert.All(replies, r => Assert.Equal(1, r.Number("connected_clients"))); // no second (pub/sub) connection either
+    }
+
+    [Fact]
+    public async Task RealRedis_RequirePassWithThePassword_Reads()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var redis = await StartRedisAsync("--requirepass", "right-pw-1");
+        await using var source = Source(redis, password: "right-pw-1");
+
+        var samples = await source.CollectAsync(0, ct);
+
+        Assert.Contains(samples, s => s.Key.Name == RedisSeries.UptimeSeconds);
+    }
+
+    [Fact]
+    public async Task RealRedis_RequirePassWithAWrongPassword_FailsNamingTheEndpointButNotThePassword()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var redis = await StartRedisAsync("--requirepass", "right-pw-2");
+        await using var source = Source(redis, password: "wrong-pw-2");
+
+        var e = await Assert.ThrowsAsync<SourceException>(() => source.CollectAsync(0, ct));
+
+        Assert.StartsWith($"Redis at {redis.ConnectionString} refused the password (WRONGPASS", e.Message);
+        Assert.DoesNotContain("wrong-pw-2", e.Message);
+        Assert.DoesNotContain("right-pw-2", e.Message);
+    }
+
+    [Fact]
+    public async Task RealRedis_RequirePassWithNoPassword_SaysOneIsWanted()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var redis = await StartRedisAsync("--requirepass", "right-pw-3");
+        await using var source = Source(redis);
+
+        var e = await Assert.ThrowsAsync<SourceException>(() => source.CollectAsync(0, ct));
+
+        Assert.StartsWith($"Redis at {redis.ConnectionString} wants a password and none is set (NOAUTH", e.Message);
+    }
+
+    [Fact]
+    public async Task RealRedis_AclUserWithInfoAndPing_Reads()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        // The default user has a password we do not give, so only the monitor user can succeed.
+        await using var redis = await StartRedisAsync("--requirepass", "admin-pw-4");
+        await redis.CliAsync("ACL", "SETUSER", "monitor", "on", ">monitor-pw-4", "-@all", "+info", "+ping");
+        await using var source = Source(redis, "monitor", "monitor-pw-4");
+
+        var samples = await source.CollectAsync(0, ct);
+
+        Assert.Contains(samples, s => s.Key.Name == RedisSeries.MemoryUsedBytes && s.Value > 0);
+    }
+
+    [Fact]
+    public async Task RealRedis_AclUserWithoutInfo_FailsNamingTheCommandItLacks()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var redis = await StartRedisAsync();
+        await redis.CliAsync("ACL", "SETUSER", "monitor", "on", ">monitor-pw-5", "-@all", "+ping");
+        await using var source = Source(redis, "monitor", "monitor-pw-5");
+
+        var e = await Assert.ThrowsAsync<SourceException>(() => source.CollectAsync(0, ct));
+
+        Assert.StartsWith($"Redis at {redis.ConnectionString} refuses user 'monitor' a command", e.Message);
+        Assert.Contains("'info'", e.Message);
+        Assert.DoesNotContain("monitor-pw-5", e.Message);
+    }
+
+    [Fact]
+    public async Task RealRedis_CollectorProviderDisposed_ClosesTheSourcesConnection()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var redis = await StartRedisAsync();
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Collector:Enabled"] = "false",
+            ["Sources:Scrape:Enabled"] = "false",
+            ["Sources:Prometheus:Url"] = "",
+            ["Sources:Postgres:Connection"] = "",
+            ["Sources:Redis:Endpoint"] = redis.ConnectionString,
+            ["Store:Sqlite:Path"] = Path.Combine(Path.GetTempPath(), $"x0-redis-dispose-{Guid.NewGuid():N}.db"),
+        }).Build();
+        // The store is registered (the collector writes source states through it) but never opened here.
+        var provider = new ServiceCollection().AddLogging().AddMetricStore(configuration, Path.GetTempPath()).AddCollector(configuration).BuildServiceProvider();
+        var source = Assert.IsType<RedisSource>(Assert.Single(provider.GetRequiredService<IReadOnlyList<ISource>>()));
+        await source.CollectAsync(0, ct);
+        var whileOpen = await redis.InfoNumberAsync("clients", "connected_clients");
+
+        await provider.DisposeAsync();
+        var closed = await WaitUntilAsync(async () => await redis.InfoNumberAsync("clients", "connected_clients") == 1, ct);
+
+        Assert.Equal(2, whileOpen); // ours and redis-cli's
+        Assert.True(closed, "the source's connection stayed open after the provider was disposed");
+    }
+
+    [Fact]
+    public async Task RealRedis_TlsWithItsCaTrusted_Reads()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var certificates = await TestCertificates.CreateAsync();
+        await using var redis = RedisProcess.WithTls(certificates.ServerCertificate, certificates.ServerKey, certificates.Ca);
+        await redis.StartAsync();
+        await using var source = new RedisSource(
+            new RedisSourceOptions { Endpoint = redis.ConnectionString, Name = "cache", Tls = true, TlsCaFile = certificates.Ca }, new CollectorOptions());
+
+        var samples = await source.CollectAsync(0, ct);
+
+        Assert.Contains(samples, s => s.Key.Name == RedisSeries.UptimeSeconds);
+    }
+
+    [Fact]
+    public async Task RealRedis_TlsWithAnUntrustedCertificate_FailsSayingSo()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var certificates = await TestCertificates.CreateAsync();
+        await using var redis = RedisProcess.WithTls(certificates.ServerCertificate, certificates.ServerKey, certificates.Ca);
+        await redis.StartAsync();
+        await using var source = new RedisSource(
+            new RedisSourceOptions { Endpoint = redis.ConnectionString, Name = "cache", Tls = true }, new CollectorOptions());
+
+        var e = await Assert.ThrowsAsync<SourceException>(() => source.CollectAsync(0, ct));
+
+        Assert.StartsWith($"Redis at {redis.ConnectionString} failed the TLS handshake (", e.Message);
+    }
+
+    private static async Task<RedisProcess> StartRedisAsync(params string[] serverArguments)
+    {
+        var redis = new RedisProcess(serverArguments);
+        await redis.StartAsync();
+        return redis;
+    }
+
+    private static RedisSource Source(RedisProcess redis, string? user = null, string? password = null) =>
+        new(new RedisSourceOptions { Endpoint = redis.ConnectionString, Name = "cache", User = user, Password = password }, new CollectorOptions());
+
+    /// <summary>
+    /// The multiplexer reconnects on its own timer (at most an interval apart), so after a restart a
+    /// poll may still find it disconnected; poll until one succeeds, for up to 30 s.
+    /// </summary>
+    private static async Task<IReadOnlyList<SeriesSample>> CollectOnceReconnectedAsync(RedisSource source, CancellationToken ct)
+    {
+        SourceException? last = null;
+        var reconnected = await WaitUntilAsync(async () =>
+        {
+            try
+            {
+                await source.CollectAsync(20_000, ct);
+                return true;
+            }
+            catch (SourceException e)
+            {
+                last = e;
+                return false;
+            }
+        }, ct);
+        Assert.True(reconnected, $"no successful poll within 30 s of the restart; last: {last?.Message}");
+        return await source.CollectAsync(30_000, ct);
+    }
+
+    private static async Task<bool> WaitUntilAsync(Func<Task<bool>> condition, CancellationToken ct)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (DateTime.UtcNow < deadline)
+        {
+            if (await condition())
+            {
+                return true;
+            }
+
+            await Task.Delay(200, ct);
+        }
+
+        return false;
+    }
 }

@@ -164,7 +164,7 @@ public sealed class QueryApiTests : IAsyncLifetime
     [Fact]
     public async Task OurOwnPrometheusClient_ReadsThisApiLikePrometheus()
     {
-        var client = new PrometheusClient(Authorized(_factory.CreateClient()), 1, TimeProvider.System);
+        var client = new PrometheusClient(Authorized(_factory.CreateClient()));
 
         var range = await client.QueryRangeAsync("api_latency_seconds{quantile=\"0.99\"}",
             DateTimeOffset.FromUnixTimeMilliseconds(Start + 15_000), DateTimeOffset.FromUnixTimeMilliseconds(Start + 105_000), TimeSpan.FromSeconds(15), TestContext.Current.CancellationToken);

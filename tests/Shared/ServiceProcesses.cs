@@ -17,7 +17,8 @@ public static class ServiceProcesses
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
-    public static async Task<int> RunAsync(string file, params string[] args)
+    /// <returns>What the program printed on standard output.</returns>
+    public static async Task<string> RunAsync(string file, params string[] args)
     {
         var start = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var arg in args)
@@ -34,7 +35,7 @@ public static class ServiceProcesses
             throw new InvalidOperationException($"{file} {string.Join(' ', args)} exited with {process.ExitCode}: {await output}{await error}");
         }
 
-        return process.ExitCode;
+        return await output;
     }
 
     public static bool IsRoot => Environment.UserName == "root";
@@ -43,16 +44,52 @@ public static class ServiceProcesses
 public sealed class RedisProcess : IAsyncDisposable
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("x0-redis-").FullName;
+    private readonly string[] _serverArguments;
     private Process? _process;
 
-    public int Port { get; } = ServiceProcesses.FreePort();
+    /// <param name="serverArguments">More redis-server arguments, e.g. "--requirepass", "secret"; kept across restarts.</param>
+    public RedisProcess(params string[] serverArguments)
+        : this(ServiceProcesses.FreePort(), serverArguments)
+    {
+    }
+
+    private RedisProcess(int port, string[] serverArguments)
+    {
+        Port = port;
+        _serverArguments = serverArguments;
+    }
+
+    /// <summary>A Redis that speaks only TLS on <see cref="Port"/> (redis-cli helpers do not work with it).</summary>
+    public static RedisProcess WithTls(string certificateFile, string keyFile, string caFile)
+    {
+        var port = ServiceProcesses.FreePort();
+        return new RedisProcess(port, ["--port", "0", "--tls-port", port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            "--tls-cert-file", certificateFile, "--tls-key-file", keyFile, "--tls-ca-cert-file", caFile, "--tls-auth-clients", "no"]);
+    }
+
+    public int Port { get; }
 
     public string ConnectionString => $"127.0.0.1:{Port}";
+
+    /// <summary>Runs redis-cli against this server, as the default user (with its --requirepass, if any).</summary>
+    public Task<string> CliAsync(params string[] args)
+    {
+        var password = Array.IndexOf(_serverArguments, "--requirepass") is var i and >= 0 ? _serverArguments[i + 1] : null;
+        string[] auth = password is null ? [] : ["--no-auth-warning", "-a", password];
+        return ServiceProcesses.RunAsync("redis-cli", ["-p", Port.ToString(System.Globalization.CultureInfo.InvariantCulture), .. auth, .. args]);
+    }
+
+    /// <summary>One number of INFO, e.g. "connected_clients" (redis-cli's own connection included).</summary>
+    public async Task<long> InfoNumberAsync(string section, string field)
+    {
+        var line = (await CliAsync("INFO", section)).Split('\n').Single(l => l.StartsWith(field + ":", StringComparison.Ordinal));
+        return long.Parse(line[(field.Length + 1)..].TrimEnd('\r'), System.Globalization.CultureInfo.InvariantCulture);
+    }
 
     public async Task StartAsync()
     {
         var start = new ProcessStartInfo("redis-server") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var arg in new[] { "--port", Port.ToString(), "--bind", "127.0.0.1", "--dir", _dir, "--save", "", "--appendonly", "no" })
+        foreach (var arg in (string[])["--port", Port.ToString(), "--bind", "127.0.0.1", "--dir", _dir, "--save", "", "--appendonly", "no", .. _serverArguments])
         {
             start.ArgumentList.Add(arg);
         }

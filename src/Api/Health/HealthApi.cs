@@ -1,41 +1,40 @@
-using X0tta6bl4.Ops.Api.Cache;
-using X0tta6bl4.Ops.Api.Data;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace X0tta6bl4.Ops.Api.Health;
 
+/// <summary>
+/// <c>/health</c>: liveness, no checks, 200 while the process answers (scripts/stack waits on it).
+/// <c>/health/ready</c>: the checks tagged "ready" — 503 when PostgreSQL fails, 200 "degraded" when only Redis does.
+/// </summary>
 public static class HealthApi
 {
-    public static IEndpointRouteBuilder MapHealthApi(this IEndpointRouteBuilder app)
-    {
-        // Liveness: the process answers.
-        app.MapGet("/health", () => TypedResults.Ok(new { status = "ok" }));
+    public const string ReadyTag = "ready";
 
-        // Readiness: PostgreSQL is required (503 without it); Redis only makes us faster (degraded without it).
-        app.MapGet("/health/ready", async (Database database, SchemaMigrator migrator, RedisCache cache, CancellationToken ct) =>
-        {
-            var postgres = await CheckPostgresAsync(database, migrator, ct);
-            var redis = cache.IsConfigured ? (await cache.PingAsync() ? "up" : "down") : "not configured";
-            var status = postgres != "up" ? "down" : redis == "up" ? "ready" : "degraded";
-            var body = new { status, postgres, redis };
-            return status == "down" ? Results.Json(body, statusCode: StatusCodes.Status503ServiceUnavailable) : Results.Ok(body);
-        });
-        return app;
+    // Longer than PostgreSQL's 5 s connect timeout would be pointless for a probe; Redis's commands time out after 1 s.
+    private static readonly TimeSpan PostgresTimeout = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan RedisTimeout = TimeSpan.FromSeconds(2);
+
+    public static IServiceCollection AddApiHealthChecks(this IServiceCollection services)
+    {
+        services.AddHealthChecks()
+            .AddCheck<PostgresHealthCheck>("postgres", HealthStatus.Unhealthy, [ReadyTag], PostgresTimeout)
+            .AddCheck<RedisHealthCheck>("redis", HealthStatus.Degraded, [ReadyTag], RedisTimeout);
+        return services;
     }
 
-    private static async Task<string> CheckPostgresAsync(Database database, SchemaMigrator migrator, CancellationToken ct)
+    public static IEndpointRouteBuilder MapHealthApi(this IEndpointRouteBuilder app)
     {
-        try
+        app.MapHealthChecks("/health", new HealthCheckOptions
         {
-            await database.RunAsync("health", async c =>
-            {
-                await using var command = new Npgsql.NpgsqlCommand("SELECT 1", c);
-                return await command.ExecuteScalarAsync(ct);
-            }, ct);
-            return migrator.IsReady ? "up" : "migrating";
-        }
-        catch (Exception e) when (e is Npgsql.NpgsqlException or TimeoutException)
+            Predicate = _ => false,
+            ResponseWriter = (context, _) => context.Response.WriteAsJsonAsync(new { status = "ok" }),
+        });
+        app.MapHealthChecks("/health/ready", new HealthCheckOptions
         {
-            return "down";
-        }
+            Predicate = r => r.Tags.Contains(ReadyTag),
+            ResponseWriter = HealthJson.WriteReadinessAsync,
+        });
+        return app;
     }
 }

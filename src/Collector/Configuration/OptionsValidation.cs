@@ -95,6 +95,29 @@ public sealed class SourcesOptionsValidator : IValidateOptions<SourcesOptions>
             {
                 errors.Add("Sources:Redis:Name is empty.");
             }
+
+            // AUTH with a user name always takes a password; a user without one would silently connect as "default".
+            if (!string.IsNullOrEmpty(options.Redis.User) && string.IsNullOrEmpty(options.Redis.Password))
+            {
+                errors.Add($"Sources:Redis:User '{options.Redis.User}' is set without Sources:Redis:Password (environment: Sources__Redis__Password).");
+            }
+
+            if (!string.IsNullOrEmpty(options.Redis.TlsCaFile))
+            {
+                if (!options.Redis.Tls)
+                {
+                    errors.Add("Sources:Redis:TlsCaFile is set but Sources:Redis:Tls is false.");
+                }
+                else if (!File.Exists(options.Redis.TlsCaFile))
+                {
+                    errors.Add($"Sources:Redis:TlsCaFile '{options.Redis.TlsCaFile}' does not exist.");
+                }
+            }
+
+            if (options.Redis.User?.Any(char.IsWhiteSpace) == true)
+            {
+                errors.Add("Sources:Redis:User contains white space; Redis ACL user names cannot.");
+            }
         }
 
         if (!string.IsNullOrEmpty(options.Postgres.Connection))

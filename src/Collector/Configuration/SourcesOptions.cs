@@ -50,9 +50,10 @@ public sealed class PrometheusSourceOptions
 
     public int IntervalSeconds { get; set; } = 15;
 
+    /// <summary>Total time for one request, retries included; each attempt gets TimeoutSeconds / Attempts.</summary>
     public int TimeoutSeconds { get; set; } = 10;
 
-    /// <summary>Tries per query before the poll fails (transient errors only).</summary>
+    /// <summary>Tries per request before the poll fails (transient failures only); see PrometheusHttp.</summary>
     public int Attempts { get; set; } = 3;
 }
 
@@ -61,8 +62,17 @@ public sealed class RedisSourceOptions
     /// <summary>host:port of the Redis to watch; empty disables the source. Default: the stack's Redis.</summary>
     public string Endpoint { get; set; } = "127.0.0.1:56379";
 
+    /// <summary>ACL user name (Redis 6+); empty means the default user, or only a password (requirepass).</summary>
+    public string? User { get; set; }
+
     /// <summary>AUTH password, if Redis wants one (set it from the environment, never in a file).</summary>
     public string? Password { get; set; }
+
+    /// <summary>Speak TLS to Redis (a server started with tls-port).</summary>
+    public bool Tls { get; set; }
+
+    /// <summary>With <see cref="Tls"/>: a CA certificate file (PEM) to trust for Redis's certificate when the machine does not; empty uses the machine's store.</summary>
+    public string? TlsCaFile { get; set; }
 
     /// <summary>The instance label of its series.</summary>
     public string Name { get; set; } = "redis";

@@ -1,6 +1,8 @@
 using System.Globalization;
 using System.Net;
 using System.Text.Json;
+using Polly.CircuitBreaker;
+using Polly.Timeout;
 using X0tta6bl4.Ops.Metrics.Collection;
 using X0tta6bl4.Ops.Metrics.Model;
 
@@ -22,23 +24,17 @@ public sealed class PrometheusApiException(string message, string? errorType = n
 {
     public string? ErrorType { get; } = errorType;
 
-    /// <summary>Worth retrying: the server was busy or unreachable, not told a bad query.</summary>
+    /// <summary>The server was busy or unreachable, not told a bad query (the HttpClient's pipeline has already retried it).</summary>
     public bool Transient { get; } = transient;
 }
 
-/// <summary>A typed client for the Prometheus HTTP API (<c>/api/v1/query</c> …).</summary>
-public sealed class PrometheusClient
+/// <summary>
+/// A typed client for the Prometheus HTTP API (<c>/api/v1/query</c> …). Retries, timeouts and the circuit
+/// breaker belong to the HttpClient's pipeline (<see cref="PrometheusHttp"/>); this reads what comes back.
+/// </summary>
+public sealed class PrometheusClient(HttpClient http)
 {
-    private readonly HttpClient _http;
-    private readonly int _attempts;
-    private readonly TimeProvider _time;
-
-    public PrometheusClient(HttpClient http, int attempts, TimeProvider time)
-    {
-        _http = http;
-        _attempts = Math.Max(1, attempts);
-        _time = time;
-    }
+    private readonly HttpClient _http = http;
 
     /// <summary>Runs an instant query. Scalars come back as one sample without labels.</summary>
     public async Task<PromQueryResult> QueryAsync(string promql, DateTimeOffset? at, CancellationToken cancellationToken)
@@ -49,7 +45,7 @@ public sealed class PrometheusClient
             form["time"] = (at.Value.ToUnixTimeMilliseconds() / 1000.0).ToString("0.###", CultureInfo.InvariantCulture);
         }
 
-        using var document = await PostWithRetriesAsync("api/v1/query", form, cancellationToken);
+        using var document = await SendAsync("api/v1/query", form, cancellationToken);
         var data = document.RootElement.GetProperty("data");
         var warnings = ReadWarnings(document.RootElement);
         var resultType = data.GetProperty("resultType").GetString();
@@ -99,7 +95,7 @@ public sealed class PrometheusClient
                 ["end"] = Seconds(end),
                 ["step"] = step.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture),
             };
-            using var document = await PostWithRetriesAsync("api/v1/query_range", form, cancellationToken);
+            using var document = await SendAsync("api/v1/query_range", form, cancellationToken);
             var data = document.RootElement.GetProperty("data");
             if (data.GetProperty("resultType").GetString() != "matrix")
             {
@@ -123,7 +119,7 @@ public sealed class PrometheusClient
 
     public async Task<IReadOnlyList<PromTarget>> TargetsAsync(CancellationToken cancellationToken)
     {
-        using var document = await GetWithRetriesAsync("api/v1/targets?state=active", cancellationToken);
+        using var document = await GetAsync("api/v1/targets?state=active", cancellationToken);
         return document.RootElement.GetProperty("data").GetProperty("activeTargets").EnumerateArray().Select(t =>
         {
             var labels = ReadMetric(t.GetProperty("labels"));
@@ -140,7 +136,7 @@ public sealed class PrometheusClient
 
     public async Task<IReadOnlyList<PromAlert>> AlertsAsync(CancellationToken cancellationToken)
     {
-        using var document = await GetWithRetriesAsync("api/v1/alerts", cancellationToken);
+        using var document = await GetAsync("api/v1/alerts", cancellationToken);
         return document.RootElement.GetProperty("data").GetProperty("alerts").EnumerateArray().Select(a =>
         {
             var labels = ReadMetric(a.GetProperty("labels"));
@@ -156,7 +152,7 @@ public sealed class PrometheusClient
 
     public async Task<IReadOnlyList<PromRule>> RulesAsync(CancellationToken cancellationToken)
     {
-        using var document = await GetWithRetriesAsync("api/v1/rules", cancellationToken);
+        using var document = await GetAsync("api/v1/rules", cancellationToken);
         var rules = new List<PromRule>();
         foreach (var group in document.RootElement.GetProperty("data").GetProperty("groups").EnumerateArray())
         {
@@ -179,27 +175,10 @@ public sealed class PrometheusClient
 
     private static string Seconds(DateTimeOffset at) => (at.ToUnixTimeMilliseconds() / 1000.0).ToString("0.###", CultureInfo.InvariantCulture);
 
-    private async Task<JsonDocument> GetWithRetriesAsync(string path, CancellationToken cancellationToken) =>
-        await PostWithRetriesAsync(path, null, cancellationToken);
+    private Task<JsonDocument> GetAsync(string path, CancellationToken cancellationToken) => SendAsync(path, null, cancellationToken);
 
     /// <param name="form">The form to POST; null for a GET.</param>
-    private async Task<JsonDocument> PostWithRetriesAsync(string path, Dictionary<string, string>? form, CancellationToken cancellationToken)
-    {
-        for (var attempt = 1; ; attempt++)
-        {
-            try
-            {
-                return await PostOnceAsync(path, form, cancellationToken);
-            }
-            catch (PrometheusApiException e) when (e.Transient && attempt < _attempts)
-            {
-                // Exponential backoff: 200 ms, 400 ms, 800 ms …
-                await Task.Delay(TimeSpan.FromMilliseconds(200 * Math.Pow(2, attempt - 1)), _time, cancellationToken);
-            }
-        }
-    }
-
-    private async Task<JsonDocument> PostOnceAsync(string path, Dictionary<string, string>? form, CancellationToken cancellationToken)
+    private async Task<JsonDocument> SendAsync(string path, Dictionary<string, string>? form, CancellationToken cancellationToken)
     {
         HttpResponseMessage response;
         try
@@ -211,6 +190,15 @@ public sealed class PrometheusClient
         catch (HttpRequestException e)
         {
             throw new PrometheusApiException($"Prometheus at {_http.BaseAddress} is unreachable: {e.Message}", transient: true);
+        }
+        catch (TimeoutRejectedException e)
+        {
+            throw new PrometheusApiException($"Prometheus at {_http.BaseAddress} did not answer {path} within {e.Timeout.TotalSeconds:0.#} s", transient: true);
+        }
+        catch (BrokenCircuitException)
+        {
+            throw new PrometheusApiException(
+                $"Prometheus at {_http.BaseAddress} is not asked for now: too many of its recent requests failed (circuit open)", transient: true);
         }
 
         using (response)

@@ -1,146 +1,144 @@
-using System.Net.Sockets;
-using System.Text;
+using System.Net;
+using StackExchange.Redis;
+using X0tta6bl4.Ops.Collector.Configuration;
 
 namespace X0tta6bl4.Ops.Collector.Sources.Redis;
 
 /// <summary>
-/// Asks Redis for <c>INFO all</c> over a short-lived connection of its own (RESP2): nothing to
-/// reconnect, nothing shared with the monitored application, and the poll's timeout bounds it all.
+/// Asks one Redis for <c>INFO all</c> over a single multiplexer kept for the life of the source: one
+/// connection and one AUTH instead of one per poll, so the watched server's connection counters show
+/// its application, not us. The multiplexer reconnects by itself after Redis restarts.
 /// </summary>
-public sealed class RedisInfoClient(string host, int port, string? password)
+public sealed class RedisInfoClient : IAsyncDisposable, IDisposable
 {
+    private readonly ConfigurationOptions _config;
+    private readonly EndPoint _server;
+    private readonly Lock _lock = new();
+    private Task<ConnectionMultiplexer>? _connecting;
+    private bool _disposed;
+
+    // Why the connection last dropped: a command failing while the multiplexer reconnects may not say.
+    private volatile Exception? _lastFailure;
+
+    public RedisInfoClient(RedisSourceOptions options)
+    {
+        var (host, port) = RedisDerivation.ParseEndpoint(options.Endpoint);
+        Endpoint = options.Endpoint;
+        _server = IPAddress.TryParse(host, out var ip) ? new IPEndPoint(ip, port) : new DnsEndPoint(host, port);
+        // A first poll connects and then asks INFO, inside the poll's timeout: half each, so a refused
+        // connection is reported with its reason before the poll gives up waiting.
+        var halfTimeoutMs = options.TimeoutSeconds * 500;
+        _config = new ConfigurationOptions
+        {
+            EndPoints = { _server },
+            User = string.IsNullOrEmpty(options.User) ? null : options.User,
+            Password = string.IsNullOrEmpty(options.Password) ? null : options.Password,
+            Ssl = options.Tls,
+            SslHost = options.Tls ? host : null,
+            // Until the first connect succeeds each poll makes one attempt that fails with its reason (refused
+            // password, untrusted certificate, connection refused). With AbortOnConnectFail off the library
+            // returns a disconnected multiplexer instead, and the first INFO's error lost that reason in about
+            // half of our TLS and password test runs. Once connected, the multiplexer reconnects by itself.
+            AbortOnConnectFail = true,
+            ConnectTimeout = halfTimeoutMs,
+            SyncTimeout = halfTimeoutMs,
+            AsyncTimeout = halfTimeoutMs,
+            // One attempt per first connect: the default three wait a ConnectTimeout each after a refused AUTH.
+            ConnectRetry = 1,
+            // While disconnected, INFO fails at once with the reason instead of queueing until the poll times out.
+            BacklogPolicy = BacklogPolicy.FailFast,
+            // Reconnect attempts at least once per poll interval, so a poll after a restart finds the connection back.
+            ReconnectRetryPolicy = new ExponentialRetry(500, Math.Max(1000, options.IntervalSeconds * 1000)),
+            // The library counts INFO among the admin commands (IServer refuses it otherwise); we send nothing else.
+            AllowAdmin = true,
+            ClientName = "x0tta6bl4-collector",
+            // We only read INFO from one server: no pub/sub connection for configuration broadcasts, no
+            // tie-breaker key, and none of the handshake's topology probes (ECHO, CLUSTER, CONFIG), so a
+            // monitoring ACL user needs +info +ping and no key or channel permissions.
+            ConfigurationChannel = "",
+            TieBreaker = "",
+            CommandMap = CommandMap.Create(["ECHO", "CLUSTER", "CONFIG"], available: false),
+        };
+        if (options.Tls && !string.IsNullOrEmpty(options.TlsCaFile))
+        {
+            _config.TrustIssuer(options.TlsCaFile);
+        }
+    }
+
+    /// <summary>host:port, for messages; never the password.</summary>
+    public string Endpoint { get; }
+
     public async Task<string> InfoAsync(CancellationToken cancellationToken)
     {
-        using var client = new TcpClient { NoDelay = true };
         try
         {
-            await client.ConnectAsync(host, port, cancellationToken);
+            // The library takes no cancellation token; the poll's token bounds our wait (the connect goes on
+            // for the next poll, which awaits the same task).
+            var redis = await Connect().WaitAsync(cancellationToken);
+            var text = await redis.GetServer(_server).InfoRawAsync("all").WaitAsync(cancellationToken);
+            return text ?? throw new SourceException($"Redis at {Endpoint} answered INFO with a null reply.");
         }
-        catch (SocketException e)
+        catch (Exception e) when (e is RedisException or TimeoutException)
         {
-            throw new SourceException($"Redis at {host}:{port} is unreachable: {e.Message}", e);
+            throw RedisFailure.Describe(Endpoint, _config, e, _lastFailure);
         }
-
-        await using var stream = client.GetStream();
-        var reader = new RespReader(stream);
-        if (!string.IsNullOrEmpty(password))
-        {
-            await SendAsync(stream, cancellationToken, "AUTH", password);
-            await reader.ReadReplyAsync(cancellationToken);
-        }
-
-        await SendAsync(stream, cancellationToken, "INFO", "all");
-        return await reader.ReadReplyAsync(cancellationToken)
-            ?? throw new SourceException("Redis answered INFO with a null reply.");
     }
 
-    private static async Task SendAsync(NetworkStream stream, CancellationToken cancellationToken, params string[] parts)
+    /// <summary>
+    /// The multiplexer, made on the first poll that reaches Redis and kept from then on, connected or
+    /// not; a failed connect is tried again by the next poll.
+    /// </summary>
+    private Task<ConnectionMultiplexer> Connect()
     {
-        var command = new StringBuilder().Append('*').Append(parts.Length).Append("\r\n");
-        foreach (var part in parts)
+        lock (_lock)
         {
-            command.Append('$').Append(Encoding.UTF8.GetByteCount(part)).Append("\r\n").Append(part).Append("\r\n");
-        }
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            if (_connecting is null || _connecting.IsFaulted || _connecting.IsCanceled)
+            {
+                _connecting = ConnectAsync();
+            }
 
-        await stream.WriteAsync(Encoding.UTF8.GetBytes(command.ToString()), cancellationToken);
+            return _connecting;
+        }
     }
 
-    /// <summary>Reads simple strings, errors and bulk strings: all INFO and AUTH ever answer.</summary>
-    private sealed class RespReader(Stream stream)
+    private async Task<ConnectionMultiplexer> ConnectAsync()
     {
-        private readonly byte[] _buffer = new byte[64 * 1024];
-        private int _start;
-        private int _end;
+        var redis = await ConnectionMultiplexer.ConnectAsync(_config);
+        redis.ConnectionFailed += (_, args) => _lastFailure = args.Exception;
+        redis.ConnectionRestored += (_, _) => _lastFailure = null;
+        return redis;
+    }
 
-        public async Task<string?> ReadReplyAsync(CancellationToken cancellationToken)
+    private Task<ConnectionMultiplexer>? TakeForDisposal()
+    {
+        lock (_lock)
         {
-            var line = await ReadLineAsync(cancellationToken);
-            switch (line[0])
+            _disposed = true;
+            var connecting = _connecting;
+            _connecting = null;
+            return connecting;
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (TakeForDisposal() is { } connecting)
+        {
+            try
             {
-                case '+':
-                    return line[1..];
-                case '-':
-                    throw new SourceException($"Redis answered with an error: {line[1..]}");
-                case '$':
-                    if (!int.TryParse(line.AsSpan(1), out var length) || length < -1 || length > 64 * 1024 * 1024)
-                    {
-                        throw new SourceException($"Redis sent a malformed bulk length: {line}");
-                    }
-
-                    if (length == -1)
-                    {
-                        return null;
-                    }
-
-                    var data = await ReadExactlyAsync(length + 2, cancellationToken);
-                    return Encoding.UTF8.GetString(data, 0, length);
-                default:
-                    throw new SourceException($"Redis sent an unexpected reply: {line[..Math.Min(line.Length, 40)]}");
+                await (await connecting).DisposeAsync();
+            }
+            catch (Exception e) when (e is RedisException or TimeoutException)
+            {
+                // Never connected: nothing to close.
             }
         }
+    }
 
-        private async Task<string> ReadLineAsync(CancellationToken cancellationToken)
-        {
-            while (true)
-            {
-                var index = Array.IndexOf(_buffer, (byte)'\n', _start, _end - _start);
-                if (index > _start && _buffer[index - 1] == '\r')
-                {
-                    var line = Encoding.UTF8.GetString(_buffer, _start, index - 1 - _start);
-                    _start = index + 1;
-                    if (line.Length == 0)
-                    {
-                        throw new SourceException("Redis sent an empty reply line.");
-                    }
-
-                    return line;
-                }
-
-                await FillAsync(cancellationToken);
-            }
-        }
-
-        private async Task<byte[]> ReadExactlyAsync(int count, CancellationToken cancellationToken)
-        {
-            var result = new byte[count];
-            var copied = 0;
-            while (copied < count)
-            {
-                if (_start == _end)
-                {
-                    await FillAsync(cancellationToken);
-                }
-
-                var n = Math.Min(count - copied, _end - _start);
-                Array.Copy(_buffer, _start, result, copied, n);
-                _start += n;
-                copied += n;
-            }
-
-            return result;
-        }
-
-        private async Task FillAsync(CancellationToken cancellationToken)
-        {
-            if (_start > 0)
-            {
-                Array.Copy(_buffer, _start, _buffer, 0, _end - _start);
-                _end -= _start;
-                _start = 0;
-            }
-
-            if (_end == _buffer.Length)
-            {
-                throw new SourceException("Redis sent a reply line longer than 64 KiB.");
-            }
-
-            var read = await stream.ReadAsync(_buffer.AsMemory(_end), cancellationToken);
-            if (read == 0)
-            {
-                throw new SourceException("Redis closed the connection mid-reply.");
-            }
-
-            _end += read;
-        }
+    public void Dispose()
+    {
+        // A connect still running is closed when it completes; a sync Dispose does not wait for the network.
+        TakeForDisposal()?.ContinueWith(t => t.Result.Dispose(), TaskContinuationOptions.OnlyOnRanToCompletion);
     }
 }

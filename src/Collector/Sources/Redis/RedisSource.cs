@@ -3,16 +3,15 @@ using X0tta6bl4.Ops.Metrics.Model;
 
 namespace X0tta6bl4.Ops.Collector.Sources.Redis;
 
-/// <summary>Polls one Redis with INFO all.</summary>
-public sealed class RedisSource : ISource
+/// <summary>Polls one Redis with INFO all; disposing it closes its connection.</summary>
+public sealed class RedisSource : ISource, IAsyncDisposable, IDisposable
 {
     private readonly RedisInfoClient _client;
     private readonly RedisDerivation _derivation;
 
     public RedisSource(RedisSourceOptions options, CollectorOptions collector)
     {
-        var (host, port) = RedisDerivation.ParseEndpoint(options.Endpoint);
-        _client = new RedisInfoClient(host, port, options.Password);
+        _client = new RedisInfoClient(options);
         _derivation = new RedisDerivation(options.Name, TimeSpan.FromSeconds(collector.WindowSeconds));
         Name = "redis/" + options.Name;
         Endpoint = options.Endpoint;
@@ -43,4 +42,8 @@ public sealed class RedisSource : ISource
 
         return _derivation.Derive(info, timestampMs);
     }
+
+    public ValueTask DisposeAsync() => _client.DisposeAsync();
+
+    public void Dispose() => _client.Dispose();
 }
