@@ -24,6 +24,15 @@ public sealed class AlertTests : IDisposable
         new(Microsoft.Extensions.Options.Options.Create(configured ?? new AlertOptions()),
             new SlaTargets(Microsoft.Extensions.Options.Options.Create(new SlaOptions()), settings), settings);
 
+    /// <summary>A store file of the test's own with the alert and settings tables, and a fixed clock at 03:00.</summary>
+    private async Task<(FakeTimeProvider Time, SqliteMetricStore Store, SqlAlertStore Alerts, SqlSettingsStore Settings)> OpenAsync(string name)
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var path = Path.Combine(_dir, name);
+        return (new FakeTimeProvider(new DateTimeOffset(2026, 11, 27, 3, 0, 0, TimeSpan.Zero)), await SqliteMetricStore.OpenAsync(path, ct),
+            await SqlAlertStore.OpenSqliteAsync(path, ct), await SqlSettingsStore.OpenSqliteAsync(path, ct));
+    }
+
     private static AlertEvaluator Evaluator(SqliteMetricStore store, SqlAlertStore alerts, SqlSettingsStore settings, TimeProvider time) =>
         new(store, alerts, Rules(settings), null, time, NullLogger<AlertEvaluator>.Instance, TimeSpan.FromSeconds(15));
 
@@ -65,11 +74,8 @@ public sealed class AlertTests : IDisposable
     public async Task Evaluator_LatencyOverTargetForFiveMinutes_GoesPendingFiringResolved_AndIsAcknowledgedOnce()
     {
         var ct = TestContext.Current.CancellationToken;
-        var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 27, 3, 0, 0, TimeSpan.Zero));
-        var path = Path.Combine(_dir, "m.db");
-        var store = await SqliteMetricStore.OpenAsync(path, ct);
-        var alerts = await SqlAlertStore.OpenSqliteAsync(path, ct);
-        var evaluator = Evaluator(store, alerts, await SqlSettingsStore.OpenSqliteAsync(path, ct), time);
+        var (time, store, alerts, settings) = await OpenAsync("m.db");
+        var evaluator = Evaluator(store, alerts, settings, time);
         var p95 = SeriesKey.Of(CanonicalSeries.ApiLatencySeconds, ("job", "api"), ("quantile", "0.95"), ("source", "scrape"));
         async Task At(double seconds)
         {
@@ -103,11 +109,8 @@ public sealed class AlertTests : IDisposable
     public async Task Evaluator_StaleData_NeitherStartsNorResolves()
     {
         var ct = TestContext.Current.CancellationToken;
-        var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 27, 3, 0, 0, TimeSpan.Zero));
-        var path = Path.Combine(_dir, "stale.db");
-        var store = await SqliteMetricStore.OpenAsync(path, ct);
-        var alerts = await SqlAlertStore.OpenSqliteAsync(path, ct);
-        var evaluator = Evaluator(store, alerts, await SqlSettingsStore.OpenSqliteAsync(path, ct), time);
+        var (time, store, alerts, settings) = await OpenAsync("stale.db");
+        var evaluator = Evaluator(store, alerts, settings, time);
         await store.WriteAsync([new SeriesSample(SeriesKey.Of(CanonicalSeries.SourceUp, ("source", "redis/redis")), time.GetUtcNow().ToUnixTimeMilliseconds(), 0)], ct);
         await evaluator.EvaluateAsync(ct);
 
@@ -121,11 +124,7 @@ public sealed class AlertTests : IDisposable
     public async Task Evaluator_FollowsOperatorsRuleChanges_WithoutARestart()
     {
         var ct = TestContext.Current.CancellationToken;
-        var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 27, 3, 0, 0, TimeSpan.Zero));
-        var path = Path.Combine(_dir, "rules.db");
-        var store = await SqliteMetricStore.OpenAsync(path, ct);
-        var alerts = await SqlAlertStore.OpenSqliteAsync(path, ct);
-        var settings = await SqlSettingsStore.OpenSqliteAsync(path, ct);
+        var (time, store, alerts, settings) = await OpenAsync("rules.db");
         var evaluator = Evaluator(store, alerts, settings, time);
         var rules = Rules(settings);
         var p95 = SeriesKey.Of(CanonicalSeries.ApiLatencySeconds, ("job", "api"), ("quantile", "0.95"), ("source", "scrape"));
@@ -149,11 +148,7 @@ public sealed class AlertTests : IDisposable
     public async Task Evaluator_RaisedSlaTarget_MovesTheRuleThreshold_UnlessAnOperatorPinnedIt()
     {
         var ct = TestContext.Current.CancellationToken;
-        var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 27, 3, 0, 0, TimeSpan.Zero));
-        var path = Path.Combine(_dir, "sla.db");
-        var store = await SqliteMetricStore.OpenAsync(path, ct);
-        var alerts = await SqlAlertStore.OpenSqliteAsync(path, ct);
-        var settings = await SqlSettingsStore.OpenSqliteAsync(path, ct);
+        var (time, store, alerts, settings) = await OpenAsync("sla.db");
         var sla = new SlaTargets(Microsoft.Extensions.Options.Options.Create(new SlaOptions()), settings);
         var rules = Rules(settings);
         var evaluator = Evaluator(store, alerts, settings, time);
@@ -181,11 +176,7 @@ public sealed class AlertTests : IDisposable
     public async Task Evaluator_TakenOverByAnotherInstance_CarriesOnTheSameAlertInsteadOfStartingASecond()
     {
         var ct = TestContext.Current.CancellationToken;
-        var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 27, 3, 0, 0, TimeSpan.Zero));
-        var path = Path.Combine(_dir, "takeover.db");
-        var store = await SqliteMetricStore.OpenAsync(path, ct);
-        var alerts = await SqlAlertStore.OpenSqliteAsync(path, ct);
-        var settings = await SqlSettingsStore.OpenSqliteAsync(path, ct);
+        var (time, store, alerts, settings) = await OpenAsync("takeover.db");
         var up = SeriesKey.Of(CanonicalSeries.SourceUp, ("source", "redis/redis"));
 
         await store.WriteAsync([new SeriesSample(up, time.GetUtcNow().ToUnixTimeMilliseconds(), 0)], ct);
