@@ -105,8 +105,10 @@ public class PostgresSourceTests
                 await work.ExecuteScalarAsync(ct);
             }
 
-            await Task.Delay(1200, ct);
-            var samples = await source.CollectAsync(10_000, ct);
+            // Polled until the open transaction is a second old by the server's clock.
+            var at = 10_000L;
+            var samples = await Eventually.UntilAsync(() => source.CollectAsync(at += 1000, ct), s => Value(s, PostgresSeries.LongestTransactionSeconds) >= 1.0,
+                TimeSpan.FromSeconds(10), "the open transaction to reach a second", ct);
             await transaction.RollbackAsync(ct);
 
             var database = admin.Database!;

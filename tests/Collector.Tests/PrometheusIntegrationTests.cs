@@ -132,19 +132,7 @@ public class PrometheusIntegrationTests
         Assert.NotNull(api.LastScrape);
     }
 
-    /// <summary>Prometheus needs a scrape or two before new data shows; poll for up to 30 s.</summary>
-    private static async Task<T> WaitForAsync<T>(Func<Task<T>> read, Func<T, bool> done, CancellationToken ct)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (true)
-        {
-            var value = await read();
-            if (done(value) || DateTime.UtcNow > deadline)
-            {
-                return value;
-            }
-
-            await Task.Delay(500, ct);
-        }
-    }
+    /// <summary>Prometheus needs a scrape or two before new data shows: wait for it, up to 30 s.</summary>
+    private static Task<T> WaitForAsync<T>(Func<Task<T>> read, Func<T, bool> done, CancellationToken ct) =>
+        Eventually.UntilAsync(read, done, TimeSpan.FromSeconds(30), "Prometheus to show the new data", ct);
 }

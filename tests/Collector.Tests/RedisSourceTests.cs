@@ -321,17 +321,14 @@ public class RedisSourceTests
 
     private static async Task<bool> WaitUntilAsync(Func<Task<bool>> condition, CancellationToken ct)
     {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (DateTime.UtcNow < deadline)
+        try
         {
-            if (await condition())
-            {
-                return true;
-            }
-
-            await Task.Delay(200, ct);
+            await Eventually.UntilAsync(condition, TimeSpan.FromSeconds(30), "the Redis condition", ct);
+            return true;
         }
-
-        return false;
+        catch (TimeoutException)
+        {
+            return false;
+        }
     }
 }

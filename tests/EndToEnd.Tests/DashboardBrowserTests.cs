@@ -76,11 +76,11 @@ public class DashboardBrowserTests
 
         // Wait until the store has a request rate for the api, then open the planner.
         var cell = page.Locator("[data-scenario=Aggressive][data-month='12'] [data-testid=pods]");
-        for (var attempt = 0; attempt < 20 && await cell.CountAsync() == 0; attempt++)
+        await Eventually.UntilAsync(async () =>
         {
             await browser.OpenPageAsync(dashboard.BaseAddress, "capacity?job=api");
-            await Task.Delay(1000, ct);
-        }
+            return await cell.CountAsync() > 0;
+        }, TimeSpan.FromSeconds(40), "a projection on the Capacity page", ct);
 
         var before = int.Parse((await cell.TextContentAsync())!.Trim(), System.Globalization.CultureInfo.InvariantCulture);
         var input = page.Locator("input[data-testid=per-pod], [data-testid=per-pod] input").First;
