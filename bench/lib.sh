@@ -44,3 +44,18 @@ start_dashboard() { # port role [KEY=VALUE …]
   pids+=($!)
   wait_url "http://127.0.0.1:$port/health" 60
 }
+
+# Stops what start_dashboard and start_collector started (the stack stays up).
+stop_started() {
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  for pid in "${pids[@]}"; do while kill -0 "$pid" 2>/dev/null; do sleep 0.2; done; done
+  pids=()
+}
+
+# Publishes the standalone collector (once) and starts it with the configuration given as KEY=VALUE arguments.
+start_collector() { # [KEY=VALUE …]
+  [ -f "$X0_STACK_DIR/collector/X0tta6bl4.Ops.Collector.dll" ] ||
+    dotnet publish "$ROOT/src/Collector/X0tta6bl4.Ops.Collector.csproj" -c Release -o "$X0_STACK_DIR/collector" --nologo -v q >&2
+  (cd "$X0_STACK_DIR/collector" && exec env "$@" dotnet X0tta6bl4.Ops.Collector.dll) >"$X0_STACK_DIR/collector.log" 2>&1 &
+  pids+=($!)
+}
