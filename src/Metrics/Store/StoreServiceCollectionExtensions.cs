@@ -10,7 +10,7 @@ public static class StoreServiceCollectionExtensions
 {
     /// <summary>
     /// Registers the configured <see cref="IMetricStore"/> (section "Store", validated at start) and the tables
-    /// beside it — alerts, settings, collector state — in the same database; <see cref="StoreStartup"/> opens
+    /// beside it — alerts, settings, collector state, load runs — in the same database; <see cref="StoreStartup"/> opens
     /// them all at start. Nothing here touches the database.
     /// </summary>
     /// <param name="contentRoot">The folder a relative store path is under.</param>
@@ -31,6 +31,7 @@ public static class StoreServiceCollectionExtensions
         services.TryAddSingleton<Alerts.SqlAlertStore>();
         services.TryAddSingleton<Settings.SqlSettingsStore>();
         services.TryAddSingleton<Collection.SqlCollectorStateStore>();
+        services.TryAddSingleton<LoadRuns.SqlLoadRunStore>();
         services.TryAddSingleton<StoreHealthCheck>();
 
         // The metric store first: the other tables live in its database, which it creates.
@@ -38,6 +39,7 @@ public static class StoreServiceCollectionExtensions
         services.AddSingleton<IStoreSchema>(sp => sp.GetRequiredService<Alerts.SqlAlertStore>());
         services.AddSingleton<IStoreSchema>(sp => sp.GetRequiredService<Settings.SqlSettingsStore>());
         services.AddSingleton<IStoreSchema>(sp => sp.GetRequiredService<Collection.SqlCollectorStateStore>());
+        services.AddSingleton<IStoreSchema>(sp => sp.GetRequiredService<LoadRuns.SqlLoadRunStore>());
         services.AddHostedService<StoreStartup>();
         return services;
     }
