@@ -216,6 +216,6 @@ public static partial class PlanValidator
         }
     }
 
-    [GeneratedRegex(@"\{([^{}]*)\}")]
+    [GeneratedRegex(@"\{([A-Za-z_][A-Za-z0-9_]*)\}")]
     private static partial Regex Placeholder();
 }
