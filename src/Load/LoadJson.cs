@@ -12,5 +12,7 @@ public static class LoadJson
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
         ReadCommentHandling = JsonCommentHandling.Skip,
         AllowTrailingCommas = true,
+        // Bodies hold JSON; escaping every quote as \u0022 would make stored plans unreadable. Reports escape for HTML themselves.
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     };
 }
