@@ -2,6 +2,7 @@ using Prometheus;
 using X0tta6bl4.Ops.Dashboard.Components;
 using X0tta6bl4.Ops.Dashboard.Hosting;
 using X0tta6bl4.Ops.Dashboard.Auth;
+using X0tta6bl4.Ops.Dashboard.LoadTests;
 using X0tta6bl4.Ops.Dashboard.QueryApi;
 
 if (args.FirstOrDefault() == "hash-password")
@@ -61,6 +62,7 @@ if (!app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<X0tta
 app.MapAuthEndpoints();
 app.MapQueryApi();
 app.MapCapacityCsv();
+app.MapLoadExports();
 app.MapStaticAssets().AllowAnonymous();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode().RequireAuthorization();
 

@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using MudBlazor;
 using MudBlazor.Services;
 using X0tta6bl4.Ops.Dashboard.Hosting;
+using X0tta6bl4.Ops.Dashboard.LoadTests;
 
 namespace X0tta6bl4.Ops.Dashboard.Tests;
 
@@ -24,7 +25,13 @@ public sealed class PageContext : IAsyncDisposable
         services.AddSingleton(fixture.Alerts);
         services.AddSingleton(fixture.Settings);
         services.AddSingleton(fixture.State);
-        services.AddDashboardModels(new Microsoft.Extensions.Configuration.ConfigurationBuilder().Build());
+        services.AddSingleton(fixture.LoadRuns);
+        var configuration = new Microsoft.Extensions.Configuration.ConfigurationBuilder().Build();
+        services.AddLogging();
+        services.AddDashboardModels(configuration);
+        services.AddLoadTests(configuration);
+        // The load targets read the collector's source options (the scrape targets' hosts).
+        services.AddOptions<X0tta6bl4.Ops.Collector.Configuration.SourcesOptions>();
         _context.Render<MudPopoverProvider>();
     }
 

@@ -213,11 +213,91 @@ public class PageTests
         Assert.Equal("250.0 ms", Current("p95"));
         Assert.Equal("Pass", Status("p99"));            // 320 ms against < 500 ms
         Assert.Equal("10.00 %", Current("errors"));     // 2 of 20 req/s
-        Assert.Equal("Fail", Status("throughput"));     // 20 req/s against > 400
+        Assert.Equal("Unknown", Status("throughput"));  // no capacity run: 20 req/s of traffic says nothing about capacity
+        Assert.Equal("not measured", Current("throughput"));
+        Assert.Contains("20.0 req/s on average", page.Find("[data-testid=current-traffic]").TextContent);
         Assert.Equal("Pass", Status("cpu"));
         Assert.Equal("90.000 %", Current("availability"));
         // 10 % bad against an allowed 1 %: the budget is overspent nine times over.
         Assert.Equal(-9, double.Parse(page.Find("[data-testid=budget-availability]").GetAttribute("data-remaining")!, System.Globalization.CultureInfo.InvariantCulture), 9);
+    }
+
+    /// <summary>
+    /// A finished capacity search: 900 req/s sustained; steps at 300 and 600 req/s whose CPU (100 m and 160 m, one pod)
+    /// gives 40 m idle + 0.2 m per req/s.
+    /// </summary>
+    private static async Task WriteCapacityRunAsync(StoreFixture f)
+    {
+        var t = StoreFixture.Now;
+        var pod = X0tta6bl4.Ops.Metrics.Model.SeriesKey.Of("pod_cpu_millicores", ("job", "api"), ("pod", "127.0.0.1:58080"), ("source", "scrape"));
+        var memory = X0tta6bl4.Ops.Metrics.Model.SeriesKey.Of("pod_memory_bytes", ("job", "api"), ("pod", "127.0.0.1:58080"), ("source", "scrape"));
+        await f.Store.WriteAsync(
+        [
+            new(pod, t.AddSeconds(-80).ToUnixTimeMilliseconds(), 100),
+            new(pod, t.AddSeconds(-40).ToUnixTimeMilliseconds(), 160),
+            new(memory, t.AddSeconds(-50).ToUnixTimeMilliseconds(), 200 << 20),
+        ]);
+        var run = new X0tta6bl4.Ops.Load.Engine.LoadRun
+        {
+            Plan = X0tta6bl4.Ops.Load.Plans.DefaultPlans.Baseline(),
+            StartedAt = t.AddSeconds(-100),
+            EndedAt = t.AddSeconds(-20),
+            CapacitySearches =
+            [
+                new()
+                {
+                    Scenario = "capacity", TargetP95Ms = 200, TargetErrorRate = 0.01, HighestMetRate = 900,
+                    Steps =
+                    [
+                        new() { Rate = 300, AchievedRate = 300, StartedAt = t.AddSeconds(-100), EndedAt = t.AddSeconds(-60), Met = true },
+                        new() { Rate = 600, AchievedRate = 600, StartedAt = t.AddSeconds(-60), EndedAt = t.AddSeconds(-20), Met = true },
+                    ],
+                },
+            ],
+        };
+        var id = (await f.LoadRuns.StartAsync("capacity", "capacity", "{}", "ana", "test", t.AddSeconds(-100).ToUnixTimeMilliseconds(), 1, CancellationToken.None))!.Value;
+        var json = X0tta6bl4.Ops.Load.Reports.JsonReport.Render(run);
+        await f.LoadRuns.FinishAsync(id, X0tta6bl4.Ops.Metrics.LoadRuns.LoadRunStatus.Completed, json, json, 900, null, t.AddSeconds(-20).ToUnixTimeMilliseconds(), CancellationToken.None);
+    }
+
+    [Fact]
+    public async Task Sla_WithACapacityRun_ComparesTheMeasuredCapacityWithTheTarget()
+    {
+        await using var context = await PageContext.CreateAsync(async f =>
+        {
+            await f.WriteApiAsync();
+            await WriteCapacityRunAsync(f);
+        });
+
+        var page = context.Render<SlaPage>("window=1h");
+
+        page.WaitForAssertion(() => Assert.Equal("Pass", page.Find("[data-sla=throughput]").GetAttribute("data-status")));
+        Assert.Equal("900 req/s", page.Find("[data-sla=throughput] .sla-current").TextContent.Trim());
+        Assert.Contains("Measured by load run 1", page.Find("[data-sla=throughput]").GetAttribute("title"));
+    }
+
+    [Fact]
+    public async Task Capacity_WithACapacityRun_UsesItsRatePerPod_AndProjectsCpuFromTheMeasuredCost()
+    {
+        var ct = Xunit.TestContext.Current.CancellationToken;
+        await using var context = await PageContext.CreateAsync(async f =>
+        {
+            await f.WriteApiAsync();
+            await WriteCapacityRunAsync(f);
+        });
+        var query = new X0tta6bl4.Ops.Dashboard.Model.CapacityQuery(context.Fixture.Reader, context.Fixture.SlaTargets, context.Fixture.LoadRuns);
+
+        var model = await query.LoadAsync("api", new X0tta6bl4.Ops.Dashboard.Model.CapacitySettings(), ct);
+
+        var perPod = model.Evidence.Single(e => e.Figure == "Per-pod capacity");
+        Assert.Equal(900, model.Inputs!.PerPodCapacity);                 // one pod served during the run
+        Assert.StartsWith("Measured by load run 1", perPod.Source);
+        Assert.Equal(40, model.Inputs.Cost!.IdleMillicoresPerPod, 6);    // 100 m at 300 req/s, 160 m at 600 req/s
+        Assert.Equal(0.2, model.Inputs.Cost.MillicoresPerRequestPerSecond, 6);
+        // Month 0 of any scenario: 20 req/s on one pod costs 40 + 0.2 × 20 = 44 m, not today's CPU scaled with load.
+        var now = X0tta6bl4.Ops.Metrics.Analysis.CapacityProjection.At(model.Inputs, 0.3, 0);
+        Assert.Equal(44, now.CpuMillicores, 6);
+        Assert.Equal(["redis", "storage"], model.NotMeasured.Order());        // no Redis memory, no database size: not 0 bytes
     }
 
     [Fact]
@@ -338,7 +418,7 @@ public class PageTests
         var alerts = context.Render<AlertsPage>();
         alerts.WaitForAssertion(() => Assert.Equal("0.3", alerts.Find("[data-rule-id=latency-p95]").GetAttribute("data-threshold")));
         Assert.Equal("SlaTarget", alerts.Find("[data-rule-id=latency-p95]").GetAttribute("data-origin"));
-        var capacity = await new X0tta6bl4.Ops.Dashboard.Model.CapacityQuery(context.Fixture.Reader, context.Fixture.SlaTargets).LoadAsync("api", new X0tta6bl4.Ops.Dashboard.Model.CapacitySettings(), ct);
+        var capacity = await new X0tta6bl4.Ops.Dashboard.Model.CapacityQuery(context.Fixture.Reader, context.Fixture.SlaTargets, context.Fixture.LoadRuns).LoadAsync("api", new X0tta6bl4.Ops.Dashboard.Model.CapacitySettings(), ct);
         Assert.Contains("within the SLA's 300 ms", string.Join(" ", capacity.Evidence.Select(e => e.Source)));
     }
 

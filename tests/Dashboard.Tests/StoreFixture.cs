@@ -25,6 +25,9 @@ public sealed class StoreFixture : IAsyncDisposable
     /// <summary>The collector state tables (sources, Prometheus snapshots, instances) in the same file.</summary>
     public SqlCollectorStateStore State { get; private set; } = null!;
 
+    /// <summary>The load-run tables in the same file.</summary>
+    public X0tta6bl4.Ops.Metrics.LoadRuns.SqlLoadRunStore LoadRuns { get; private set; } = null!;
+
     public SeriesReader Reader => new(Store, Time);
 
     /// <summary>The SLA targets in force: the seed's defaults (section "Sla" empty) and what operators saved.</summary>
@@ -51,6 +54,8 @@ public sealed class StoreFixture : IAsyncDisposable
         fixture.Settings = await X0tta6bl4.Ops.Metrics.Settings.SqlSettingsStore.OpenSqliteAsync(Path.Combine(fixture._dir, "metrics.db"));
         fixture.State = new SqlCollectorStateStore(X0tta6bl4.Ops.Metrics.Store.SqlDatabase.Sqlite(Path.Combine(fixture._dir, "metrics.db")));
         await fixture.State.MigrateAsync(CancellationToken.None);
+        fixture.LoadRuns = new X0tta6bl4.Ops.Metrics.LoadRuns.SqlLoadRunStore(X0tta6bl4.Ops.Metrics.Store.SqlDatabase.Sqlite(Path.Combine(fixture._dir, "metrics.db")));
+        await fixture.LoadRuns.MigrateAsync(CancellationToken.None);
         return fixture;
     }
 

@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using MudBlazor.Services;
 using X0tta6bl4.Ops.Collector;
 using X0tta6bl4.Ops.Collector.Sources;
+using X0tta6bl4.Ops.Dashboard.LoadTests;
 using X0tta6bl4.Ops.Dashboard.Model;
 using X0tta6bl4.Ops.Dashboard.Model.Changes;
 using X0tta6bl4.Ops.Metrics.Settings;
@@ -20,6 +21,7 @@ public static class DashboardServiceCollectionExtensions
         services.TryAddSingleton<ISelfAddress, SelfAddress>();
         services.AddCollector(builder.Configuration);
         services.AddDashboardModels(builder.Configuration);
+        services.AddLoadTests(builder.Configuration);
         services.AddDashboardAuth(builder.Configuration);
         services.AddRazorComponents().AddInteractiveServerComponents();
         services.AddMudServices();
@@ -49,6 +51,8 @@ public static class DashboardServiceCollectionExtensions
         services.TryAddSingleton<AlertChanges>();
         services.TryAddSingleton<SlaChanges>();
         services.TryAddSingleton<RuleChanges>();
+        services.TryAddSingleton<LoadChanges>();
+        services.TryAddSingleton<Model.LoadTests.LoadRunsQuery>();
         services.AddOptions<ResourceOptions>().Bind(configuration.GetSection(ResourceOptions.Section)).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<Microsoft.Extensions.Options.IValidateOptions<ResourceOptions>, ResourceOptionsValidator>());
         return services;

@@ -72,10 +72,14 @@ public sealed record CapacityModel(
     IReadOnlyList<Evidence> Evidence,
     IReadOnlyList<Scenario> Scenarios,
     IReadOnlyList<double> Months,
-    string? Missing);
+    string? Missing)
+{
+    /// <summary>Projected columns with no measured input ("redis", "storage"): shown as not measured, never as 0.</summary>
+    public IReadOnlySet<string> NotMeasured { get; init; } = new HashSet<string>();
+}
 
 /// <summary>Capacity from evidence in the store, and projections of it under growth scenarios.</summary>
-public sealed class CapacityQuery(SeriesReader reader, X0tta6bl4.Ops.Metrics.Settings.SlaTargets slaTargets)
+public sealed class CapacityQuery(SeriesReader reader, X0tta6bl4.Ops.Metrics.Settings.SlaTargets slaTargets, X0tta6bl4.Ops.Metrics.LoadRuns.SqlLoadRunStore loadRuns)
 {
     public async Task<CapacityModel> LoadAsync(string? job, CapacitySettings settings, CancellationToken ct = default)
     {
@@ -106,13 +110,19 @@ public sealed class CapacityQuery(SeriesReader reader, X0tta6bl4.Ops.Metrics.Set
 
         var pods = (await reader.LatestAsync(Job(CanonicalSeries.PodMemoryBytes), ct)).Where(p => now - p.Sample.Timestamp < TimeSpan.FromMinutes(5)).ToList();
         var podCount = Math.Max(1, pods.Count);
+        var measured = await MeasuredCapacityAsync(job, source, ct);
         var (perPod, perPodSource) = settings.PerPodCapacity is { } given
             ? (given, "Set by you.")
-            : await ObservedCapacityAsync(job, source, podCount, load, now, (await slaTargets.LoadAsync(ct)).Targets.P95Ms / 1000, ct);
+            : measured is { } m
+                ? (m.PerPod, m.Source)
+                : await ObservedCapacityAsync(job, source, podCount, load, now, (await slaTargets.LoadAsync(ct)).Targets.P95Ms / 1000, ct);
         evidence.Add(new Evidence("Per-pod capacity", Display.PerSecond(perPod), perPodSource));
 
         var cpu = (await reader.LatestAsync(Job(CanonicalSeries.PodCpuMillicores), ct)).Sum(c => c.Sample.Value);
         evidence.Add(new Evidence("CPU now", Display.Millicores(cpu), $"Sum of rate(process_cpu_seconds_total) × 1000 over {podCount} pod(s)."));
+        var cost = measured?.Cost;
+        evidence.Add(new Evidence("CPU cost", cost is null ? "proportional to load" : $"{cost.IdleMillicoresPerPod:0} m per pod + {cost.MillicoresPerRequestPerSecond:0.###} m per req/s",
+            cost?.Source ?? measured?.CostRefusal ?? "No capacity run measured CPU at several rates: CPU is projected in proportion to load, which overstates it for a pod that mostly idles."));
         var memory = pods.Count == 0 ? 0 : pods.Max(p => p.Sample.Value);
         evidence.Add(new Evidence("Memory per pod", Display.Bytes(memory), "Largest resident memory of the pods now."));
 
@@ -136,7 +146,7 @@ public sealed class CapacityQuery(SeriesReader reader, X0tta6bl4.Ops.Metrics.Set
         evidence.Add(new Evidence("Storage growth", $"{Display.Bytes(growthPerDay)}/day", growthPerDay == 0 ? storageSource : "Slope of a straight line fitted to the database size over the stored history."));
 
         var inputs = new CapacityInputs(load, perPod, settings.Headroom, cpu, memory, pool, maxConnections?.Sample.Value,
-            redisUsed?.Sample.Value ?? 0, redisMax?.Sample.Value, storage, growthPerDay, settings.DiskGiB * (1L << 30), settings.MaxPods);
+            redisUsed?.Sample.Value ?? 0, redisMax?.Sample.Value, storage, growthPerDay, settings.DiskGiB * (1L << 30), settings.MaxPods) { Cost = cost };
 
         var today = DateOnly.FromDateTime(now.UtcDateTime);
         var scenarios = new List<Scenario>();
@@ -152,11 +162,58 @@ public sealed class CapacityQuery(SeriesReader reader, X0tta6bl4.Ops.Metrics.Set
                 : new Scenario(name, null, basis, [], []));
         }
 
-        return new CapacityModel(job, inputs, evidence, scenarios, months, null);
+        var notMeasured = new HashSet<string>();
+        if (redisUsed is null)
+        {
+            notMeasured.Add("redis");
+        }
+
+        if (storage <= 0)
+        {
+            notMeasured.Add("storage");
+        }
+
+        return new CapacityModel(job, inputs, evidence, scenarios, months, null) { NotMeasured = notMeasured };
+    }
+
+    /// <summary>What the newest capacity search measured, per pod, and what CPU cost it showed; null without one.</summary>
+    private sealed record Measured(double PerPod, string Source, ResourceCost? Cost, string? CostRefusal);
+
+    /// <summary>
+    /// The newest capacity search's highest sustained rate that met the SLA targets, divided by the pods of the job
+    /// that served during it (as the collector saw them); with the CPU cost fitted to its steps.
+    /// </summary>
+    private async Task<Measured?> MeasuredCapacityAsync(string job, string source, CancellationToken ct)
+    {
+        if (await loadRuns.NewestCapacityAsync(ct) is not { CapacityRps: { } rate, ResultJson: { } json } record)
+        {
+            return null;
+        }
+
+        var run = X0tta6bl4.Ops.Load.Reports.JsonReport.Parse(json);
+        var search = run.CapacitySearches.FirstOrDefault(s => s.HighestMetRate is not null);
+        var (from, to) = (run.StartedAt, run.EndedAt);
+        var pods = Math.Max(1, (await reader.AveragesAsync(SeriesSelector.Where(CanonicalSeries.PodMemoryBytes, ("job", job), ("source", source)), from, to, ct)).Count);
+        var at = from.UtcDateTime.ToString("yyyy-MM-dd HH:mm", System.Globalization.CultureInfo.InvariantCulture);
+        var text = $"Measured by load run {record.Id} on {at} UTC: {rate:0} req/s was the highest sustained rate with p95 ≤ {search?.TargetP95Ms:0} ms and errors ≤ {search?.TargetErrorRate * 100:0.###} %, over {pods} pod(s) of '{job}' serving during the run.";
+
+        // CPU over each step's window (the steps of a search are ≥ several seconds: the first two seconds are left out as ramp).
+        var points = new List<(double Rate, double Cpu)>();
+        foreach (var step in search?.Steps ?? [])
+        {
+            var cpu = await reader.AveragesAsync(SeriesSelector.Where(CanonicalSeries.PodCpuMillicores, ("job", job), ("source", source)), step.StartedAt.AddSeconds(2), step.EndedAt, ct);
+            if (cpu.Count > 0)
+            {
+                points.Add((step.AchievedRate, cpu.Sum(c => c.Average)));
+            }
+        }
+
+        var cost = ResourceCost.Fit(points, pods, $"Fitted to {points.Count} steps of load run {record.Id} (CPU of the pods averaged over each step against its achieved rate).", out var refusal);
+        return new Measured(rate / pods, text, cost, refusal);
     }
 
     /// <summary>
-    /// Until load tests exist: the highest 5-minute average request rate in the last 30 days whose p95 met
+    /// Without a capacity run: the highest 5-minute average request rate in the last 30 days whose p95 met
     /// the SLA's p95 target in force, per pod. A floor: the pods were not pushed to saturation.
     /// </summary>
     private async Task<(double PerPod, string Source)> ObservedCapacityAsync(string job, string source, int pods, double load, DateTimeOffset now, double p95Limit, CancellationToken ct)
@@ -176,11 +233,11 @@ public sealed class CapacityQuery(SeriesReader reader, X0tta6bl4.Ops.Metrics.Set
 
         if (best.Rate <= 0)
         {
-            return (Math.Max(load / pods, 1), $"No 5-minute step in the last 30 days has both a request rate and a p95 within the SLA's {Display.Milliseconds(p95Limit)}: today's load per pod is used as a floor.");
+            return (Math.Max(load / pods, 1), $"No capacity load run yet, so the observed floor: no 5-minute step in the last 30 days has both a request rate and a p95 within the SLA's {Display.Milliseconds(p95Limit)}: today's load per pod is used as a floor.");
         }
 
         return (best.Rate / pods,
-            $"Highest 5-minute average in the last 30 days with p95 within the SLA's {Display.Milliseconds(p95Limit)}: {Display.PerSecond(best.Rate)} on {best.At:yyyy-MM-dd HH:mm} UTC (p95 {Display.Milliseconds(best.P95)}), over {pods} pod(s). A floor: the pods were not pushed to saturation.");
+            $"No capacity load run yet, so the observed floor: the highest 5-minute average in the last 30 days with p95 within the SLA's {Display.Milliseconds(p95Limit)}: {Display.PerSecond(best.Rate)} on {best.At:yyyy-MM-dd HH:mm} UTC (p95 {Display.Milliseconds(best.P95)}), over {pods} pod(s). A floor: the pods were not pushed to saturation.");
     }
 
     private async Task<(double Bytes, double GrowthPerDay, string Source)> StorageAsync(DateTimeOffset now, CancellationToken ct)

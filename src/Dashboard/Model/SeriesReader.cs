@@ -23,6 +23,14 @@ public sealed class SeriesReader(IMetricStore store, TimeProvider time)
         return series.Select(s => Grid(name(s.Key), s.Points, range, scale ?? (v => v))).OrderBy(l => l.Name, StringComparer.Ordinal).ToList();
     }
 
+    /// <summary>Each matching series' average over [from, to) (one bucket), or nothing for a series without data in it.</summary>
+    public async Task<IReadOnlyList<(SeriesKey Key, double Average)>> AveragesAsync(SeriesSelector selector, DateTimeOffset from, DateTimeOffset to, CancellationToken ct = default)
+    {
+        var (start, end) = (from.ToUnixTimeMilliseconds(), Math.Max(to.ToUnixTimeMilliseconds(), from.ToUnixTimeMilliseconds() + 1));
+        var series = await store.QueryRangeAsync(new RangeQuery(selector, start, end - 1, end - start, Aggregation.Avg), ct);
+        return series.Where(s => s.Points.Count > 0).Select(s => (s.Key, s.Points[0].Value)).ToList();
+    }
+
     /// <summary>The same lines a week earlier, moved forward a week so they overlay the current ones.</summary>
     public async Task<IReadOnlyList<ChartLine>> WeekAgoLinesAsync(
         SeriesSelector selector, TimeRange range, Func<SeriesKey, string> name, Func<double, double>? scale = null, CancellationToken ct = default)

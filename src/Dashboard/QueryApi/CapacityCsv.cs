@@ -21,6 +21,8 @@ public static class CapacityCsv
             }
 
             var model = await query.LoadAsync(request.Query["job"], settings, ct);
+            // An input no source measured is an empty cell, never a 0.
+            string Measured(string column, double value) => model.NotMeasured.Contains(column) ? "" : F(value);
             var csv = new StringBuilder("scenario,quarterly_growth,month,requests_per_second,pods,cpu_millicores,memory_bytes,db_connections,redis_bytes,storage_bytes\n");
             foreach (var scenario in model.Scenarios)
             {
@@ -28,7 +30,8 @@ public static class CapacityCsv
                 {
                     csv.AppendLine(string.Join(',',
                         scenario.Name, F(scenario.QuarterlyGrowth ?? double.NaN), F(row.Month), F(row.RequestsPerSecond), row.Pods,
-                        F(row.CpuMillicores), F(row.MemoryBytes), row.DbConnections, F(row.RedisBytes), F(row.StorageBytes)));
+                        F(row.CpuMillicores), F(row.MemoryBytes), row.DbConnections,
+                        Measured("redis", row.RedisBytes), Measured("storage", row.StorageBytes)));
                 }
             }
 

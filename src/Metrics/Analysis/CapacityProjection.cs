@@ -4,7 +4,7 @@ namespace X0tta6bl4.Ops.Metrics.Analysis;
 /// <param name="RequestsPerSecond">Current load (all pods together).</param>
 /// <param name="PerPodCapacity">Sustainable req/s of one pod (its evidence is shown beside it).</param>
 /// <param name="Headroom">Spare share kept on top of the load, e.g. 0.3 for 30 %.</param>
-/// <param name="CpuMillicores">CPU of all pods now; assumed proportional to load.</param>
+/// <param name="CpuMillicores">CPU of all pods now; assumed proportional to load unless <see cref="Cost"/> is measured.</param>
 /// <param name="MemoryPerPodBytes">Memory of one pod; assumed flat per pod.</param>
 /// <param name="PoolSize">Database connections each pod's pool may open.</param>
 /// <param name="MaxConnections">The database's max_connections; null when unknown.</param>
@@ -27,7 +27,11 @@ public sealed record CapacityInputs(
     double StorageBytes,
     double StorageGrowthPerDay,
     double DiskBytes,
-    int MaxPods);
+    int MaxPods)
+{
+    /// <summary>CPU as a capacity run measured it (idle per pod plus a cost per request); null: proportional to load.</summary>
+    public ResourceCost? Cost { get; init; }
+}
 
 public sealed record ProjectionRow(double Month, double RequestsPerSecond, int Pods, double CpuMillicores, double MemoryBytes, int DbConnections, double RedisBytes, double StorageBytes);
 
@@ -58,7 +62,7 @@ public static class CapacityProjection
             months,
             load,
             pods,
-            inputs.CpuMillicores * factor,
+            inputs.Cost is { } cost ? cost.CpuMillicores(pods, load) : inputs.CpuMillicores * factor,
             pods * inputs.MemoryPerPodBytes,
             pods * inputs.PoolSize,
             inputs.RedisBytes * factor,

@@ -29,7 +29,11 @@ public sealed record LoadRunRecord(
     string? ProgressJson,
     string? ResultJson,
     double? CapacityRps,
-    string? Error);
+    string? Error)
+{
+    /// <summary>The result without its seconds (summary, thresholds, capacity steps), for lists.</summary>
+    public string? SummaryJson { get; init; }
+}
 
 /// <summary>One second of a run (the engine's per-second snapshot, JSON).</summary>
 public sealed record LoadRunSecond(long RunId, int Second, string SnapshotJson);

@@ -29,6 +29,7 @@ public sealed class SqlLoadRunStore(SqlDatabase database) : IStoreSchema
                 plan_json TEXT NOT NULL,
                 progress_json TEXT,
                 result_json TEXT,
+                summary_json TEXT,
                 capacity_rps DOUBLE PRECISION,
                 error TEXT
             );
@@ -42,15 +43,20 @@ public sealed class SqlLoadRunStore(SqlDatabase database) : IStoreSchema
             """, ct);
     }
 
-    /// <summary>Starts a run's row; returns its id.</summary>
-    public async Task<long> StartAsync(string name, string kind, string planJson, string startedBy, string runner, long atMs, CancellationToken ct)
+    /// <summary>
+    /// Starts a run's row and returns its id, unless <paramref name="maxRunning"/> runs are running already (then
+    /// null): the check and the insert are one statement, so two dashboards starting at once cannot both pass.
+    /// </summary>
+    public async Task<long?> StartAsync(string name, string kind, string planJson, string startedBy, string runner, long atMs, int maxRunning, CancellationToken ct)
     {
         await using var connection = await database.OpenAsync(ct);
         await using var command = SqlDatabase.Command(connection, """
             INSERT INTO load_runs (name, kind, status, started_ms, started_by, runner, heartbeat_ms, plan_json)
-            VALUES (@name, @kind, 'Running', @at, @by, @runner, @at, @plan) RETURNING id
-            """, ("name", name), ("kind", kind), ("at", atMs), ("by", startedBy), ("runner", runner), ("plan", planJson));
-        return Convert.ToInt64(await command.ExecuteScalarAsync(ct));
+            SELECT @name, @kind, 'Running', @at, @by, @runner, @at, @plan
+            WHERE (SELECT count(*) FROM load_runs WHERE status = 'Running') < @max
+            RETURNING id
+            """, ("name", name), ("kind", kind), ("at", atMs), ("by", startedBy), ("runner", runner), ("plan", planJson), ("max", maxRunning));
+        return await command.ExecuteScalarAsync(ct) is { } id ? Convert.ToInt64(id) : null;
     }
 
     /// <summary>One second: its snapshot, and the run's progress and heartbeat. Returns whether someone asked the run to stop.</summary>
@@ -73,11 +79,14 @@ public sealed class SqlLoadRunStore(SqlDatabase database) : IStoreSchema
         return Convert.ToInt64(await command.ExecuteScalarAsync(ct) ?? 0L) != 0;
     }
 
-    public Task FinishAsync(long runId, LoadRunStatus status, string? resultJson, double? capacityRps, string? error, long atMs, CancellationToken ct) =>
+    /// <param name="resultJson">The whole result (every second's histograms): read for one run.</param>
+    /// <param name="summaryJson">The same without the seconds: read for lists.</param>
+    public Task FinishAsync(long runId, LoadRunStatus status, string? resultJson, string? summaryJson, double? capacityRps, string? error, long atMs, CancellationToken ct) =>
         database.ExecuteAsync("""
-            UPDATE load_runs SET status = @status, ended_ms = @at, heartbeat_ms = @at, result_json = @result, capacity_rps = @capacity, error = @error
+            UPDATE load_runs SET status = @status, ended_ms = @at, heartbeat_ms = @at, result_json = @result, summary_json = @summary, capacity_rps = @capacity, error = @error
             WHERE id = @id
             """, ct, ("id", runId), ("status", status.ToString()), ("at", atMs), ("result", (object?)resultJson ?? DBNull.Value),
+            ("summary", (object?)summaryJson ?? DBNull.Value),
             ("capacity", (object?)capacityRps ?? DBNull.Value), ("error", (object?)error ?? DBNull.Value));
 
     /// <summary>Asks a running run to stop; its runner sees it within a second. False when it is not running.</summary>
@@ -94,7 +103,7 @@ public sealed class SqlLoadRunStore(SqlDatabase database) : IStoreSchema
             WHERE status = 'Running' AND heartbeat_ms < @before
             """, ct, ("before", heartbeatBeforeMs), ("at", atMs));
 
-    private const string Columns = "id, name, kind, status, started_ms, ended_ms, started_by, runner, heartbeat_ms, stop_requested, plan_json, progress_json, result_json, capacity_rps, error";
+    private const string Columns = "id, name, kind, status, started_ms, ended_ms, started_by, runner, heartbeat_ms, stop_requested, plan_json, progress_json, result_json, capacity_rps, error, summary_json";
 
     public async Task<LoadRunRecord?> GetAsync(long runId, CancellationToken ct) =>
         (await QueryAsync($"SELECT {Columns} FROM load_runs WHERE id = @id", ct, ("id", runId))).SingleOrDefault();
@@ -143,6 +152,6 @@ public sealed class SqlLoadRunStore(SqlDatabase database) : IStoreSchema
         string? S(int i) => r.IsDBNull(i) ? null : r.GetString(i);
         return new LoadRunRecord(r.GetInt64(0), r.GetString(1), r.GetString(2), Enum.Parse<LoadRunStatus>(r.GetString(3)), r.GetInt64(4),
             r.IsDBNull(5) ? null : r.GetInt64(5), r.GetString(6), r.GetString(7), r.GetInt64(8), Convert.ToInt64(r.GetValue(9)) != 0,
-            r.GetString(10), S(11), S(12), r.IsDBNull(13) ? null : r.GetDouble(13), S(14));
+            r.GetString(10), S(11), S(12), r.IsDBNull(13) ? null : r.GetDouble(13), S(14)) { SummaryJson = S(15) };
     }
 }
