@@ -58,6 +58,9 @@ public sealed class PageContext : IAsyncDisposable
         return _context.Render<TPage>();
     }
 
+    public IRenderedComponent<TPage> Render<TPage>(Action<ComponentParameterCollectionBuilder<TPage>> parameters) where TPage : IComponent =>
+        _context.Render<TPage>(parameters);
+
     public async ValueTask DisposeAsync()
     {
         await _context.DisposeAsync();
