@@ -101,7 +101,7 @@ public class DashboardBrowserTests
         Assert.Empty(browser.ConsoleErrors);
     }
 
-    private static Dictionary<string, string> StackSettings() => Settings(
+    internal static Dictionary<string, string> StackSettings() => Settings(
         StackEnvironment.ApiUrl + "/metrics", StackEnvironment.PrometheusUrl, StackEnvironment.PostgresConnection, StackEnvironment.RedisConnection);
 
     private static Dictionary<string, string> NothingReachable() => Settings(
