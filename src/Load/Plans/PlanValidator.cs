@@ -203,6 +203,11 @@ public static partial class PlanValidator
             add("requestTimeoutSeconds", $"must be > 0 and at most 120 (was {plan.RequestTimeoutSeconds}).");
         }
 
+        if (plan.Connections is < 1 or > CeilingVus)
+        {
+            add("connections", $"must be between 1 and {CeilingVus} (was {plan.Connections}).");
+        }
+
         var seconds = plan.Scenarios.Sum(PlanMath.Seconds);
         if (seconds > plan.MaxDurationSeconds && plan.MaxDurationSeconds > 0)
         {
