@@ -133,6 +133,23 @@ public sealed class CliTests : IDisposable
         Assert.Contains("5xx 10", output);
     }
 
+    [Fact]
+    public async Task Run_SetupRefusedByTheTarget_Exits1SayingWhy()
+    {
+        await using var target = await LoopbackTarget.StartAsync(context =>
+        {
+            context.Response.StatusCode = 500;
+            return Task.CompletedTask;
+        });
+        var plan = Plans.OneGet(target.Url, Plans.Constant(rate: 10, seconds: 1), path: "api/v1/nodes/{nodeId}") with { Setup = new MeshSetup { Nodes = 2 } };
+
+        var (exit, output, _) = await RunCliAsync(plan);
+
+        Assert.Equal(1, exit);
+        Assert.Contains("status      failed — set-up failed: Set-up: GET api/v1/meshes answered 500", output);
+        Assert.Equal(1, target.Requests); // the set-up's first request, and nothing after it
+    }
+
     private string Out(string name) => Path.Combine(_dir.FullName, name);
 
     private async Task<(int Exit, string Output, string Error)> RunCliAsync(LoadPlan plan, params string[] more)

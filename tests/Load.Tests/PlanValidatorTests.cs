@@ -166,3 +166,29 @@ public sealed class PlanValidatorTests
         Scenarios = [new LoadScenario { Name = "s", Executor = Executors.ConstantArrivalRate, Rate = 100, DurationSeconds = 120 }],
     };
 }
+
+public sealed class PlanJsonNullTests
+{
+    [Fact]
+    public void Validate_NullListsAndEntries_AreProblemsNotCrashes()
+    {
+        const string json = """
+            { "name": "n", "baseUrl": "http://127.0.0.1:1", "requests": null, "scenarios": [ null ], "thresholds": [] }
+            """;
+        var plan = System.Text.Json.JsonSerializer.Deserialize<LoadPlan>(json, LoadJson.Options)!;
+
+        Assert.Equal(["requests", "scenarios"], PlanValidator.Validate(plan, PlanValidator.LoopbackHosts).Select(p => p.Field));
+    }
+
+    [Fact]
+    public void Validate_NullStage_IsNamed()
+    {
+        const string json = """
+            { "name": "n", "baseUrl": "http://127.0.0.1:1", "requests": [ { "name": "r", "path": "x" } ],
+              "scenarios": [ { "name": "s", "executor": "ramping-arrival-rate", "startRate": 1, "stages": [ { "durationSeconds": 1, "target": 5 }, null ] } ] }
+            """;
+        var plan = System.Text.Json.JsonSerializer.Deserialize<LoadPlan>(json, LoadJson.Options)!;
+
+        Assert.Equal("scenarios[0].stages[1]", Assert.Single(PlanValidator.Validate(plan, PlanValidator.LoopbackHosts)).Field);
+    }
+}

@@ -48,8 +48,9 @@ public sealed class LoadRunner
         {
             return new LoadRun { Plan = plan, StartedAt = setupStarted, EndedAt = _time.GetUtcNow(), Status = RunStatus.Stopped, StatusReason = "stopped during the set-up" };
         }
-        catch (Exception e) when (e is HttpRequestException or InvalidOperationException or System.Text.Json.JsonException or OperationCanceledException)
+        catch (Exception e) when (!cancellationToken.IsCancellationRequested)
         {
+            // Unreachable, refused, timed out, an unexpected answer or body: the run cannot start, and says why.
             return new LoadRun { Plan = plan, StartedAt = setupStarted, EndedAt = _time.GetUtcNow(), Status = RunStatus.Failed, StatusReason = "set-up failed: " + e.Message };
         }
 
