@@ -22,9 +22,17 @@ public static class HistogramCodec
 
     public static string Encode(HistogramBase histogram)
     {
-        var bytes = new byte[histogram.GetNeededByteBufferCapacity()];
-        var length = histogram.EncodeIntoCompressedByteBuffer(ByteBuffer.Allocate(bytes));
-        return Convert.ToBase64String(bytes, 0, length);
+        // ByteBuffer.Allocate copies an array given to it, so the encoding is read back out of the buffer itself.
+        var buffer = ByteBuffer.Allocate(histogram.GetNeededByteBufferCapacity());
+        var length = histogram.EncodeIntoCompressedByteBuffer(buffer);
+        buffer.Position = 0;
+        var bytes = new byte[length];
+        for (var i = 0; i < length; i++)
+        {
+            bytes[i] = buffer.Get();
+        }
+
+        return Convert.ToBase64String(bytes);
     }
 
     public static HistogramBase Decode(string base64)

@@ -48,8 +48,9 @@ public sealed class LoadRunner
         {
             return new LoadRun { Plan = plan, StartedAt = setupStarted, EndedAt = _time.GetUtcNow(), Status = RunStatus.Stopped, StatusReason = "stopped during the set-up" };
         }
-        catch (Exception e) when (e is HttpRequestException or InvalidOperationException or System.Text.Json.JsonException or OperationCanceledException)
+        catch (Exception e) when (!cancellationToken.IsCancellationRequested)
         {
+            // Unreachable, refused, timed out, an unexpected answer or body: the run cannot start, and says why.
             return new LoadRun { Plan = plan, StartedAt = setupStarted, EndedAt = _time.GetUtcNow(), Status = RunStatus.Failed, StatusReason = "set-up failed: " + e.Message };
         }
 
@@ -66,13 +67,14 @@ public sealed class LoadRunner
         var handler = new SocketsHttpHandler
         {
             UseProxy = false,
-            MaxConnectionsPerServer = Math.Max(1, inFlight),
+            MaxConnectionsPerServer = plan.Connections ?? Math.Max(1, inFlight),
             PooledConnectionLifetime = Timeout.InfiniteTimeSpan,
             PooledConnectionIdleTimeout = TimeSpan.FromMinutes(1),
             AllowAutoRedirect = false, // a 3xx is counted as a 3xx, not followed
             UseCookies = false,
             AutomaticDecompression = System.Net.DecompressionMethods.None,
             ConnectTimeout = TimeSpan.FromSeconds(Math.Min(5, plan.RequestTimeoutSeconds)),
+            PlaintextStreamFilter = (context, _) => ValueTask.FromResult<Stream>(new WireStampStream(context.PlaintextStream)),
         };
         var client = new HttpClient(handler, disposeHandler: true) { Timeout = TimeSpan.FromSeconds(plan.RequestTimeoutSeconds) };
         client.DefaultRequestHeaders.UserAgent.ParseAdd("x0tta6bl4-load/1");

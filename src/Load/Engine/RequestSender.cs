@@ -4,7 +4,8 @@ namespace X0tta6bl4.Ops.Load.Engine;
 
 /// <summary>
 /// Sends one iteration's request over the run's one HttpClient and records it: latency from the intended start,
-/// service time from the actual send, generator lag between the two, the status class, and whether it failed.
+/// service time from the actual send (its first byte on a connection, <see cref="WireStamp"/>), generator lag (the
+/// engine issuing it − the intended start), the status class, and whether it failed.
 /// </summary>
 internal sealed class RequestSender(HttpClient client, IReadOnlyList<PreparedRequest> requests, RunRecorder recorder, TimeProvider time, CancellationToken runStopped)
 {
@@ -32,6 +33,8 @@ internal sealed class RequestSender(HttpClient client, IReadOnlyList<PreparedReq
         }
 
         var start = intended ?? sent;
+        var wire = new WireStamp(time);
+        WireStamp.Current = wire;
         Outcome outcome;
         var failed = true;
         try
@@ -58,7 +61,8 @@ internal sealed class RequestSender(HttpClient client, IReadOnlyList<PreparedReq
         }
 
         var end = time.GetTimestamp();
-        recorder.Record(request, outcome, failed, Micro(end - start), Micro(end - sent), window);
+        var onWire = wire.Timestamp != 0 ? wire.Timestamp : sent; // never written (refused before a connection): from the send
+        recorder.Record(request, outcome, failed, Micro(end - start), Micro(end - onWire), window);
     }
 
     private long Micro(long ticks) => (long)(ticks * _microsecondsPerTick);

@@ -23,6 +23,12 @@ public sealed record LoadPlan
 
     public IReadOnlyList<LoadThreshold> Thresholds { get; init; } = [];
 
+    /// <summary>
+    /// HTTP connections the run may open (wrk's -c). Default: one per request that may be in flight, so no request
+    /// waits for a connection. Fewer makes requests queue in the client: that wait counts in latency, not service time.
+    /// </summary>
+    public int? Connections { get; init; }
+
     /// <summary>A request without an answer after this long counts as an error (class "error").</summary>
     public double RequestTimeoutSeconds { get; init; } = 10;
 

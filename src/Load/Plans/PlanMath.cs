@@ -6,7 +6,7 @@ internal static class PlanMath
     /// <summary>The scenario's scheduled length in seconds (graceful stop not included); 0 when it cannot be known.</summary>
     public static double Seconds(LoadScenario s) => s.Executor switch
     {
-        Executors.RampingVus or Executors.RampingArrivalRate => s.Stages?.Sum(stage => Math.Max(0, stage.DurationSeconds)) ?? 0,
+        Executors.RampingVus or Executors.RampingArrivalRate => s.Stages?.Sum(stage => Math.Max(0, stage?.DurationSeconds ?? 0)) ?? 0,
         Executors.ConstantArrivalRate => Math.Max(0, s.DurationSeconds ?? 0),
         Executors.CapacitySearch => CapacityRates(s).Count * Math.Max(0, s.StepSeconds ?? 0),
         _ => 0,
@@ -39,7 +39,7 @@ internal static class PlanMath
     {
         var total = 0.0;
         var from = start;
-        foreach (var stage in stages)
+        foreach (var stage in stages.Where(stage => stage is not null)) // a null stage is the validator's to report
         {
             total += (from + stage.Target) / 2 * Math.Max(0, stage.DurationSeconds);
             from = stage.Target;

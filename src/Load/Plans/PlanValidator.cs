@@ -27,6 +27,21 @@ public static partial class PlanValidator
         var problems = new List<PlanProblem>();
         void Add(string field, string message) => problems.Add(new PlanProblem(field, message));
 
+        // JSON can say null (or hold a null element) where a list is expected; say so rather than fail on it later.
+        var nulls = new (string Field, System.Collections.IEnumerable? List)[] { ("requests", plan.Requests), ("scenarios", plan.Scenarios), ("thresholds", plan.Thresholds) };
+        foreach (var (field, list) in nulls)
+        {
+            if (list is null || list.Cast<object?>().Any(item => item is null))
+            {
+                Add(field, "must be a list without null entries.");
+            }
+        }
+
+        if (problems.Count > 0)
+        {
+            return problems;
+        }
+
         if (string.IsNullOrWhiteSpace(plan.Name))
         {
             Add("name", "is required.");
@@ -120,7 +135,7 @@ public static partial class PlanValidator
                 add($"{at}.path", $"'{r.Path}' must be relative to baseUrl.");
             }
 
-            foreach (var (text, field) in new[] { (r.Path, "path"), (r.Body ?? "", "body") })
+            foreach (var (text, field) in new[] { (r.Path ?? "", "path"), (r.Body ?? "", "body") })
             {
                 foreach (Match placeholder in Placeholder().Matches(text))
                 {
@@ -201,6 +216,11 @@ public static partial class PlanValidator
         if (!(plan.RequestTimeoutSeconds > 0) || plan.RequestTimeoutSeconds > 120)
         {
             add("requestTimeoutSeconds", $"must be > 0 and at most 120 (was {plan.RequestTimeoutSeconds}).");
+        }
+
+        if (plan.Connections is < 1 or > CeilingVus)
+        {
+            add("connections", $"must be between 1 and {CeilingVus} (was {plan.Connections}).");
         }
 
         var seconds = plan.Scenarios.Sum(PlanMath.Seconds);

@@ -104,6 +104,12 @@ internal static class ScenarioRules
         for (var i = 0; i < s.Stages.Count; i++)
         {
             var stage = s.Stages[i];
+            if (stage is null)
+            {
+                add($"{at}.stages[{i}]", "is null.");
+                continue;
+            }
+
             if (!(stage.DurationSeconds > 0))
             {
                 // Stages are durations, each starting where the last one ended: one of 0 or less would end before it starts.

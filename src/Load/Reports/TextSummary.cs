@@ -21,7 +21,9 @@ public static class TextSummary
         Line($"by status   2xx {s.ByStatus.Status2xx}  3xx {s.ByStatus.Status3xx}  4xx {s.ByStatus.Status4xx}  5xx {s.ByStatus.Status5xx}  error {s.ByStatus.Error}");
         Line($"latency     {Format.Percentiles(s.Latency)}   (from the intended start)");
         Line($"service     {Format.Percentiles(s.ServiceTime)}   (from the actual send)");
-        Line($"gen. lag    p99 {Format.Ms(s.GeneratorLagP99Ms)}, max {Format.Ms(s.GeneratorLagMaxMs)}");
+        Line(run.Plan.Scenarios.Any(sc => Plans.Executors.IsOpenModel(sc.Executor))
+            ? $"gen. lag    p99 {Format.Ms(s.GeneratorLagP99Ms)}, max {Format.Ms(s.GeneratorLagMaxMs)}"
+            : "gen. lag    n/a (closed model: a VU sends when its last answer is in, there is no schedule to lag)");
         if (s.GeneratorLimited)
         {
             Line($"WARNING     generator-limited: {s.GeneratorLimitedReason}");
