@@ -65,7 +65,8 @@ public sealed class DashboardProcess : IAsyncDisposable
         var dashboard = new DashboardProcess(process, new Uri($"http://127.0.0.1:{port}/"), storePath, dataDir);
 
         using var http = new HttpClient { BaseAddress = dashboard.BaseAddress, Timeout = TimeSpan.FromSeconds(2) };
-        var deadline = DateTime.UtcNow.AddSeconds(60);
+        // Generous: on a loaded 2-core machine the first start (JIT, store migration) can take a while.
+        var deadline = DateTime.UtcNow.AddSeconds(120);
         while (DateTime.UtcNow < deadline)
         {
             if (process.HasExited)
@@ -92,7 +93,7 @@ public sealed class DashboardProcess : IAsyncDisposable
         }
 
         await dashboard.DisposeAsync();
-        throw new TimeoutException($"The dashboard did not answer /health within 60 s:\n{dashboard.Output}");
+        throw new TimeoutException($"The dashboard did not answer /health within 120 s:\n{dashboard.Output}");
     }
 
     private static int FreePort()

@@ -162,7 +162,10 @@ public class ProductionTopologyTests
             $"{infoCalls} INFO calls in {seconds:0.0} s with two collectors at 1 s; {holder} killed, {by} polled {(firstBySurvivor - killedAt).TotalSeconds:0.0} s after the kill (gap between polls {gap.TotalSeconds:0.0} s)");
         Assert.InRange(infoCalls, (int)(seconds * 0.6), (int)(seconds * 1.3) + 1);   // one poller at 1 s, not two
         Assert.Equal(0L, samples);                                                    // no sample written twice
-        Assert.True(gap < TimeSpan.FromSeconds(1.5 * 4 / 3 + 1 + 1), $"the survivor took over {gap.TotalSeconds:0.0} s after the last poll");
+        // A lease of 1.5 s renewed every 0.5 s, polls every second: the survivor takes over within 1.5 × 4/3 + 1 s of the
+        // kill; 2 s more of slack for a loaded 2-core machine, where a poll can start late.
+        var takeover = firstBySurvivor - killedAt;
+        Assert.True(takeover < TimeSpan.FromSeconds(1.5 * 4 / 3 + 1 + 2), $"the survivor took over {takeover.TotalSeconds:0.0} s after the kill");
     }
 
     private static async Task<Dictionary<string, string>> SourceStatesAsync(Browser browser, DashboardProcess dashboard, Func<Dictionary<string, string>, bool> done, CancellationToken ct) =>
