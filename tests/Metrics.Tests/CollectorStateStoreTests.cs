@@ -5,15 +5,15 @@ using X0tta6bl4.Ops.Metrics.Store;
 namespace X0tta6bl4.Ops.Metrics.Tests;
 
 /// <summary>The collector state tables, the same on both providers: source states, Prometheus snapshots, leases, instances.</summary>
-public abstract class CollectorStateStoreTests : IAsyncLifetime
+public abstract class CollectorStateStoreTests(ITestDatabase test) : IAsyncLifetime
 {
     private static readonly DateTimeOffset T0 = new(2026, 11, 27, 3, 0, 0, TimeSpan.Zero);
 
-    protected abstract SqlDatabase Database { get; }
+    private SqlDatabase Database => test.Database;
 
-    public virtual ValueTask InitializeAsync() => ValueTask.CompletedTask;
+    public ValueTask InitializeAsync() => test.InitializeAsync();
 
-    public abstract ValueTask DisposeAsync();
+    public ValueTask DisposeAsync() => test.DisposeAsync();
 
     private async Task<SqlCollectorStateStore> OpenAsync()
     {
@@ -120,27 +120,6 @@ public abstract class CollectorStateStoreTests : IAsyncLifetime
     }
 }
 
-public sealed class SqliteCollectorStateStoreTests : CollectorStateStoreTests
-{
-    private readonly string _dir = Directory.CreateTempSubdirectory("x0-state-").FullName;
+public sealed class SqliteCollectorStateStoreTests() : CollectorStateStoreTests(new SqliteTestDatabase());
 
-    protected override SqlDatabase Database => SqlDatabase.Sqlite(Path.Combine(_dir, "metrics.db"));
-
-    public override ValueTask DisposeAsync()
-    {
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        Directory.Delete(_dir, recursive: true);
-        return ValueTask.CompletedTask;
-    }
-}
-
-public sealed class PostgresCollectorStateStoreTests : CollectorStateStoreTests
-{
-    private readonly TemporaryDatabase _database = new();
-
-    protected override SqlDatabase Database => SqlDatabase.Postgres(_database.ConnectionString);
-
-    public override ValueTask InitializeAsync() => _database.InitializeAsync();
-
-    public override ValueTask DisposeAsync() => _database.DisposeAsync();
-}
+public sealed class PostgresCollectorStateStoreTests() : CollectorStateStoreTests(new PostgresTestDatabase());

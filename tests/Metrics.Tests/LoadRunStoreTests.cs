@@ -5,13 +5,13 @@ using X0tta6bl4.Ops.Tests;
 namespace X0tta6bl4.Ops.Metrics.Tests;
 
 /// <summary>The load-run tables, the same on both providers.</summary>
-public abstract class LoadRunStoreTests : IAsyncLifetime
+public abstract class LoadRunStoreTests(ITestDatabase test) : IAsyncLifetime
 {
-    protected abstract SqlDatabase Database { get; }
+    private SqlDatabase Database => test.Database;
 
-    public virtual ValueTask InitializeAsync() => ValueTask.CompletedTask;
+    public ValueTask InitializeAsync() => test.InitializeAsync();
 
-    public abstract ValueTask DisposeAsync();
+    public ValueTask DisposeAsync() => test.DisposeAsync();
 
     private async Task<SqlLoadRunStore> OpenAsync()
     {
@@ -76,27 +76,6 @@ public abstract class LoadRunStoreTests : IAsyncLifetime
     }
 }
 
-public sealed class SqliteLoadRunStoreTests : LoadRunStoreTests
-{
-    private readonly string _dir = Directory.CreateTempSubdirectory("x0-loadruns-").FullName;
+public sealed class SqliteLoadRunStoreTests() : LoadRunStoreTests(new SqliteTestDatabase());
 
-    protected override SqlDatabase Database => SqlDatabase.Sqlite(Path.Combine(_dir, "metrics.db"));
-
-    public override ValueTask DisposeAsync()
-    {
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        Directory.Delete(_dir, recursive: true);
-        return ValueTask.CompletedTask;
-    }
-}
-
-public sealed class PostgresLoadRunStoreTests : LoadRunStoreTests
-{
-    private readonly TemporaryDatabase _database = new();
-
-    protected override SqlDatabase Database => SqlDatabase.Postgres(_database.ConnectionString);
-
-    public override ValueTask InitializeAsync() => _database.InitializeAsync();
-
-    public override ValueTask DisposeAsync() => _database.DisposeAsync();
-}
+public sealed class PostgresLoadRunStoreTests() : LoadRunStoreTests(new PostgresTestDatabase());
