@@ -55,6 +55,8 @@ public static class CollectorServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SourcesOptions>, SourcesOptionsValidator>());
 
         services.AddOperatorSettings(configuration);
+        // A failed poll is logged once, by the collector, with its reason; Polly would add every retry attempt with a stack trace.
+        services.AddLogging(logging => logging.AddFilter("Polly", LogLevel.Error));
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<LeaseKeeper>();
         services.TryAddSingleton(sp => new WriteBuffer(sp.GetRequiredService<IOptions<CollectorOptions>>().Value.BufferCapacity));
