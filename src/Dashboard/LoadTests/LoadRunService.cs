@@ -52,8 +52,11 @@ public sealed class LoadRunService(
                 $"{options.Value.MaxConcurrentRuns} run(s) at a time (Load:MaxConcurrentRuns)."), null);
         }
 
+        // Listed before it starts, so a run that ends at once still finds its entry to remove.
         var stop = new CancellationTokenSource();
-        _local[runId] = (stop, Task.Run(() => RunAsync(runId, plan, stop.Token), CancellationToken.None));
+        var listed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _local[runId] = (stop, Task.Run(async () => { await listed.Task; await RunAsync(runId, plan, stop.Token); }, CancellationToken.None));
+        listed.SetResult();
         logger.LogInformation("Load run {Run} ({Name}) started by {User} against {Target}.", runId, plan.Name, ChangeResult.NameOf(user), plan.BaseUrl);
         return (ChangeResult.Ok, runId);
     }
