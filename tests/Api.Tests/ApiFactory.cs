@@ -44,12 +44,8 @@ public sealed class ApiFactory : WebApplicationFactory<Program>
     public async Task<HttpClient> ReadyClientAsync()
     {
         var client = CreateClient();
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while ((await client.GetAsync("/health/ready")).StatusCode != System.Net.HttpStatusCode.OK && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(200);
-        }
-
+        await X0tta6bl4.Ops.Tests.Eventually.UntilAsync(async () => (await client.GetAsync("/health/ready")).StatusCode == System.Net.HttpStatusCode.OK,
+            TimeSpan.FromSeconds(30), "the Api to be ready");
         return client;
     }
 

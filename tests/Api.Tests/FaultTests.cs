@@ -84,17 +84,14 @@ public class FaultTests
 
     private static async Task<bool> WaitUntilAsync(Func<Task<bool>> condition)
     {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (DateTime.UtcNow < deadline)
+        try
         {
-            if (await condition())
-            {
-                return true;
-            }
-
-            await Task.Delay(250);
+            await X0tta6bl4.Ops.Tests.Eventually.UntilAsync(condition, TimeSpan.FromSeconds(30), "the Api to answer as expected");
+            return true;
         }
-
-        return false;
+        catch (TimeoutException)
+        {
+            return false;
+        }
     }
 }
