@@ -33,17 +33,23 @@ var app = builder.Build();
 // which prints a one-run admin password when no users are configured.
 app.Services.GetRequiredService<UserDirectory>();
 
+// Outside Development a failure answers without internals (DashboardExceptionHandler); HSTS goes out on HTTPS only.
 if (!app.Environment.IsDevelopment())
 {
-    app.UseExceptionHandler("/error", createScopeForErrors: true);
+    app.UseExceptionHandler();
+    app.UseHsts();
 }
 
+app.UseSecurityHeaders();
 app.UseRouting();
+app.UseRequestTimeouts();
 
 // The Blazor hub is a long-lived connection, not a request; timing it would swamp the latency figures.
 app.UseWhen(c => !c.Request.Path.StartsWithSegments("/_blazor"), b => b.UseHttpMetrics());
 app.UseAuthentication();
 app.UseAuthorization();
+// After authentication: the query API's concurrency limits are per signed-in user.
+app.UseRateLimiter();
 app.UseAntiforgery();
 
 // Only /health is open to everyone (and /metrics, unless Auth:AnonymousMetrics is false).

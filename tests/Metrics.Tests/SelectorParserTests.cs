@@ -36,4 +36,38 @@ public class SelectorParserTests
 
         Assert.Contains(reason, e.Message);
     }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Regex_ThatBacktrackingTakesExponentialTimeOn_MatchesInLinearTime_WithTheRightAnswer(bool endsInDigits)
+    {
+        // The pattern: .NET's backtracking engine gave up (RegexMatchTimeoutException) on a statement text
+        // of a few dozen characters; the non-backtracking one answers within its match timeout on 20,000 characters.
+        var selector = SelectorParser.Parse("db_statement_calls_per_second{query=~\"(.*.*.*.*.*)*[0-9]{30}\"}");
+        var text = string.Concat(Enumerable.Repeat("SELECT n.id FROM nodes n WHERE n.mesh_id = $1 AND 7 ", 400)) + (endsInDigits ? new string('4', 30) : "x");
+
+        Assert.Equal(endsInDigits, selector.Matches(SeriesKey.Of("db_statement_calls_per_second", ("query", text))));
+    }
+
+    [Theory]
+    [InlineData("x{a=~\"(a)\\\\1\"}", "RE2")] // a backreference
+    [InlineData("x{a=~\"(?=a)a\"}", "RE2")] // a lookahead
+    [InlineData("x{a=~\"b)|(c\"}", "Invalid regular expression")] // would escape the anchors
+    public void Regex_BeyondRe2_OrEscapingItsAnchors_IsRefused(string text, string reason)
+    {
+        var e = Assert.Throws<FormatException>(() => SelectorParser.Parse(text));
+
+        Assert.Contains(reason, e.Message);
+    }
+
+    [Fact]
+    public void Regex_IsAnchoredAtBothEnds_EvenBeforeAFinalNewline()
+    {
+        var selector = SelectorParser.Parse("x{a=~\"b|c\"}");
+
+        Assert.True(selector.Matches(SeriesKey.Of("x", ("a", "c"))));
+        Assert.False(selector.Matches(SeriesKey.Of("x", ("a", "b\n"))));
+        Assert.False(selector.Matches(SeriesKey.Of("x", ("a", "ab"))));
+    }
 }

@@ -17,11 +17,16 @@ public static class AuthEndpoints
     public static IEndpointRouteBuilder MapAuthEndpoints(this IEndpointRouteBuilder app)
     {
         // Form posts: the antiforgery middleware checks the token the login form carries.
-        app.MapPost("/auth/login", async (HttpContext context, [FromForm] string? username, [FromForm] string? password, [FromForm] string? returnUrl, UserDirectory users) =>
+        app.MapPost("/auth/login", async (HttpContext context, [FromForm] string? username, [FromForm] string? password, [FromForm] string? returnUrl, SignIn signIn) =>
         {
             var target = SafeReturn(returnUrl);
-            var user = users.Verify(username, password);
-            if (user is null)
+            var result = signIn.Attempt(username, password, context.Connection.RemoteIpAddress, "form");
+            if (result.LockedFor is { } locked)
+            {
+                return Results.Redirect($"/login?error=locked&retry={Math.Ceiling(locked.TotalSeconds):0}&returnUrl={Uri.EscapeDataString(target)}");
+            }
+
+            if (result.User is not { } user)
             {
                 return Results.Redirect($"/login?error=1&returnUrl={Uri.EscapeDataString(target)}");
             }

@@ -13,6 +13,21 @@ public sealed class AuthOptions
     public bool AnonymousMetrics { get; set; } = true;
 
     public OidcOptions Oidc { get; set; } = new();
+
+    public LockoutOptions Lockout { get; set; } = new();
+}
+
+/// <summary>Failed sign-ins allowed per user name and per client address within a window, and how long a lockout lasts.</summary>
+public sealed class LockoutOptions
+{
+    public int MaxFailuresPerUser { get; set; } = 5;
+
+    // Higher than per user: several people may sign in from behind one proxy.
+    public int MaxFailuresPerAddress { get; set; } = 20;
+
+    public double WindowSeconds { get; set; } = 900;
+
+    public double LockoutSeconds { get; set; } = 300;
 }
 
 /// <summary>Sign-in through an OpenID Connect provider, when <see cref="Authority"/> is set.</summary>
@@ -81,6 +96,17 @@ public sealed class AuthOptionsValidator : IValidateOptions<AuthOptions>
             {
                 errors.Add($"Auth:Users:{i}:Role must be 'viewer' or 'operator' (was '{user.Role}').");
             }
+        }
+
+        var lockout = options.Lockout;
+        if (lockout.MaxFailuresPerUser < 1 || lockout.MaxFailuresPerAddress < 1)
+        {
+            errors.Add($"Auth:Lockout:MaxFailuresPerUser and MaxFailuresPerAddress must be at least 1 (were {lockout.MaxFailuresPerUser}, {lockout.MaxFailuresPerAddress}).");
+        }
+
+        if (!(lockout.WindowSeconds is >= 1 and <= 86_400) || !(lockout.LockoutSeconds is >= 1 and <= 86_400))
+        {
+            errors.Add($"Auth:Lockout:WindowSeconds and LockoutSeconds must be 1–86400 (were {lockout.WindowSeconds}, {lockout.LockoutSeconds}).");
         }
 
         if (options.Oidc.Enabled)

@@ -12,13 +12,18 @@ public sealed class UserDirectory
     private static readonly TimeSpan RememberFor = TimeSpan.FromMinutes(5);
 
     private readonly IReadOnlyList<UserOptions> _users;
+    private readonly TimeProvider _time;
+
+    // An unknown name is checked against this hash, so it costs what a known one costs and timing tells nothing.
+    private readonly string _dummyHash = PasswordHasher.Hash(Convert.ToBase64String(RandomNumberGenerator.GetBytes(12)));
 
     // PBKDF2 costs tens of milliseconds by design; a script sending Basic credentials with every query
     // would pay it every time. Credentials already verified are remembered briefly, by their SHA-256.
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, (UserOptions User, DateTime Until)> _verified = new();
 
-    public UserDirectory(IOptions<AuthOptions> options, ILogger<UserDirectory> logger)
+    public UserDirectory(IOptions<AuthOptions> options, ILogger<UserDirectory> logger, TimeProvider? time = null)
     {
+        _time = time ?? TimeProvider.System;
         if (options.Value.Users.Count > 0)
         {
             _users = options.Value.Users;
@@ -33,25 +38,32 @@ public sealed class UserDirectory
     /// <summary>Like <see cref="Verify"/>, remembering a success for a few minutes (for HTTP Basic, sent with every request).</summary>
     public UserOptions? VerifyRemembered(string name, string password)
     {
-        var key = Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(name + "\n" + password)));
-        if (_verified.TryGetValue(key, out var known) && known.Until > DateTime.UtcNow)
+        if (Remembered(name, password) is { } known)
         {
-            return known.User;
+            return known;
         }
 
         var user = Verify(name, password);
         if (user is not null)
         {
-            _verified[key] = (user, DateTime.UtcNow + RememberFor);
+            _verified[RememberKey(name, password)] = (user, _time.GetUtcNow().UtcDateTime + RememberFor);
         }
 
         return user;
     }
 
-    /// <summary>The user, when the name and password match; null otherwise.</summary>
+    /// <summary>The user whose name and password were verified within the last minutes, without hashing; null otherwise.</summary>
+    public UserOptions? Remembered(string name, string password) =>
+        _verified.TryGetValue(RememberKey(name, password), out var known) && known.Until > _time.GetUtcNow().UtcDateTime ? known.User : null;
+
+    private static string RememberKey(string name, string password) =>
+        Convert.ToHexString(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(name + "\n" + password)));
+
+    /// <summary>The user, when the name and password match; null otherwise. The same hashing work whether or not the name exists.</summary>
     public UserOptions? Verify(string? name, string? password)
     {
         var user = _users.FirstOrDefault(u => string.Equals(u.Name, name, StringComparison.OrdinalIgnoreCase));
-        return user is not null && password is not null && PasswordHasher.Verify(password, user.PasswordHash) ? user : null;
+        var matches = PasswordHasher.Verify(password ?? string.Empty, user?.PasswordHash ?? _dummyHash);
+        return user is not null && password is not null && matches ? user : null;
     }
 }

@@ -17,6 +17,10 @@ public static class AuthServiceCollectionExtensions
         services.AddOptions<AuthOptions>().Bind(configuration.GetSection(AuthOptions.Section)).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AuthOptions>, AuthOptionsValidator>());
         services.TryAddSingleton<UserDirectory>();
+        services.TryAddSingleton<SignInThrottle>();
+        services.TryAddSingleton<SignIn>();
+        // Cookies are Secure whenever the request came over HTTPS (the cookie and the form's antiforgery token).
+        services.AddAntiforgery(o => o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest);
         var authentication = services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme);
         authentication
             .AddCookie(o =>
@@ -25,6 +29,7 @@ public static class AuthServiceCollectionExtensions
                 o.Cookie.Name = "x0tta6bl4-ops";
                 o.Cookie.HttpOnly = true;
                 o.Cookie.SameSite = SameSiteMode.Strict;
+                o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
                 o.SlidingExpiration = true;
                 o.ExpireTimeSpan = TimeSpan.FromHours(12);
             })

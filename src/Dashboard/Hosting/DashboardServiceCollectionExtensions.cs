@@ -5,6 +5,7 @@ using X0tta6bl4.Ops.Collector.Sources;
 using X0tta6bl4.Ops.Dashboard.LoadTests;
 using X0tta6bl4.Ops.Dashboard.Model;
 using X0tta6bl4.Ops.Dashboard.Model.Changes;
+using X0tta6bl4.Ops.Dashboard.QueryApi;
 using X0tta6bl4.Ops.Metrics.Settings;
 using X0tta6bl4.Ops.Metrics.Store;
 
@@ -23,6 +24,9 @@ public static class DashboardServiceCollectionExtensions
         services.AddDashboardModels(builder.Configuration);
         services.AddLoadTests(builder.Configuration);
         services.AddDashboardAuth(builder.Configuration);
+        services.AddQueryApiLimits(builder.Configuration);
+        services.AddProblemDetails();
+        services.AddExceptionHandler<DashboardExceptionHandler>();
         services.AddRazorComponents().AddInteractiveServerComponents();
         services.AddMudServices();
         return builder;

@@ -51,6 +51,13 @@ public static class PromResponses
     public static IResult Error(string errorType, string error, int status = StatusCodes.Status400BadRequest) =>
         Results.Json(new { status = "error", errorType, error }, statusCode: status);
 
+    /// <summary>The same envelope, written outside an endpoint (timeouts, refusals, exceptions while answering).</summary>
+    public static Task WriteErrorAsync(HttpContext context, string errorType, string error, int status)
+    {
+        context.Response.StatusCode = status;
+        return context.Response.WriteAsJsonAsync(new { status = "error", errorType, error });
+    }
+
     public static Dictionary<string, string> Metric(SeriesKey key)
     {
         var metric = new Dictionary<string, string> { ["__name__"] = key.Name };
@@ -88,7 +95,14 @@ public static class PromResponses
         return Results.Text(text.ToString(), "text/csv; charset=utf-8");
     }
 
-    /// <summary>Reads a time as Prometheus accepts it: unix seconds (fractions allowed) or RFC 3339.</summary>
+    // Times a DateTimeOffset can hold (years 1–9999), so every time read can be written back as RFC 3339.
+    private static readonly long MinTimeMs = DateTimeOffset.MinValue.ToUnixTimeMilliseconds();
+    private static readonly long MaxTimeMs = DateTimeOffset.MaxValue.ToUnixTimeMilliseconds();
+
+    // A step beyond ten years cannot make a second point of any range worth asking for, and keeps arithmetic on times far from overflow.
+    private const long MaxStepMs = 10L * 366 * 86_400_000;
+
+    /// <summary>Reads a time as Prometheus accepts it: unix seconds (fractions allowed) or RFC 3339, within years 1–9999.</summary>
     public static bool TryParseTime(string? text, out long ms)
     {
         ms = 0;
@@ -99,7 +113,13 @@ public static class PromResponses
 
         if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds) && double.IsFinite(seconds))
         {
-            ms = (long)Math.Round(seconds * 1000);
+            var rounded = Math.Round(seconds * 1000);
+            if (rounded < MinTimeMs || rounded > MaxTimeMs)
+            {
+                return false;
+            }
+
+            ms = (long)rounded;
             return true;
         }
 
@@ -123,16 +143,23 @@ public static class PromResponses
 
         if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds))
         {
-            ms = (long)Math.Round(seconds * 1000);
-            return ms > 0;
+            var rounded = Math.Round(seconds * 1000);
+            if (!(rounded > 0 && rounded <= MaxStepMs))
+            {
+                return false;
+            }
+
+            ms = (long)rounded;
+            return true;
         }
 
         var unit = text[^1];
         var factor = unit switch { 's' => 1000L, 'm' => 60_000L, 'h' => 3_600_000L, 'd' => 86_400_000L, _ => 0L };
-        if (factor > 0 && long.TryParse(text.AsSpan(0, text.Length - 1), NumberStyles.None, CultureInfo.InvariantCulture, out var count))
+        if (factor > 0 && long.TryParse(text.AsSpan(0, text.Length - 1), NumberStyles.None, CultureInfo.InvariantCulture, out var count)
+            && count > 0 && count <= MaxStepMs / factor)
         {
             ms = count * factor;
-            return ms > 0;
+            return true;
         }
 
         return false;

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using X0tta6bl4.Ops.Metrics.Model;
 using X0tta6bl4.Ops.Metrics.Store;
 
@@ -15,7 +16,9 @@ public static class QueryApiEndpoints
 
     public static IEndpointRouteBuilder MapQueryApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/api/v1").DisableAntiforgery().RequireAuthorization(X0tta6bl4.Ops.Dashboard.Hosting.AuthServiceCollectionExtensions.ApiPolicy);
+        var api = app.MapGroup("/api/v1").DisableAntiforgery().RequireAuthorization(X0tta6bl4.Ops.Dashboard.Hosting.AuthServiceCollectionExtensions.ApiPolicy)
+;
+        api.WithRequestTimeout(QueryApiLimits.TimeoutPolicy).AddEndpointFilter(QueryApiLimits.CatchErrorsAsync);
         foreach (var method in new[] { "GET", "POST" })
         {
             api.MapMethods("/query", [method], Query);
@@ -29,16 +32,16 @@ public static class QueryApiEndpoints
     }
 
     /// <summary>Parameters from the query string or a form body, as Prometheus takes them.</summary>
-    private static async Task<Func<string, string?>> ParametersAsync(HttpRequest request)
+    private static async Task<Func<string, string?>> ParametersAsync(HttpRequest request, CancellationToken ct)
     {
-        var form = request.HasFormContentType ? await request.ReadFormAsync() : null;
+        var form = request.HasFormContentType ? await request.ReadFormAsync(ct) : null;
         return name => form?[name].FirstOrDefault() ?? request.Query[name].FirstOrDefault();
     }
 
-    private static async Task<IResult> Query(HttpRequest request, IMetricStore store, TimeProvider time, CancellationToken ct)
+    private static async Task<IResult> Query(HttpRequest request, IMetricStore store, TimeProvider time, IOptions<QueryApiOptions> limits, CancellationToken ct)
     {
-        var p = await ParametersAsync(request);
-        if (!TryParseSelector(p("query"), out var selector, out var error))
+        var p = await ParametersAsync(request, ct);
+        if (!TryParseSelector(p("query"), limits.Value, out var selector, out var error))
         {
             return error!;
         }
@@ -50,16 +53,21 @@ public static class QueryApiEndpoints
         }
 
         var series = await store.QueryRangeAsync(new RangeQuery(selector!, at - LookbackMs + 1, at, LookbackMs, Aggregation.Last), ct);
+        if (TooManyPoints(series, limits.Value) is { } tooMany)
+        {
+            return tooMany;
+        }
+
         var samples = series.Select(s => (s.Key, Value: s.Points[^1].Value)).ToList();
         return p("format") == "csv"
             ? PromResponses.Csv(samples.Select(s => (s.Key, at, s.Value)))
             : PromResponses.Success("vector", samples.Select(s => new { metric = PromResponses.Metric(s.Key), value = PromResponses.Point(at, s.Value) }));
     }
 
-    private static async Task<IResult> QueryRange(HttpRequest request, IMetricStore store, CancellationToken ct)
+    private static async Task<IResult> QueryRange(HttpRequest request, IMetricStore store, IOptions<QueryApiOptions> limits, CancellationToken ct)
     {
-        var p = await ParametersAsync(request);
-        if (!TryParseSelector(p("query"), out var selector, out var error))
+        var p = await ParametersAsync(request, ct);
+        if (!TryParseSelector(p("query"), limits.Value, out var selector, out var error))
         {
             return error!;
         }
@@ -92,12 +100,17 @@ public static class QueryApiEndpoints
         // The value at t is the last sample in [t − step, t): the store's step buckets moved to end at each t.
         // With start and step on whole minutes or hours (as Grafana aligns them) the rollup tiers answer.
         var series = await store.QueryRangeAsync(new RangeQuery(selector!, start - step, end - 1, step, Aggregation.Last), ct);
+        if (TooManyPoints(series, limits.Value) is { } tooMany)
+        {
+            return tooMany;
+        }
+
         return p("format") == "csv"
             ? PromResponses.Csv(series.SelectMany(s => s.Points.Select(pt => (s.Key, pt.TimestampMs + step, pt.Value))))
             : PromResponses.Matrix(series, step);
     }
 
-    private static async Task<IResult> Series(HttpRequest request, IMetricStore store, CancellationToken ct)
+    private static async Task<IResult> Series(HttpRequest request, IMetricStore store, IOptions<QueryApiOptions> limits, CancellationToken ct)
     {
         var form = request.HasFormContentType ? await request.ReadFormAsync(ct) : null;
         var matches = (form?["match[]"] ?? default).Concat(request.Query["match[]"]).Where(m => m is not null).ToList();
@@ -109,12 +122,16 @@ public static class QueryApiEndpoints
         var keys = new List<SeriesKey>();
         foreach (var match in matches)
         {
-            if (!TryParseSelector(match, out var selector, out var error))
+            if (!TryParseSelector(match, limits.Value, out var selector, out var error))
             {
                 return error!;
             }
 
             keys.AddRange(await store.ListSeriesAsync(selector!, ct));
+            if (keys.Count > limits.Value.MaxPoints)
+            {
+                return TooMany(keys.Count, "series", limits.Value);
+            }
         }
 
         return PromResponses.Data(keys.Distinct().Select(PromResponses.Metric));
@@ -157,13 +174,39 @@ public static class QueryApiEndpoints
         return PromResponses.Data(values);
     }
 
-    private static bool TryParseSelector(string? query, out SeriesSelector? selector, out IResult? error)
+    /// <summary>
+    /// An answer beyond QueryApi:MaxPoints is refused as Prometheus refuses one beyond --query.max-samples (422, execution).
+    /// The 11,000-step cap bounds each series; this bounds their number times their points.
+    /// </summary>
+    private static IResult? TooManyPoints(IReadOnlyList<RangeSeries> series, QueryApiOptions limits)
+    {
+        long points = 0;
+        foreach (var s in series)
+        {
+            points += s.Points.Count;
+        }
+
+        return points > limits.MaxPoints ? TooMany(points, "points", limits) : null;
+    }
+
+    private static IResult TooMany(long count, string what, QueryApiOptions limits) =>
+        PromResponses.Error("execution",
+            $"the answer would hold {count:N0} {what}, more than the {limits.MaxPoints:N0} allowed (QueryApi:MaxPoints); narrow the selector or use a larger step",
+            StatusCodes.Status422UnprocessableEntity);
+
+    private static bool TryParseSelector(string? query, QueryApiOptions limits, out SeriesSelector? selector, out IResult? error)
     {
         selector = null;
         error = null;
         if (string.IsNullOrWhiteSpace(query))
         {
             error = PromResponses.Error("bad_data", "invalid parameter \"query\": no query given");
+            return false;
+        }
+
+        if (query.Length > limits.MaxQueryLength)
+        {
+            error = PromResponses.Error("bad_data", $"invalid parameter \"query\": {query.Length:N0} characters, more than the {limits.MaxQueryLength:N0} allowed (QueryApi:MaxQueryLength)");
             return false;
         }
 
