@@ -61,7 +61,7 @@ public sealed class HardenedApp : IAsyncDisposable
     }
 
     public HttpClient Anonymous(Uri? baseAddress = null) =>
-        Factory.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, BaseAddress = baseAddress ?? new Uri("http://localhost") });
+        Factory.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, BaseAddress = baseAddress ?? Factory.ClientOptions.BaseAddress });
 
     /// <summary>Posts the sign-in form as a browser does (antiforgery token from the page); returns the answer (a redirect).</summary>
     public static async Task<HttpResponseMessage> PostLoginAsync(HttpClient client, string user, string password, CancellationToken ct)

@@ -180,11 +180,14 @@ public sealed class QueryApiHardeningTests
     /// <summary>A form body that arrives only when the test says so: the request holds its concurrency slot meanwhile.</summary>
     private sealed class HeldBody(TaskCompletionSource release) : HttpContent
     {
-        protected override async Task SerializeToStreamAsync(Stream stream, System.Net.TransportContext? context)
+        protected override Task SerializeToStreamAsync(Stream stream, System.Net.TransportContext? context) =>
+            SerializeToStreamAsync(stream, context, CancellationToken.None);
+
+        protected override async Task SerializeToStreamAsync(Stream stream, System.Net.TransportContext? context, CancellationToken cancellationToken)
         {
-            await stream.FlushAsync();
-            await release.Task;
-            await stream.WriteAsync("query=up"u8.ToArray());
+            await stream.FlushAsync(cancellationToken);
+            await release.Task.WaitAsync(cancellationToken);
+            await stream.WriteAsync("query=up"u8.ToArray(), cancellationToken);
         }
 
         protected override bool TryComputeLength(out long length)
@@ -208,19 +211,26 @@ public sealed class QueryApiHardeningTests
         {
             ["QueryApi:MaxConcurrentPerClient"] = "1", ["QueryApi:MaxConcurrent"] = "2", ["QueryApi:QueueLimit"] = "0",
             ["Auth:Users:1:Name"] = "bo", ["Auth:Users:1:PasswordHash"] = X0tta6bl4.Ops.Dashboard.Auth.PasswordHasher.Hash("pw2"), ["Auth:Users:1:Role"] = "viewer",
-        });
+        }, kestrel: true); // over a socket, so the held body really holds the request open at the server
         var ana = app.Basic();
         var release = new TaskCompletionSource();
-        var held = ana.SendAsync(Held(release), Ct);
-        // The held request has its slot once a second one from the same client is refused.
-        HttpResponseMessage refused = null!;
-        await Eventually.UntilAsync(async () => (refused = await ana.GetAsync("/api/v1/query?query=up", Ct)).StatusCode == HttpStatusCode.TooManyRequests,
-            TimeSpan.FromSeconds(30), "a second request from the same client refused", Ct);
-
-        var other = await app.Basic("bo", "pw2").GetAsync("/api/v1/query?query=up", Ct);
-        var health = await app.Anonymous().GetAsync("/health", Ct);
-        release.SetResult();
-        var first = await held;
+        HttpResponseMessage refused = null!, other, health, first;
+        try
+        {
+            var held = ana.SendAsync(Held(release), Ct);
+            // The held request has its slot once a second one from the same client is refused.
+            await Eventually.UntilAsync(async () => (refused = await ana.GetAsync("/api/v1/query?query=up", Ct)).StatusCode == HttpStatusCode.TooManyRequests,
+                TimeSpan.FromSeconds(30), "a second request from the same client refused", Ct);
+            other = await app.Basic("bo", "pw2").GetAsync("/api/v1/query?query=up", Ct);
+            health = await app.Anonymous().GetAsync("/health", Ct);
+            release.SetResult();
+            first = await held;
+        }
+        finally
+        {
+            // Never leave the held request open: the host would wait for it when disposed.
+            release.TrySetResult();
+        }
 
         NoInternals.PrometheusError(refused, await refused.Content.ReadAsStringAsync(Ct), "429");
         Assert.Equal("1", refused.Headers.RetryAfter?.ToString());
@@ -230,23 +240,30 @@ public sealed class QueryApiHardeningTests
     }
 
     [Fact]
-    public async Task ARequestBeyondTheTimeout_IsAnsweredWithATimeoutError()
+    public async Task EveryQueryApiEndpoint_HasTheRequestTimeout_WhoseAnswerIsATimeoutEnvelope()
     {
-        // Over a socket: the in-memory test server treats a request body cancelled under it as an aborted request.
-        await using var app = new HardenedApp(new Dictionary<string, string> { ["QueryApi:TimeoutSeconds"] = "1" }, kestrel: true);
-        var release = new TaskCompletionSource();
-        try
-        {
-            var response = await app.Basic().SendAsync(Held(release), Ct);
-            var body = await response.Content.ReadAsStringAsync(Ct);
+        // A request made slow by holding its body back cannot show this over a socket: Kestrel resets a connection
+        // whose body read was cancelled, before the client reads the answer. So: the policy on every endpoint, and its answer.
+        await using var app = new HardenedApp(new Dictionary<string, string> { ["QueryApi:TimeoutSeconds"] = "1.5" });
+        var endpoints = app.Factory.Services.GetRequiredService<Microsoft.AspNetCore.Routing.EndpointDataSource>().Endpoints
+            .OfType<Microsoft.AspNetCore.Routing.RouteEndpoint>()
+            .Where(e => e.RoutePattern.RawText?.StartsWith("/api/v1", StringComparison.Ordinal) == true).ToList();
+        var policy = app.Factory.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<Microsoft.AspNetCore.Http.Timeouts.RequestTimeoutOptions>>()
+            .Value.Policies[X0tta6bl4.Ops.Dashboard.QueryApi.QueryApiLimits.TimeoutPolicy];
+        var context = new Microsoft.AspNetCore.Http.DefaultHttpContext();
+        context.Response.Body = new MemoryStream();
+        await policy.WriteTimeoutResponse!(context);
+        context.Response.Body.Position = 0;
+        var body = await new StreamReader(context.Response.Body).ReadToEndAsync(Ct);
 
-            Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
-            NoInternals.PrometheusError(response, body, "timeout");
-            Assert.Contains("\"timeout\"", body);
-        }
-        finally
-        {
-            release.TrySetResult();
-        }
+        Assert.Equal(9, endpoints.Count); // query, query_range, series, labels (GET and POST each), label values
+        Assert.All(endpoints, e => Assert.Equal(X0tta6bl4.Ops.Dashboard.QueryApi.QueryApiLimits.TimeoutPolicy,
+            e.Metadata.GetMetadata<Microsoft.AspNetCore.Http.Timeouts.RequestTimeoutAttribute>()?.PolicyName));
+        Assert.Equal(TimeSpan.FromSeconds(1.5), policy.Timeout);
+        Assert.Equal(503, policy.TimeoutStatusCode);
+        NoInternals.In(body, "timeout");
+        var json = System.Text.Json.JsonDocument.Parse(body).RootElement;
+        Assert.Equal("timeout", json.GetProperty("errorType").GetString());
+        Assert.Contains("1.5 s", json.GetProperty("error").GetString());
     }
 }
