@@ -59,7 +59,7 @@ public static class CollectorServiceCollectionExtensions
         services.AddLogging(logging => logging.AddFilter("Polly", LogLevel.Error));
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<LeaseKeeper>();
-        services.TryAddSingleton(sp => new WriteBuffer(sp.GetRequiredService<IOptions<CollectorOptions>>().Value.BufferCapacity));
+        services.TryAddSingleton(CreateWriteBuffer);
         services.AddHttpClient("scrape");
         services.AddPrometheusHttpClient();
         services.TryAddSingleton<IReadOnlyList<ISource>>(CreateSources);
@@ -78,6 +78,39 @@ public static class CollectorServiceCollectionExtensions
         }
 
         return services;
+    }
+
+    /// <summary>
+    /// The write buffer, with its spool when Collector:SpoolPath is set: what an earlier run left unwritten is read back
+    /// now, first in line. A folder another collector holds leaves this one in memory, with a warning, rather than stop it.
+    /// </summary>
+    private static WriteBuffer CreateWriteBuffer(IServiceProvider services)
+    {
+        var options = services.GetRequiredService<IOptions<CollectorOptions>>().Value;
+        if (string.IsNullOrWhiteSpace(options.SpoolPath))
+        {
+            return new WriteBuffer(options.BufferCapacity);
+        }
+
+        var root = services.GetService<Microsoft.Extensions.Hosting.IHostEnvironment>()?.ContentRootPath ?? Environment.CurrentDirectory;
+        var directory = Path.GetFullPath(options.SpoolPath, root);
+        var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger<WriteBuffer>();
+        try
+        {
+            var spool = Spool.Open(directory, options.SpoolMaxBytes, services.GetRequiredService<TimeProvider>(), out var replayed);
+            if (replayed.Count > 0)
+            {
+                logger.LogWarning("Replaying {Samples} samples in {Batches} batches that an earlier run could not write to the store ({InDoubt} to be checked against it first).",
+                    replayed.Sum(r => r.Samples.Count), replayed.Count, replayed.Count(r => r.InDoubt));
+            }
+
+            return new WriteBuffer(options.BufferCapacity, spool, replayed);
+        }
+        catch (IOException e)
+        {
+            logger.LogWarning("The write buffer stays in memory only (samples are lost if this process stops while the store is away): {Error}. Give each collector its own Collector:SpoolPath.", e.Message);
+            return new WriteBuffer(options.BufferCapacity);
+        }
     }
 
     /// <summary>The job name of this process's own metrics when it scrapes itself.</summary>

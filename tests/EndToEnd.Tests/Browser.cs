@@ -72,6 +72,11 @@ public sealed class Browser : IAsyncDisposable
         });
         // A common laptop width: every page must fit it without scrolling sideways.
         var page = await browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = Width, Height = 1000 } });
+        // Anything the Content-Security-Policy blocks becomes a console error, which every browser test fails on.
+        await page.AddInitScriptAsync("""
+            document.addEventListener('securitypolicyviolation', e =>
+                console.error(`CSP violation: ${e.violatedDirective} blocked ${e.blockedURI || 'inline'} at ${e.sourceFile}:${e.lineNumber}`));
+            """);
         return new Browser(playwright, browser, page);
     }
 

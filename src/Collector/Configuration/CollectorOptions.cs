@@ -23,6 +23,15 @@ public sealed class CollectorOptions
     /// <summary>Samples held in memory while the store cannot be written; the oldest are dropped beyond it.</summary>
     public int BufferCapacity { get; set; } = 2_000_000;
 
+    /// <summary>
+    /// Folder of the write buffer's spool (a write-ahead log), relative to the content root; empty keeps the buffer in
+    /// memory only. Each collector needs its own: a folder in use by another process is not shared.
+    /// </summary>
+    public string SpoolPath { get; set; } = "data/collector-spool";
+
+    /// <summary>Bytes the spool may take on disk; beyond it the oldest samples are dropped and counted.</summary>
+    public long SpoolMaxBytes { get; set; } = 256L * 1024 * 1024;
+
     /// <summary>Request duration histograms, tried in order; the first one a target exposes is used.</summary>
     public List<RequestMetric> LatencyHistograms { get; set; } = [];
 

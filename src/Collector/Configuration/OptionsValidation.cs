@@ -28,6 +28,11 @@ public sealed class CollectorOptionsValidator : IValidateOptions<CollectorOption
             errors.Add($"Collector:BufferCapacity must be at least 1000 samples (was {options.BufferCapacity}).");
         }
 
+        if (options.SpoolMaxBytes < 1024 * 1024)
+        {
+            errors.Add($"Collector:SpoolMaxBytes must be at least 1048576 (1 MiB) (was {options.SpoolMaxBytes}).");
+        }
+
         foreach (var (metric, i) in options.LatencyHistograms.Select((m, i) => (m, i)))
         {
             if (string.IsNullOrWhiteSpace(metric.Name))

@@ -23,4 +23,10 @@ internal static class CollectorMetrics
 
     public static readonly Counter BufferDropped = Prometheus.Metrics.CreateCounter(
         "x0tta6bl4_ops_collector_buffer_dropped_samples_total", "Samples dropped because the buffer was full.");
+
+    public static readonly Gauge SpoolBytes = Prometheus.Metrics.CreateGauge(
+        "x0tta6bl4_ops_collector_spool_bytes", "Bytes of the write buffer's spool (write-ahead log) on disk.");
+
+    public static readonly Gauge BufferCapacity = Prometheus.Metrics.CreateGauge(
+        "x0tta6bl4_ops_collector_buffer_capacity_samples", "Samples the write buffer holds at most (Collector:BufferCapacity).");
 }

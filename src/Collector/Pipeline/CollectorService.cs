@@ -178,6 +178,32 @@ public sealed class CollectorService : BackgroundService
 
             try
             {
+                // Batches whose earlier write may have committed are looked for in the store first: exactly once.
+                var inDoubt = batch.Batches.Where(b => b.InDoubt).ToList();
+                if (inDoubt.Count > 0)
+                {
+                    var stored = new List<WriteBuffer.Entry>();
+                    foreach (var entry in inDoubt)
+                    {
+                        if (await StoreProbe.HoldsAsync(_store, entry.Samples, stoppingToken))
+                        {
+                            stored.Add(entry);
+                        }
+                        else
+                        {
+                            entry.InDoubt = false;
+                        }
+                    }
+
+                    if (stored.Count > 0)
+                    {
+                        _buffer.Remove(stored);
+                        _logger.LogInformation("{Count} buffered batches were already in the store (a write whose answer was lost, or one in flight at a crash); not written again.", stored.Count);
+                        continue;
+                    }
+                }
+
+                _buffer.Writing(batch);
                 var result = await _store.WriteAsync(batch.Samples, stoppingToken);
                 _buffer.Remove(batch);
                 CollectorMetrics.SamplesWritten.Inc(result.Written);
@@ -194,6 +220,7 @@ public sealed class CollectorService : BackgroundService
             }
             catch (Exception e)
             {
+                _buffer.Failed(batch);
                 CollectorMetrics.StoreFailures.Inc();
                 _logger.LogError(e, "Writing {Count} samples to the store failed; they stay buffered ({Buffered} waiting). Retrying in {Backoff}.",
                     batch.Samples.Count, _buffer.Count, backoff);

@@ -219,8 +219,9 @@ public sealed class QueryApiHardeningTests
         {
             var held = ana.SendAsync(Held(release), Ct);
             // The held request has its slot once a second one from the same client is refused.
-            await Eventually.UntilAsync(async () => (refused = await ana.GetAsync("/api/v1/query?query=up", Ct)).StatusCode == HttpStatusCode.TooManyRequests,
-                TimeSpan.FromSeconds(30), "a second request from the same client refused", Ct);
+            await Eventually.UntilAsync(async () => (refused = await ana.GetAsync("/api/v1/query?query=up", Ct)),
+                r => r.StatusCode == HttpStatusCode.TooManyRequests, TimeSpan.FromSeconds(30),
+                $"a second request from the same client refused (held request: {held.Status})", Ct);
             other = await app.Basic("bo", "pw2").GetAsync("/api/v1/query?query=up", Ct);
             health = await app.Anonymous().GetAsync("/health", Ct);
             release.SetResult();
