@@ -110,21 +110,6 @@ public sealed class SpoolTests : IDisposable
         Assert.Equal(3, stored.Count);
     }
 
-    private sealed class CountingSource : ISource
-    {
-        public int Polls;
-        public string Name => "counting";
-        public string Endpoint => "in-process";
-        public TimeSpan Interval => TimeSpan.FromMilliseconds(200);
-        public TimeSpan Timeout => TimeSpan.FromSeconds(5);
-
-        public Task<IReadOnlyList<SeriesSample>> CollectAsync(long timestampMs, CancellationToken cancellationToken)
-        {
-            var n = Interlocked.Increment(ref Polls);
-            return Task.FromResult<IReadOnlyList<SeriesSample>>([new SeriesSample(SeriesKey.Of("poll_number"), timestampMs, n)]);
-        }
-    }
-
     [Fact]
     public async Task ACollectorStoppedWhileTheStoresPostgresIsDown_ReplaysAfterRestart_AndEverySampleArrivesOnce()
     {

@@ -11,22 +11,6 @@ namespace X0tta6bl4.Ops.Collector.Tests;
 /// <summary>The store's PostgreSQL stops and comes back while the collector keeps polling: no sample is lost.</summary>
 public class StoreOutageTests
 {
-    private sealed class CountingSource : ISource
-    {
-        public int Polls;
-        public string Name => "counting";
-        public string Endpoint => "in-process";
-        public TimeSpan Interval => TimeSpan.FromMilliseconds(200);
-        public TimeSpan Timeout => TimeSpan.FromSeconds(5);
-
-        public Task<IReadOnlyList<SeriesSample>> CollectAsync(long timestampMs, CancellationToken cancellationToken)
-        {
-            var n = Interlocked.Increment(ref Polls);
-            return Task.FromResult<IReadOnlyList<SeriesSample>>([new SeriesSample(SeriesKey.Of("poll_number"), timestampMs, n)]);
-        }
-    }
-
-
     [Fact]
     public async Task PostgresStoreDownForSeconds_SamplesWaitInTheBufferAndAllArrive()
     {
