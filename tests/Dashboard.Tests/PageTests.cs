@@ -127,6 +127,27 @@ public class PageTests
     }
 
     [Fact]
+    public async Task Targets_ShowEachCollectorsWriteBuffer_AsItReportedItToTheStore()
+    {
+        await using var context = await PageContext.CreateAsync();
+        var ct = Xunit.TestContext.Current.CancellationToken;
+        var state = context.Fixture.State;
+        await state.HeartbeatAsync("spooling", StoreFixture.Now.AddMinutes(-10), StoreFixture.Now.AddSeconds(-2), ct);
+        await state.HeartbeatAsync("memory-only", StoreFixture.Now.AddMinutes(-10), StoreFixture.Now.AddSeconds(-2), ct);
+        await state.HeartbeatAsync("silent", StoreFixture.Now.AddMinutes(-10), StoreFixture.Now.AddSeconds(-2), ct);
+        await state.RecordBufferAsync("spooling", new CollectorBuffer(12_500, 2_000_000, 300, 3 * 1048576, 256 * 1048576, StoreFixture.Now.AddSeconds(-3)), ct);
+        await state.RecordBufferAsync("memory-only", new CollectorBuffer(0, 2_000_000, 0, null, null, StoreFixture.Now.AddSeconds(-3)), ct);
+
+        var page = context.Render<TargetsPage>();
+
+        string Buffer(string name) => page.Find($"[data-testid=collector-row][data-collector={name}] [data-testid=collector-buffer]").TextContent.Trim();
+        page.WaitForAssertion(() => Assert.Equal(3, page.FindAll("[data-testid=collector-row]").Count));
+        Assert.Equal("12,500 of 2,000,000 samples · spool 3.0 MiB of 256.0 MiB · 300 dropped", Buffer("spooling"));
+        Assert.Equal("0 of 2,000,000 samples · no spool (memory only) · 0 dropped", Buffer("memory-only"));
+        Assert.Equal("not reported", Buffer("silent"));
+    }
+
+    [Fact]
     public async Task Targets_PrometheusNeverRead_SaysSo()
     {
         await using var context = await PageContext.CreateAsync();

@@ -67,6 +67,7 @@ public sealed class CollectorService : BackgroundService
         await _leases.RenewAsync(stoppingToken);
         var loops = _sources.Select(s => RunSourceAsync(s, stoppingToken))
             .Append(DrainAsync(stoppingToken))
+            .Append(ReportBufferAsync(stoppingToken))
             .Append(_leases.RunAsync(stoppingToken)).ToList();
         await Task.WhenAll(loops);
     }
@@ -158,6 +159,33 @@ public sealed class CollectorService : BackgroundService
         {
             CollectorMetrics.StateWriteFailures.Inc();
             _logger.LogDebug("Recording the state of {Source} failed: {Error}", source.Name, e.Message);
+        }
+    }
+
+    /// <summary>The buffer's fill level and drops, every few seconds, into the store: the Targets page reads them there.</summary>
+    private async Task ReportBufferAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(5), _time);
+        try
+        {
+            do
+            {
+                try
+                {
+                    await _state.RecordBufferAsync(_leases.Name,
+                        new CollectorBuffer(_buffer.Count, _buffer.Capacity, _buffer.Dropped, _buffer.SpoolBytes, _buffer.SpoolMaxBytes, _time.GetUtcNow()), stoppingToken);
+                }
+                catch (Exception e) when (!stoppingToken.IsCancellationRequested)
+                {
+                    // The store is away: what the page would show is the buffer filling, and it will, once the store is back.
+                    CollectorMetrics.StateWriteFailures.Inc();
+                    _logger.LogDebug("Recording the write buffer's state failed: {Error}", e.Message);
+                }
+            }
+            while (await timer.WaitForNextTickAsync(stoppingToken));
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
         }
     }
 

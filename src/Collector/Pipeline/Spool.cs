@@ -52,6 +52,8 @@ public sealed class Spool : IDisposable
         _time = time;
     }
 
+    public long MaxBytes => _maxBytes;
+
     public long Bytes
     {
         get

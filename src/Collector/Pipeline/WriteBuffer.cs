@@ -62,6 +62,8 @@ public sealed class WriteBuffer
     /// <summary>Bytes the spool holds on disk; null without a spool.</summary>
     public long? SpoolBytes => _spool?.Bytes;
 
+    public long? SpoolMaxBytes => _spool?.MaxBytes;
+
     public void Add(IReadOnlyList<SeriesSample> batch)
     {
         if (batch.Count == 0)

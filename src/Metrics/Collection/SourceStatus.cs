@@ -37,4 +37,11 @@ public sealed record SourceStatus(
 }
 
 /// <summary>A collector process as it reports itself: the leases it holds and when it was last heard from.</summary>
-public sealed record CollectorInstance(string Name, DateTimeOffset StartedAt, DateTimeOffset Heartbeat, IReadOnlyList<string> Holds);
+public sealed record CollectorInstance(string Name, DateTimeOffset StartedAt, DateTimeOffset Heartbeat, IReadOnlyList<string> Holds)
+{
+    /// <summary>Its write buffer as last reported; null when it has not reported one.</summary>
+    public CollectorBuffer? Buffer { get; init; }
+}
+
+/// <summary>A collector's write buffer: samples waiting for the store (of its capacity), dropped since start, and its spool on disk (null without one).</summary>
+public sealed record CollectorBuffer(long Buffered, long Capacity, long Dropped, long? SpoolBytes, long? SpoolMaxBytes, DateTimeOffset At);

@@ -32,7 +32,22 @@ public sealed class SqlCollectorStateStore(SqlDatabase database) : IStoreSchema
         CREATE TABLE IF NOT EXISTS collector_snapshots (kind TEXT PRIMARY KEY, read_ms BIGINT NOT NULL, body TEXT NOT NULL, collector TEXT NOT NULL);
         CREATE TABLE IF NOT EXISTS collector_instances (name TEXT PRIMARY KEY, started_ms BIGINT NOT NULL, heartbeat_ms BIGINT NOT NULL);
         CREATE TABLE IF NOT EXISTS collector_leases (lease TEXT PRIMARY KEY, holder TEXT NOT NULL, expires_ms BIGINT NOT NULL);
+        CREATE TABLE IF NOT EXISTS collector_buffers (
+            name TEXT PRIMARY KEY, buffered BIGINT NOT NULL, capacity BIGINT NOT NULL, dropped BIGINT NOT NULL,
+            spool_bytes BIGINT, spool_max_bytes BIGINT, at_ms BIGINT NOT NULL
+        );
         """, cancellationToken);
+
+    /// <summary>A collector's write buffer, for the Targets page (a table of its own: added without touching the older ones).</summary>
+    public Task RecordBufferAsync(string name, CollectorBuffer buffer, CancellationToken ct) =>
+        database.ExecuteAsync("""
+            INSERT INTO collector_buffers (name, buffered, capacity, dropped, spool_bytes, spool_max_bytes, at_ms)
+            VALUES (@name, @buffered, @capacity, @dropped, @spool, @spool_max, @at)
+            ON CONFLICT (name) DO UPDATE SET buffered = excluded.buffered, capacity = excluded.capacity, dropped = excluded.dropped,
+                spool_bytes = excluded.spool_bytes, spool_max_bytes = excluded.spool_max_bytes, at_ms = excluded.at_ms
+            """, ct, ("name", name), ("buffered", buffer.Buffered), ("capacity", buffer.Capacity), ("dropped", buffer.Dropped),
+            ("spool", (object?)buffer.SpoolBytes ?? DBNull.Value), ("spool_max", (object?)buffer.SpoolMaxBytes ?? DBNull.Value),
+            ("at", buffer.At.ToUnixTimeMilliseconds()));
 
     /// <summary>Lists a source as not polled yet, unless a collector has written its state already.</summary>
     public Task RegisterSourceAsync(string name, string endpoint, TimeSpan interval, CancellationToken ct) =>
@@ -161,6 +176,17 @@ public sealed class SqlCollectorStateStore(SqlDatabase database) : IStoreSchema
             }
         }
 
+        var buffers = new Dictionary<string, CollectorBuffer>(StringComparer.Ordinal);
+        await using (var read = SqlDatabase.Command(connection, "SELECT name, buffered, capacity, dropped, spool_bytes, spool_max_bytes, at_ms FROM collector_buffers"))
+        await using (var reader = await read.ExecuteReaderAsync(ct))
+        {
+            while (await reader.ReadAsync(ct))
+            {
+                buffers[reader.GetString(0)] = new CollectorBuffer(reader.GetInt64(1), reader.GetInt64(2), reader.GetInt64(3),
+                    reader.IsDBNull(4) ? null : reader.GetInt64(4), reader.IsDBNull(5) ? null : reader.GetInt64(5), DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(6)));
+            }
+        }
+
         await using var command = SqlDatabase.Command(connection,
             "SELECT name, started_ms, heartbeat_ms FROM collector_instances WHERE heartbeat_ms >= @since", ("since", since.ToUnixTimeMilliseconds()));
         await using var rows = await command.ExecuteReaderAsync(ct);
@@ -169,7 +195,10 @@ public sealed class SqlCollectorStateStore(SqlDatabase database) : IStoreSchema
         {
             var name = rows.GetString(0);
             instances.Add(new CollectorInstance(name, DateTimeOffset.FromUnixTimeMilliseconds(rows.GetInt64(1)), DateTimeOffset.FromUnixTimeMilliseconds(rows.GetInt64(2)),
-                holds.TryGetValue(name, out var held) ? held.Order(StringComparer.Ordinal).ToList() : []));
+                holds.TryGetValue(name, out var held) ? held.Order(StringComparer.Ordinal).ToList() : [])
+            {
+                Buffer = buffers.GetValueOrDefault(name),
+            });
         }
 
         return instances.OrderBy(i => i.Name, StringComparer.Ordinal).ToList();
