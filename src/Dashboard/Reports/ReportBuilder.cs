@@ -87,9 +87,10 @@ public sealed class ReportBuilder(
     private async Task<(string Label, ReportWindow? Window, IReadOnlyDictionary<string, Figure> Figures, IReadOnlyList<(long, LoadRun)> RunsInWindow)> ComparisonAsync(
         ReportRequest request, ReportWindow window, string? job, string? source, RuleSet rules, DateTimeOffset now, CancellationToken ct)
     {
-        var runs = (await loadRuns.ListAsync(500, ct)).Where(r => r.ResultJson is not null).ToList();
+        // Lists carry each run's result without its seconds; the compared run is read whole.
+        var runs = (await loadRuns.ListAsync(500, ct)).Where(r => r.SummaryJson is not null).ToList();
         var runsInWindow = runs.Where(r => r.StartedMs >= window.FromMs && r.StartedMs <= window.ToMs)
-            .Select(r => (r.Id, JsonReport.Parse(r.ResultJson!))).ToList();
+            .Select(r => (r.Id, JsonReport.Parse(r.SummaryJson!))).ToList();
         switch (request.Compare)
         {
             case CompareWith.Previous:
@@ -117,7 +118,7 @@ public sealed class ReportBuilder(
                     return (request.RunId is { } missing ? $"load run {missing} — not found or not finished" : "a load run — none has finished yet", null, new Dictionary<string, Figure>(), runsInWindow);
                 }
 
-                var run = JsonReport.Parse(record.ResultJson!);
+                var run = JsonReport.Parse((await loadRuns.GetAsync(record.Id, ct))?.ResultJson ?? record.SummaryJson!);
                 return ($"load run {record.Id} '{record.Name}' ({run.StartedAt.UtcDateTime:yyyy-MM-dd HH:mm} UTC)", null, LoadRunFigures.Of(run), runsInWindow);
             }
 
@@ -135,12 +136,12 @@ public sealed class ReportBuilder(
     /// <summary>§1's latest load test: the newest finished run that started before the window's end, with its thresholds.</summary>
     private async Task<List<ReportSection>> WithLoadTestAsync(List<ReportSection> sections, ReportWindow window, CancellationToken ct)
     {
-        var record = (await loadRuns.ListAsync(500, ct)).FirstOrDefault(r => r.ResultJson is not null && r.StartedMs <= window.ToMs);
+        var record = (await loadRuns.ListAsync(500, ct)).FirstOrDefault(r => r.SummaryJson is not null && r.StartedMs <= window.ToMs);
         var summary = new List<IReadOnlyList<string>>();
         var thresholds = new List<IReadOnlyList<string>>();
         if (record is not null)
         {
-            var run = JsonReport.Parse(record.ResultJson!);
+            var run = JsonReport.Parse(record.SummaryJson!);
             var s = run.Summary;
             summary.Add([$"{record.Id} '{record.Name}'", run.StartedAt.UtcDateTime.ToString("yyyy-MM-dd HH:mm", System.Globalization.CultureInfo.InvariantCulture), record.Status.ToString().ToLowerInvariant(),
                 ReportFormat.Value("req/s", s.AchievedRate), ReportFormat.Value("ms", s.Latency.P95Ms), ReportFormat.Value("ms", s.Latency.P99Ms), ReportFormat.Value("ratio", s.ErrorRate),

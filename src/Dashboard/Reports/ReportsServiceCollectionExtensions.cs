@@ -12,6 +12,11 @@ public static class ReportsServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ReportOptions>, ReportOptionsValidator>());
         services.TryAddSingleton<ReportBaseline>();
         services.TryAddSingleton<ReportBuilder>();
+        services.TryAddSingleton<SavedReports>();
+        services.TryAddSingleton<Exports.PdfPrinter>();
+        services.TryAddSingleton<Model.Changes.ReportChanges>();
+        services.TryAddSingleton<ReportSchedule>();
+        services.AddHostedService(sp => sp.GetRequiredService<ReportSchedule>());
         return services;
     }
 }

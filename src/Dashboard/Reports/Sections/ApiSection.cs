@@ -18,7 +18,7 @@ public static class ApiSection
         }
 
         // Latency distribution over the window.
-        var histograms = await c.Reader.HistogramsAsync(c.JobSeries(ReportSeries.ApiLatencyBucketIncrease), _ => "", ct);
+        var histograms = await c.Reader.HistogramsAsync(c.JobSeries(HistogramSeries.ApiLatencyBucketIncrease), _ => "", ct);
         var whole = histograms.FirstOrDefault(h => h.Observations > 0);
         foreach (var q in CanonicalSeries.LatencyQuantiles)
         {
@@ -31,7 +31,7 @@ public static class ApiSection
             }
 
             figures.Add(new Figure(id, $"Latency {name}", "s", estimate.Value,
-                c.MethodOf($"{ReportSeries.ApiLatencyBucketIncrease}{{job=\"{c.Job}\"}} ({c.SourceLabel})",
+                c.MethodOf($"{HistogramSeries.ApiLatencyBucketIncrease}{{job=\"{c.Job}\"}} ({c.SourceLabel})",
                     Estimator + $" ({whole.Observations:0} requests)" + (estimate.ClampedAtTopBucket ? "; the rank fell in the +Inf bucket, so the value is the highest finite bound (a floor)" : ""),
                     whole.Samples))
             { Better = Better.Lower, Steps = whole.StepQuantiles(q) });
@@ -70,13 +70,13 @@ public static class ApiSection
             "The catalog keeps status classes (2xx, 4xx, 5xx), not single codes: 200 on its own is not collected."));
 
         // Per-endpoint p95 over the window.
-        var endpoints = await c.Reader.HistogramsAsync(c.JobSeries(ReportSeries.ApiEndpointLatencyBucketIncrease), k => k["endpoint"] ?? "?", ct);
+        var endpoints = await c.Reader.HistogramsAsync(c.JobSeries(HistogramSeries.ApiEndpointLatencyBucketIncrease), k => k["endpoint"] ?? "?", ct);
         var rows = new List<IReadOnlyList<string>>();
         foreach (var endpoint in endpoints.Where(e => e.Observations > 0).OrderByDescending(e => e.Observations))
         {
             var p95 = endpoint.Quantile(0.95);
             figures.Add(new Figure($"api.endpoint.{endpoint.Group}.p95", $"p95 {endpoint.Group}", "s", p95?.Value,
-                c.MethodOf($"{ReportSeries.ApiEndpointLatencyBucketIncrease}{{job=\"{c.Job}\",endpoint=\"{endpoint.Group}\"}}", Estimator + $" ({endpoint.Observations:0} requests)", endpoint.Samples))
+                c.MethodOf($"{HistogramSeries.ApiEndpointLatencyBucketIncrease}{{job=\"{c.Job}\",endpoint=\"{endpoint.Group}\"}}", Estimator + $" ({endpoint.Observations:0} requests)", endpoint.Samples))
             { Better = Better.Lower, Steps = endpoint.StepQuantiles(0.95) });
             rows.Add([endpoint.Group, ReportFormat.Count(endpoint.Observations), ReportFormat.Value("s", endpoint.Quantile(0.5)?.Value), ReportFormat.Value("s", p95?.Value), ReportFormat.Value("s", endpoint.Quantile(0.99)?.Value)]);
         }

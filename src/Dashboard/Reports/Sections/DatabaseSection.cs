@@ -34,16 +34,17 @@ public static class DatabaseSection
         await Add("db.sessions.max_connections", "max_connections", "n", PostgresSeries.MaxConnections, Combine.Max, Better.Neither, "Last value of SHOW max_connections", s => s.Last?.Value, false);
         await Add("db.waiting.mean", "Sessions waiting on a lock (mean)", "n", PostgresSeries.WaitingSessions, Combine.Sum, Better.Lower, "Mean over steps, summed over databases", s => s.Mean, false);
         await Add("db.waiting.max", "Sessions waiting on a lock (highest)", "n", PostgresSeries.WaitingSessions, Combine.Sum, Better.Lower, "Highest per step, summed over databases", s => s.Max, false);
+        await Add("db.lock_wait.max", "Longest lock wait (highest)", "s", PostgresSeries.LongestLockWaitSeconds, Combine.Max, Better.Lower, "Highest stored wait of a session on a lock (pg_locks.waitstart)", s => s.Max, false);
         await Add("db.longest_query.max", "Longest running query (highest)", "s", PostgresSeries.LongestQuerySeconds, Combine.Max, Better.Lower, "Highest stored value", s => s.Max, false);
 
         // Query classes from the application's own histogram.
-        var classes = await c.Reader.HistogramsAsync(c.JobSeries(ReportSeries.DbQueryBucketIncrease), k => k["query"] ?? "?", ct);
+        var classes = await c.Reader.HistogramsAsync(c.JobSeries(HistogramSeries.DbQueryBucketIncrease), k => k["query"] ?? "?", ct);
         var classRows = new List<IReadOnlyList<string>>();
         foreach (var queryClass in classes.Where(q => q.Observations > 0))
         {
             var p95 = queryClass.Quantile(0.95);
             figures.Add(new Figure($"db.query.{queryClass.Group}.p95", $"Query class '{queryClass.Group}' p95", "s", p95?.Value,
-                c.MethodOf($"{ReportSeries.DbQueryBucketIncrease}{{query=\"{queryClass.Group}\"}} ({c.SourceLabel})",
+                c.MethodOf($"{HistogramSeries.DbQueryBucketIncrease}{{query=\"{queryClass.Group}\"}} ({c.SourceLabel})",
                     $"histogram_quantile(0.95) over x0tta6bl4_db_query_duration_seconds' bucket increases across the window ({queryClass.Observations:0} queries)", queryClass.Samples))
             { Better = Better.Lower, Steps = queryClass.StepQuantiles(0.95) });
             classRows.Add([queryClass.Group, ReportFormat.Count(queryClass.Observations), ReportFormat.Value("s", queryClass.Quantile(0.5)?.Value), ReportFormat.Value("s", p95?.Value), ReportFormat.Value("s", queryClass.Quantile(0.99)?.Value)]);

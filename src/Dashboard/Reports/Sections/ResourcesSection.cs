@@ -34,7 +34,7 @@ public static class ResourcesSection
         var cpuPods = await c.Reader.PerSeriesAsync(c.JobSeries(CanonicalSeries.PodCpuMillicores), ct);
         var memoryPods = await c.Reader.PerSeriesAsync(c.JobSeries(CanonicalSeries.PodMemoryBytes), ct);
         var io = new Dictionary<string, IReadOnlyList<SeriesStat>>();
-        foreach (var series in new[] { ReportSeries.PodDiskReadBytesPerSecond, ReportSeries.PodDiskWriteBytesPerSecond, ReportSeries.PodNetworkReceiveBytesPerSecond, ReportSeries.PodNetworkTransmitBytesPerSecond })
+        foreach (var series in new[] { CanonicalSeries.PodDiskReadBytesPerSecond, CanonicalSeries.PodDiskWriteBytesPerSecond, CanonicalSeries.PodNetworkReceiveBytesPerSecond, CanonicalSeries.PodNetworkTransmitBytesPerSecond })
         {
             io[series] = await c.Reader.PerSeriesAsync(c.JobSeries(series), ct);
         }
@@ -46,7 +46,7 @@ public static class ResourcesSection
             string Io(string series) => io[series].FirstOrDefault(s => s.Key["pod"] == pod) is { } s ? ReportFormat.Value("B/s", s.Mean) : "not measured";
             rows.Add([pod ?? "?",
                 ReportFormat.Value("m", podCpu?.Mean), ReportFormat.Value("m", podCpu?.Max), ReportFormat.Value("B", podMemory?.Mean), ReportFormat.Value("B", podMemory?.Max),
-                Io(ReportSeries.PodDiskReadBytesPerSecond), Io(ReportSeries.PodDiskWriteBytesPerSecond), Io(ReportSeries.PodNetworkReceiveBytesPerSecond), Io(ReportSeries.PodNetworkTransmitBytesPerSecond)]);
+                Io(CanonicalSeries.PodDiskReadBytesPerSecond), Io(CanonicalSeries.PodDiskWriteBytesPerSecond), Io(CanonicalSeries.PodNetworkReceiveBytesPerSecond), Io(CanonicalSeries.PodNetworkTransmitBytesPerSecond)]);
         }
 
         var ioMeasured = io.Values.Any(v => v.Count > 0);
