@@ -92,7 +92,16 @@ public sealed record ReportRequest(string? Job, string WindowKey, string? From, 
             problem = "The custom window needs 'from' before 'to' (ISO 8601 UTC, at most 400 days apart); showing the last 24 hours.";
         }
 
-        return new ReportWindow(range.From, range.To, range.StepMs);
+        // A custom window that ends on a step boundary ends there: "to 00:00" does not take in the step after midnight.
+        var to = range.To;
+        if (range.IsCustom && DateTimeOffset.TryParse(To, System.Globalization.CultureInfo.InvariantCulture,
+                System.Globalization.DateTimeStyles.AssumeUniversal | System.Globalization.DateTimeStyles.AdjustToUniversal, out var end)
+            && end.ToUnixTimeMilliseconds() % range.StepMs == 0 && end > range.From)
+        {
+            to = end.AddMilliseconds(-1);
+        }
+
+        return new ReportWindow(range.From, to, range.StepMs);
     }
 
     /// <summary>The query string of the page and the exports.</summary>

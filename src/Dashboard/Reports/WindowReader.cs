@@ -91,6 +91,32 @@ public sealed class WindowReader(IMetricStore store, ReportWindow window)
             samples, steps, starts, grid, avg.Count);
     }
 
+    /// <summary>
+    /// How much counters rose over the window: per series, the last stored value of each step against the one
+    /// before, a fall counted as a reset (the new value is the increase). A reset and regrowth inside one step
+    /// past the previous step's value is seen as growth only: resets are detected at the step's resolution.
+    /// </summary>
+    public async Task<(double? Increase, long Samples)> CounterIncreaseAsync(SeriesSelector selector, CancellationToken ct)
+    {
+        var last = await ReadAsync(selector, Aggregation.Last, ct);
+        if (last.All(s => s.Points.Count == 0))
+        {
+            return (null, 0);
+        }
+
+        var count = await ReadAsync(selector, Aggregation.Count, ct);
+        var total = 0.0;
+        foreach (var series in last)
+        {
+            for (var i = 1; i < series.Points.Count; i++)
+            {
+                total += CounterMath.Increase(series.Points[i - 1].Value, series.Points[i].Value);
+            }
+        }
+
+        return (total, (long)count.SelectMany(s => s.Points).Sum(p => p.Value));
+    }
+
     /// <summary>Each matching series on its own: its mean over steps, its highest sample and its sample count.</summary>
     public async Task<IReadOnlyList<SeriesStat>> PerSeriesAsync(SeriesSelector selector, CancellationToken ct)
     {

@@ -41,7 +41,7 @@ public static class ApiSection
         var rates = CanonicalSeries.ApiRequestsPerSecond;
         var total = await c.Reader.StatAsync(c.JobSeries(rates), Combine.Sum, ct);
         var rateMethod = $"{rates}{{job=\"{c.Job}\"}} ({c.SourceLabel})";
-        var requests = total.Steps.Count == 0 ? (double?)null : total.Steps.Sum() * c.StepSeconds;
+        var requests = total.Steps.Count == 0 ? (double?)null : Math.Round(total.Steps.Sum() * c.StepSeconds);
         figures.Add(new Figure("api.requests", "Requests", "n", requests,
             c.MethodOf(rateMethod, "Σ over steps of the summed per-class request rate × step length (steps without data count nothing)", total.Samples)));
         figures.Add(ReportContext.Mean("api.throughput.mean", "Sustained throughput (mean)", "req/s", total, Better.Neither,

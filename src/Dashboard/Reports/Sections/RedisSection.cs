@@ -45,10 +45,9 @@ public static class RedisSection
         await Add("redis.ops.mean", "Operations (mean)", "ops/s", RedisSeries.OpsPerSecond, Combine.Sum, Better.Neither, "Mean over steps of commands processed per second", s => s.Mean);
         await Add("redis.ops.peak", "Operations (peak)", "ops/s", RedisSeries.OpsPerSecond, Combine.Sum, Better.Neither, "Highest stored per-poll rate", s => s.Max);
         await Add("redis.evictions.mean", "Evictions", "/s", RedisSeries.EvictedKeysPerSecond, Combine.Sum, Better.Lower, "Mean over steps of evicted_keys per second", s => s.Mean);
-        var evicted = await c.Reader.StatAsync(ReportContext.Series(RedisSeries.EvictedKeysTotal), Combine.Sum, ct);
-        figures.Add(new Figure("redis.evictions.total", "Keys evicted in the window", "n",
-            evicted.First is { } f && evicted.Last is { } l ? Metrics.Analysis.CounterMath.Increase(f.Value, l.Value) : null,
-            c.MethodOf($"{RedisSeries.EvictedKeysTotal} ({redis})", "evicted_keys at the last step − at the first (a restart counts the new value)", evicted.Samples)) { Better = Better.Lower });
+        var (evicted, evictedSamples) = await c.Reader.CounterIncreaseAsync(ReportContext.Series(RedisSeries.EvictedKeysTotal), ct);
+        figures.Add(new Figure("redis.evictions.total", "Keys evicted in the window", "n", evicted,
+            c.MethodOf($"{RedisSeries.EvictedKeysTotal} ({redis})", "Σ of evicted_keys' rise from step to step (last value per step; a fall is a restart, counted from 0)", evictedSamples)) { Better = Better.Lower });
         await Add("redis.clients.mean", "Connected clients (mean)", "n", RedisSeries.ConnectedClients, Combine.Sum, Better.Neither, "Mean over steps", s => s.Mean);
         await Add("redis.clients.max", "Connected clients (highest)", "n", RedisSeries.ConnectedClients, Combine.Sum, Better.Neither, "Highest stored value", s => s.Max);
         var aof = await c.Reader.StatAsync(ReportContext.Series(RedisSeries.AofEnabled), Combine.Max, ct);
