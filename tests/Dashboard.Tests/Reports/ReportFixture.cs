@@ -56,7 +56,9 @@ public sealed class ReportFixture : IAsyncDisposable
     /// Each poll of the day: 8 requests ≤ 100 ms and 2 more ≤ 500 ms (so 10 in all); 9 req/s 2xx and 1 req/s 5xx;
     /// pool 15 busy of 20; DB cache hit ratio 0.995. The previous day: 10 of 10 requests ≤ 100 ms, 6 + 0 req/s.
     /// </summary>
-    public async Task WriteTwoDaysAsync()
+    public Task WriteTwoDaysAsync() => WriteTwoDaysAsync(Store);
+
+    public static async Task WriteTwoDaysAsync(StoreFixture store)
     {
         var samples = new List<SeriesSample>();
         foreach (var minute in PolledMinutes())
@@ -71,7 +73,7 @@ public sealed class ReportFixture : IAsyncDisposable
             samples.Add(new(Api(CanonicalSeries.DbPoolMaxConnections, ("pod", "p1")), t, 20));
             samples.Add(new(Api(DerivedSeries.DbPoolUsageRatio, ("pod", "p1")), t, 0.75));
             samples.Add(new(Api(CanonicalSeries.PodMemoryBytes, ("pod", "p1")), t, 100 * 1024 * 1024));
-            samples.Add(new(Store.Pg(PostgresSeries.CacheHitRatio, ("database", "x0tta6bl4")), t, 0.995));
+            samples.Add(new(store.Pg(PostgresSeries.CacheHitRatio, ("database", "x0tta6bl4")), t, 0.995));
 
             var before = Day.AddDays(-1).AddMinutes(minute).ToUnixTimeMilliseconds();
             samples.Add(new(Api(HistogramSeries.ApiLatencyBucketIncrease, ("le", "0.1")), before, 10));
@@ -82,7 +84,7 @@ public sealed class ReportFixture : IAsyncDisposable
 
         foreach (var chunk in samples.Chunk(5000))
         {
-            await Store.Store.WriteAsync(chunk, TestContext.Current.CancellationToken);
+            await store.Store.WriteAsync(chunk, TestContext.Current.CancellationToken);
         }
     }
 
