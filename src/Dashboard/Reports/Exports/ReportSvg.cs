@@ -4,7 +4,7 @@ using System.Text;
 
 namespace X0tta6bl4.Ops.Dashboard.Reports.Exports;
 
-/// <summary>A report chart as inline SVG (polylines on a fixed viewBox, gaps left open), so the HTML needs no script.</summary>
+/// <summary>A report chart as inline SVG (polylines on a fixed viewBox, gaps left open), styled by attributes so it looks the same in the page and in the HTML file, which needs no script.</summary>
 public static class ReportSvg
 {
     private const double Width = 900, Height = 200, Left = 70, Right = 10, Top = 24, Bottom = 24;
@@ -15,19 +15,19 @@ public static class ReportSvg
         var values = chart.Lines.SelectMany(l => l.Values).Where(v => v is not null).Select(v => v!.Value).ToList();
         var svg = new StringBuilder();
         svg.Append(I($"<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {Width} {Height}\" role=\"img\" aria-label=\"{WebUtility.HtmlEncode(chart.Title)}\">"));
-        svg.Append(I($"<text x=\"{Left}\" y=\"14\" class=\"title\">{WebUtility.HtmlEncode(chart.Title)}</text>"));
+        svg.Append(I($"<text x=\"{Left}\" y=\"14\" font-size=\"12\" fill=\"#374151\">{WebUtility.HtmlEncode(chart.Title)}</text>"));
         var plotWidth = Width - Left - Right;
         var plotHeight = Height - Top - Bottom;
-        svg.Append(I($"<rect x=\"{Left}\" y=\"{Top}\" width=\"{plotWidth}\" height=\"{plotHeight}\" class=\"panel\"/>"));
+        svg.Append(I($"<rect x=\"{Left}\" y=\"{Top}\" width=\"{plotWidth}\" height=\"{plotHeight}\" fill=\"#fafafa\" stroke=\"#dddddd\"/>"));
         if (values.Count == 0 || chart.StepStartsMs.Count == 0)
         {
-            svg.Append(I($"<text x=\"{Left + plotWidth / 2}\" y=\"{Top + plotHeight / 2}\" text-anchor=\"middle\" class=\"axis\">not measured</text></svg>"));
+            svg.Append(I($"<text x=\"{Left + plotWidth / 2}\" y=\"{Top + plotHeight / 2}\" text-anchor=\"middle\" font-size=\"11\" fill=\"#374151\">not measured</text></svg>"));
             return svg.ToString();
         }
 
         var max = Math.Max(1e-12, values.Max());
-        svg.Append(I($"<text x=\"{Left - 6}\" y=\"{Top + 10}\" class=\"axis\" text-anchor=\"end\">{WebUtility.HtmlEncode(ReportFormat.Value(chart.Unit, max))}</text>"));
-        svg.Append(I($"<text x=\"{Left - 6}\" y=\"{Top + plotHeight}\" class=\"axis\" text-anchor=\"end\">0</text>"));
+        svg.Append(I($"<text x=\"{Left - 6}\" y=\"{Top + 10}\" font-size=\"11\" fill=\"#374151\" text-anchor=\"end\">{WebUtility.HtmlEncode(ReportFormat.Value(chart.Unit, max))}</text>"));
+        svg.Append(I($"<text x=\"{Left - 6}\" y=\"{Top + plotHeight}\" font-size=\"11\" fill=\"#374151\" text-anchor=\"end\">0</text>"));
         var n = chart.StepStartsMs.Count;
         var legend = Left + 200.0;
         for (var l = 0; l < chart.Lines.Count; l++)
@@ -57,13 +57,13 @@ public static class ReportSvg
             }
 
             Flush();
-            svg.Append(I($"<text x=\"{legend}\" y=\"14\" style=\"fill:{color}\" class=\"legend\">■ {WebUtility.HtmlEncode(line.Name)}</text>"));
+            svg.Append(I($"<text x=\"{legend}\" y=\"14\" style=\"fill:{color}\" font-size=\"11\">■ {WebUtility.HtmlEncode(line.Name)}</text>"));
             legend += 120;
         }
 
         var first = DateTimeOffset.FromUnixTimeMilliseconds(chart.StepStartsMs[0]).UtcDateTime;
         var last = DateTimeOffset.FromUnixTimeMilliseconds(chart.StepStartsMs[^1]).UtcDateTime;
-        svg.Append(I($"<text x=\"{Left}\" y=\"{Height - 6}\" class=\"axis\">{first:yyyy-MM-dd HH:mm}</text><text x=\"{Width - Right}\" y=\"{Height - 6}\" class=\"axis\" text-anchor=\"end\">{last:yyyy-MM-dd HH:mm} UTC</text>"));
+        svg.Append(I($"<text x=\"{Left}\" y=\"{Height - 6}\" font-size=\"11\" fill=\"#374151\">{first:yyyy-MM-dd HH:mm}</text><text x=\"{Width - Right}\" y=\"{Height - 6}\" font-size=\"11\" fill=\"#374151\" text-anchor=\"end\">{last:yyyy-MM-dd HH:mm} UTC</text>"));
         svg.Append("</svg>");
         return svg.ToString();
     }
