@@ -29,7 +29,7 @@ public class SecurityBrowserTests
         {
             ("", null), ("api?job=api", "latency-chart"), ("database", "transactions-chart"), ("cache", "ops-chart"),
             ("resources", "cpu-chart"), ("targets", "series-chart"), ("alerts", null), ("sla?job=api&window=1h", "budget-chart"),
-            ("capacity", null), ("load", null),
+            ("capacity", null), ("load", null), ("report", null),
         })
         {
             await browser.OpenPageAsync(dashboard.BaseAddress, path);

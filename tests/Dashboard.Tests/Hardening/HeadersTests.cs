@@ -8,7 +8,7 @@ public sealed class HeadersTests
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    private static readonly string[] Pages = ["/", "/api", "/database", "/cache", "/resources", "/targets", "/alerts", "/sla", "/capacity", "/load", "/login"];
+    private static readonly string[] Pages = ["/", "/api", "/database", "/cache", "/resources", "/targets", "/alerts", "/sla", "/capacity", "/load", "/report", "/login"];
 
     private static void AssertProtected(HttpResponseMessage response, string what)
     {
