@@ -28,6 +28,8 @@ public static class QueryApiEndpoints
         }
 
         api.MapGet("/label/{name}/values", LabelValues);
+        // Anything else under /api/v1 (a path that matches no endpoint, an empty label name) answers in the envelope too.
+        api.MapFallback("{**path}", () => PromResponses.Error("not_found", "no such endpoint in this API (see the README's query API section)", StatusCodes.Status404NotFound));
         return app;
     }
 

@@ -21,7 +21,7 @@ internal static class NoInternals
     public static void PrometheusError(HttpResponseMessage response, string body, string context)
     {
         In(body, context);
-        Assert.StartsWith("application/json", response.Content.Headers.ContentType?.MediaType ?? "", StringComparison.Ordinal);
+        Assert.True(response.Content.Headers.ContentType?.MediaType == "application/json", $"{context}: {(int)response.StatusCode} with '{response.Content.Headers.ContentType}':\n{body}");
         var json = System.Text.Json.JsonDocument.Parse(body).RootElement;
         Assert.Equal("error", json.GetProperty("status").GetString());
         Assert.Contains(json.GetProperty("errorType").GetString(), (string[])["bad_data", "execution", "timeout", "unavailable", "internal", "not_found"]);

@@ -75,6 +75,8 @@ public sealed class QueryApiHardeningTests
         { "GET", "/api/v1/query_range?query=up%ff&start=1&end=2&step=1&format=csv" },
         { "GET", "/api/v1/series" },
         { "GET", "/api/v1/series?match[]=x{" },
+        { "GET", "/api/v1/label//values" }, // found by the fuzz run: no endpoint matched, an empty 404
+        { "GET", "/api/v1/nope" },
         { "POST", "/api/v1/query" },
         { "POST", "/api/v1/query_range" },
         { "POST", "/api/v1/series" },
@@ -257,7 +259,7 @@ public sealed class QueryApiHardeningTests
         context.Response.Body.Position = 0;
         var body = await new StreamReader(context.Response.Body).ReadToEndAsync(Ct);
 
-        Assert.Equal(9, endpoints.Count); // query, query_range, series, labels (GET and POST each), label values
+        Assert.Equal(10, endpoints.Count); // query, query_range, series, labels (GET and POST each), label values, the not-found fallback
         Assert.All(endpoints, e => Assert.Equal(X0tta6bl4.Ops.Dashboard.QueryApi.QueryApiLimits.TimeoutPolicy,
             e.Metadata.GetMetadata<Microsoft.AspNetCore.Http.Timeouts.RequestTimeoutAttribute>()?.PolicyName));
         Assert.Equal(TimeSpan.FromSeconds(1.5), policy.Timeout);
