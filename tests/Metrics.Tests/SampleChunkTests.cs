@@ -126,6 +126,17 @@ public sealed class SampleChunkTests
         }
     }
 
+    [Fact]
+    public void DecodeInto_ARange_KeepsOnlyTheSamplesInsideIt()
+    {
+        var chunk = SampleChunk.Encode(Enumerable.Range(0, 10).Select(i => new Sample(i * 1_000L, i)).ToArray());
+        var into = new List<Sample> { new(-5, -5) };
+
+        SampleChunk.DecodeInto(chunk, into, 3_000, 5_500);
+
+        Assert.Equal([new Sample(-5, -5), new Sample(3_000, 3), new Sample(4_000, 4), new Sample(5_000, 5)], into);
+    }
+
     [Theory]
     [InlineData(1_000L)]
     [InlineData(999L)]

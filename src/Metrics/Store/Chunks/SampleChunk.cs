@@ -79,6 +79,22 @@ public static class SampleChunk
         }
     }
 
+    /// <summary>
+    /// The samples of a chunk in [<paramref name="fromMs"/>, <paramref name="toMs"/>], appended to
+    /// <paramref name="into"/>: a range read keeps only what it folds, and stops at the first sample past its end.
+    /// </summary>
+    public static void DecodeInto(ReadOnlySpan<byte> chunk, List<Sample> into, long fromMs, long toMs)
+    {
+        var reader = new ChunkReader(chunk);
+        while (reader.TryRead(out var sample) && sample.TimestampMs <= toMs)
+        {
+            if (sample.TimestampMs >= fromMs)
+            {
+                into.Add(sample);
+            }
+        }
+    }
+
     public static List<Sample> Decode(ReadOnlySpan<byte> chunk)
     {
         var samples = new List<Sample>();

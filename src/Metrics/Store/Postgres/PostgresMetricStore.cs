@@ -129,10 +129,10 @@ public sealed partial class PostgresMetricStore : IMetricStore, IStoreSchema, IA
         var points = new IReadOnlyList<Sample>[series.Count];
         Parallel.For(0, series.Count, i =>
         {
-            var raw = new List<Sample>();
+            var raw = new List<Sample>(chunks[series[i].Id].Count * 256);
             foreach (var chunk in chunks[series[i].Id])
             {
-                SampleChunk.DecodeInto(chunk, raw);
+                SampleChunk.DecodeInto(chunk, raw, query.FromMs, query.ToMs);
             }
 
             points[i] = StepBuckets.Aggregate(raw, query);

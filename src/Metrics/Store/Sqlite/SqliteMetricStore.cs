@@ -130,12 +130,12 @@ public sealed partial class SqliteMetricStore : IMetricStore, IStoreSchema
 
     private static async Task<IReadOnlyList<Sample>> ReadRawAsync(SqliteCommand command, RangeQuery query, CancellationToken cancellationToken)
     {
-        // Only the chunks that overlap the range are read; StepBuckets leaves out their samples outside it.
+        // Only the chunks that overlap the range are read, and only their samples inside it kept.
         var raw = new List<Sample>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
-            SampleChunk.DecodeInto((byte[])reader.GetValue(0), raw);
+            SampleChunk.DecodeInto((byte[])reader.GetValue(0), raw, query.FromMs, query.ToMs);
         }
 
         return StepBuckets.Aggregate(raw, query);
