@@ -1,3 +1,4 @@
+using X0tta6bl4.Ops.Dashboard.Reports;
 using Prometheus;
 using X0tta6bl4.Ops.Dashboard.Components;
 using X0tta6bl4.Ops.Dashboard.Hosting;
@@ -63,6 +64,7 @@ app.MapAuthEndpoints();
 app.MapQueryApi();
 app.MapCapacityCsv();
 app.MapLoadExports();
+app.MapReportExports();
 app.MapStaticAssets().AllowAnonymous();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode().RequireAuthorization();
 

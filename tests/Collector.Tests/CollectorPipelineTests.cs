@@ -136,6 +136,44 @@ public sealed class CollectorPipelineTests : IDisposable
         Assert.Equal(1, slowPolls);      // still inside its first 5-second poll
     }
 
+    /// <summary>A differencing source that counts its polls and the times it was told to start its baseline again.</summary>
+    private sealed class BaselineSource : ISource, IPollBaseline
+    {
+        public int Polls;
+        public int Forgotten;
+        public string Name => "test/baseline";
+        public string Endpoint => Name;
+        public TimeSpan Interval => TimeSpan.FromMilliseconds(50);
+        public TimeSpan Timeout => TimeSpan.FromSeconds(5);
+        public void ForgetPreviousPoll() => Interlocked.Increment(ref Forgotten);
+        public Task<IReadOnlyList<SeriesSample>> CollectAsync(long timestampMs, CancellationToken cancellationToken)
+        {
+            Interlocked.Increment(ref Polls);
+            return Task.FromResult<IReadOnlyList<SeriesSample>>([]);
+        }
+    }
+
+    [Fact]
+    public async Task Running_LeaseHeldByAnotherInstance_TellsTheSourceToForgetItsPreviousPoll()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var path = Path.Combine(_dir, "lease.db");
+        var store = await SqliteMetricStore.OpenAsync(path, ct);
+        var source = new BaselineSource();
+        // The other instance takes the lease first and keeps it (10 s, longer than the test).
+        var (_, _, other) = await TestCollector.CreateAsync([], store, new WriteBuffer(10), SqlDatabase.Sqlite(path), instance: "other");
+        other.Want(source.Name);
+        await other.RenewAsync(ct);
+        Assert.True(other.Holds(source.Name));
+        var (service, _, _) = await TestCollector.CreateAsync([source], store, new WriteBuffer(10_000), SqlDatabase.Sqlite(path));
+
+        await service.StartAsync(ct);
+        await Eventually.UntilAsync(() => source.Forgotten >= 3, TimeSpan.FromSeconds(5), "three skipped polls", ct);
+        await service.StopAsync(ct);
+
+        Assert.Equal(0, source.Polls);
+    }
+
     [Fact]
     public async Task WriteBuffer_OverCapacity_DropsTheOldestBatchesAndCountsThem()
     {

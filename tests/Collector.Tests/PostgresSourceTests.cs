@@ -131,6 +131,58 @@ public class PostgresSourceTests
     }
 
     [Fact]
+    public void Derive_LockWaitUnknownBeforePostgres14_GivesNoSample()
+    {
+        var samples = new PostgresDerivation("main", TimeSpan.FromMinutes(1)).Derive(Stats(1, 1, 1), 0);
+
+        Assert.DoesNotContain(samples, s => s.Key.Name == PostgresSeries.LongestLockWaitSeconds);
+        Assert.Equal(4.5, Value(new PostgresDerivation("main", TimeSpan.FromMinutes(1)).Derive(Stats(1, 1, 1) with { LongestLockWaitSeconds = 4.5 }, 0),
+            PostgresSeries.LongestLockWaitSeconds));
+    }
+
+    [Fact]
+    public async Task StackPostgres_SessionWaitingOnALock_GivesItsWaitTime()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var connection = StackEnvironment.PostgresConnection;
+        var source = new PostgresSource(new PostgresSourceOptions { Connection = connection, Name = "stack" }, new CollectorOptions());
+        var key = Random.Shared.NextInt64(1, long.MaxValue); // an advisory lock no other test takes
+
+        await using var holder = new NpgsqlConnection(connection);
+        await holder.OpenAsync(ct);
+        await using (var take = new NpgsqlCommand($"SELECT pg_advisory_lock({key})", holder))
+        {
+            await take.ExecuteNonQueryAsync(ct);
+        }
+
+        await using var waiter = new NpgsqlConnection(connection);
+        await waiter.OpenAsync(ct);
+        await using var wait = new NpgsqlCommand($"SELECT pg_advisory_lock({key})", waiter);
+        var waiting = wait.ExecuteNonQueryAsync(ct);
+        try
+        {
+            var at = 0L;
+            var samples = await Eventually.UntilAsync(() => source.CollectAsync(at += 1000, ct),
+                s => s.Any(x => x.Key.Name == PostgresSeries.LongestLockWaitSeconds && x.Value >= 1.0),
+                TimeSpan.FromSeconds(10), "the lock wait to reach a second", ct);
+
+            Assert.True(samples.Where(s => s.Key.Name == PostgresSeries.WaitingSessions).Sum(s => s.Value) >= 1);
+        }
+        finally
+        {
+            await using (var release = new NpgsqlCommand($"SELECT pg_advisory_unlock({key})", holder))
+            {
+                await release.ExecuteNonQueryAsync(ct);
+            }
+
+            await waiting;
+        }
+
+        var after = await source.CollectAsync(100_000, ct);
+        Assert.Contains(after, s => s.Key.Name == PostgresSeries.LongestLockWaitSeconds);
+    }
+
+    [Fact]
     public async Task RealPostgres_StoppedAndRestarted_FailsClearlyThenRecovers()
     {
         var ct = TestContext.Current.CancellationToken;

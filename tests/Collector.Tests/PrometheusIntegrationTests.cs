@@ -96,7 +96,9 @@ public class PrometheusIntegrationTests
         Assert.Contains(samples, s => s.Key.Name == CanonicalSeries.PodMemoryBytes && s.Key["job"] == "api" && s.Value > 10_000_000);
         Assert.Contains(samples, s => s.Key.Name == CanonicalSeries.TargetUp && s.Key["job"] == "api" && s.Value == 1);
         Assert.Contains(samples, s => s.Key.Name == CanonicalSeries.ApiEndpointLatencySeconds && s.Key["endpoint"] == "/api/v1/status");
-        Assert.Contains(samples, s => s.Key.Name == CanonicalSeries.DbPoolMaxConnections && s.Key["job"] == "api" && s.Value == 20);
+        // The stack's Api runs on this machine with the default pool, 2 × cores + 1.
+        Assert.Contains(samples, s => s.Key.Name == CanonicalSeries.DbPoolMaxConnections && s.Key["job"] == "api"
+                                      && s.Value == 2 * Environment.ProcessorCount + 1);
         Assert.Contains(samples, s => s.Key.Name == CanonicalSeries.PrometheusSeries && s.Value > 100);
         Assert.Contains(samples, s => s.Key.Name == CanonicalSeries.TargetScrapeSeconds && s.Key["job"] == "api");
         // The Api exposes only the x0tta6bl4_* names, so every latency quantile comes once per job.

@@ -5,6 +5,7 @@ using MudBlazor;
 using MudBlazor.Services;
 using X0tta6bl4.Ops.Dashboard.Hosting;
 using X0tta6bl4.Ops.Dashboard.LoadTests;
+using X0tta6bl4.Ops.Dashboard.Reports;
 
 namespace X0tta6bl4.Ops.Dashboard.Tests;
 
@@ -30,6 +31,8 @@ public sealed class PageContext : IAsyncDisposable
         services.AddLogging();
         services.AddDashboardModels(configuration);
         services.AddLoadTests(configuration);
+        services.AddSingleton(new X0tta6bl4.Ops.Metrics.Reports.SqlReportStore(X0tta6bl4.Ops.Metrics.Store.SqlDatabase.Sqlite(fixture.StorePath)));
+        services.AddReports(configuration);
         // The load targets read the collector's source options (the scrape targets' hosts).
         services.AddOptions<X0tta6bl4.Ops.Collector.Configuration.SourcesOptions>();
         _context.Render<MudPopoverProvider>();
@@ -40,6 +43,7 @@ public sealed class PageContext : IAsyncDisposable
     public static async Task<PageContext> CreateAsync(Func<StoreFixture, Task>? arrange = null, string role = "operator")
     {
         var fixture = await StoreFixture.CreateAsync();
+        await new X0tta6bl4.Ops.Metrics.Reports.SqlReportStore(X0tta6bl4.Ops.Metrics.Store.SqlDatabase.Sqlite(fixture.StorePath)).MigrateAsync(CancellationToken.None);
         if (arrange is not null)
         {
             await arrange(fixture);

@@ -12,6 +12,9 @@ public sealed class StoreFixture : IAsyncDisposable
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("x0-dashboard-").FullName;
 
+    /// <summary>The SQLite file every table of the fixture lives in.</summary>
+    public string StorePath => Path.Combine(_dir, "metrics.db");
+
     public static readonly DateTimeOffset Now = new(2026, 11, 27, 3, 0, 0, TimeSpan.Zero);
 
     public FakeTimeProvider Time { get; } = new(Now);

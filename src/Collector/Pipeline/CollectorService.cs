@@ -101,6 +101,10 @@ public sealed class CollectorService : BackgroundService
                 {
                     await PollOnceAsync(source, stoppingToken);
                 }
+                else if (source is IPollBaseline baseline)
+                {
+                    baseline.ForgetPreviousPoll();
+                }
             }
             while (await timer.WaitForNextTickAsync(stoppingToken));
         }

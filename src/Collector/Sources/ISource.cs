@@ -19,5 +19,16 @@ public interface ISource
     Task<IReadOnlyList<SeriesSample>> CollectAsync(long timestampMs, CancellationToken cancellationToken);
 }
 
+/// <summary>
+/// A source that differences one poll against its previous one. While another collector instance holds the
+/// lease, that instance writes the increases; when the lease comes back, differencing against this instance's
+/// last poll would count the other's polls twice, so it is told to start again.
+/// </summary>
+public interface IPollBaseline
+{
+    /// <summary>Called when a poll is skipped because another instance holds the source's lease.</summary>
+    void ForgetPreviousPoll();
+}
+
 /// <summary>A source failed in a way worth telling a person about as it is.</summary>
 public sealed class SourceException(string message, Exception? inner = null) : Exception(message, inner);

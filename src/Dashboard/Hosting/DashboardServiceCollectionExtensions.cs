@@ -5,6 +5,7 @@ using X0tta6bl4.Ops.Collector.Sources;
 using X0tta6bl4.Ops.Dashboard.LoadTests;
 using X0tta6bl4.Ops.Dashboard.Model;
 using X0tta6bl4.Ops.Dashboard.Model.Changes;
+using X0tta6bl4.Ops.Dashboard.Reports;
 using X0tta6bl4.Ops.Metrics.Settings;
 using X0tta6bl4.Ops.Metrics.Store;
 
@@ -22,6 +23,7 @@ public static class DashboardServiceCollectionExtensions
         services.AddCollector(builder.Configuration);
         services.AddDashboardModels(builder.Configuration);
         services.AddLoadTests(builder.Configuration);
+        services.AddReports(builder.Configuration);
         services.AddDashboardAuth(builder.Configuration);
         services.AddRazorComponents().AddInteractiveServerComponents();
         services.AddMudServices();

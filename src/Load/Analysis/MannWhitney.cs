@@ -5,7 +5,7 @@ namespace X0tta6bl4.Ops.Load.Analysis;
 /// sample tend to hold larger values than the other? Rank-based, so a few wild seconds cannot carry it, and it makes
 /// no assumption about the latency distribution's shape. Fine from about 5 values a side (a run has one per second).
 /// </summary>
-internal static class MannWhitney
+public static class MannWhitney
 {
     public static double PValue(IReadOnlyList<double> x, IReadOnlyList<double> y)
     {

@@ -48,6 +48,18 @@ public static class CanonicalSeries
     /// <summary>Resident memory in bytes; labels job, pod, source.</summary>
     public const string PodMemoryBytes = "pod_memory_bytes";
 
+    /// <summary>Bytes read from disk per second; labels job, pod, exporter (cadvisor, node_exporter), source=prometheus. Nothing where neither exporter is scraped.</summary>
+    public const string PodDiskReadBytesPerSecond = "pod_disk_read_bytes_per_second";
+
+    /// <summary>Bytes written to disk per second; labels as <see cref="PodDiskReadBytesPerSecond"/>.</summary>
+    public const string PodDiskWriteBytesPerSecond = "pod_disk_write_bytes_per_second";
+
+    /// <summary>Network bytes received per second; labels as <see cref="PodDiskReadBytesPerSecond"/>.</summary>
+    public const string PodNetworkReceiveBytesPerSecond = "pod_network_receive_bytes_per_second";
+
+    /// <summary>Network bytes sent per second; labels as <see cref="PodDiskReadBytesPerSecond"/>.</summary>
+    public const string PodNetworkTransmitBytesPerSecond = "pod_network_transmit_bytes_per_second";
+
     /// <summary>1 when a Prometheus scrape target was up at its last scrape, else 0; labels job, instance, source.</summary>
     public const string TargetUp = "target_up";
 

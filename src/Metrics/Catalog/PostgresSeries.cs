@@ -8,6 +8,7 @@ public static class PostgresSeries
     public const string MaxConnections = "db_max_connections";
     public const string LongestTransactionSeconds = "db_longest_transaction_seconds";
     public const string LongestQuerySeconds = "db_longest_query_seconds";
+    public const string LongestLockWaitSeconds = "db_longest_lock_wait_seconds";
     public const string CommitsPerSecond = "db_commits_per_second";
     public const string RollbacksPerSecond = "db_rollbacks_per_second";
     public const string TuplesPerSecond = "db_tuples_per_second";

@@ -32,6 +32,7 @@ public static class StoreServiceCollectionExtensions
         services.TryAddSingleton<Settings.SqlSettingsStore>();
         services.TryAddSingleton<Collection.SqlCollectorStateStore>();
         services.TryAddSingleton<LoadRuns.SqlLoadRunStore>();
+        services.TryAddSingleton<Reports.SqlReportStore>();
         services.TryAddSingleton<StoreHealthCheck>();
 
         // The metric store first: the other tables live in its database, which it creates.
@@ -40,6 +41,7 @@ public static class StoreServiceCollectionExtensions
         services.AddSingleton<IStoreSchema>(sp => sp.GetRequiredService<Settings.SqlSettingsStore>());
         services.AddSingleton<IStoreSchema>(sp => sp.GetRequiredService<Collection.SqlCollectorStateStore>());
         services.AddSingleton<IStoreSchema>(sp => sp.GetRequiredService<LoadRuns.SqlLoadRunStore>());
+        services.AddSingleton<IStoreSchema>(sp => sp.GetRequiredService<Reports.SqlReportStore>());
         services.AddHostedService<StoreStartup>();
         return services;
     }

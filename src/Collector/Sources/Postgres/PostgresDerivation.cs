@@ -36,6 +36,7 @@ public sealed class PostgresDerivation(string instance, TimeSpan window)
         // No open transaction (or query) is a true 0 seconds, not missing data.
         Add(PostgresSeries.LongestTransactionSeconds, stats.LongestTransactionSeconds ?? 0);
         Add(PostgresSeries.LongestQuerySeconds, stats.LongestQuerySeconds ?? 0);
+        Add(PostgresSeries.LongestLockWaitSeconds, stats.LongestLockWaitSeconds);
 
         foreach (var db in stats.Databases)
         {

@@ -16,7 +16,11 @@ public sealed record PostgresStatistics(
     int AutovacuumWorkers,
     IReadOnlyList<TableVacuumRow> Tables,
     IReadOnlyList<ReplicaRow> Replicas,
-    double? StandbyLagSeconds);
+    double? StandbyLagSeconds)
+{
+    /// <summary>How long the longest-waiting lock request has waited; null before PostgreSQL 14 (no pg_locks.waitstart).</summary>
+    public double? LongestLockWaitSeconds { get; init; }
+}
 
 public sealed record ActivityRow(string Database, string User, string State, long Count, long Waiting);
 
@@ -96,9 +100,18 @@ public static class PostgresStatisticsReader
             "SELECT CASE WHEN pg_is_in_recovery() THEN extract(epoch FROM now() - pg_last_xact_replay_timestamp())::float8 END",
             r => r.IsDBNull(0) ? (double?)null : r.GetDouble(0), ct))[0];
 
+        // pg_locks.waitstart exists from PostgreSQL 14; it can be null for a moment after a wait begins, and max() skips that.
+        double? longestLockWait = null;
+        if (connection.PostgreSqlVersion.Major >= 14)
+        {
+            longestLockWait = (await QueryAsync(connection,
+                "SELECT coalesce(greatest(0, extract(epoch FROM max(clock_timestamp() - waitstart))), 0)::float8 FROM pg_locks WHERE NOT granted",
+                r => r.GetDouble(0), ct))[0];
+        }
+
         await transaction.CommitAsync(ct);
         return new PostgresStatistics(activity, longestXact, longestQuery, maxConnections.Item1, databases, maxConnections.Item2, indexBytes,
-            statements, workers, tables, replicas, standbyLag);
+            statements, workers, tables, replicas, standbyLag) { LongestLockWaitSeconds = longestLockWait };
     }
 
     private static async Task ExecuteAsync(NpgsqlConnection connection, string sql, CancellationToken ct)

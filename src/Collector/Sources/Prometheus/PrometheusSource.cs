@@ -8,11 +8,12 @@ namespace X0tta6bl4.Ops.Collector.Sources.Prometheus;
 /// Polls Prometheus with the catalog's PromQL and maps each result to canonical series; with a snapshot
 /// sink, also reads its targets, alerts and rules, which no series can hold, for the pages.
 /// </summary>
-public sealed class PrometheusSource : ISource
+public sealed class PrometheusSource : ISource, IPollBaseline
 {
     private readonly PrometheusClient _client;
     private readonly IReadOnlyList<CatalogQuery> _queries;
     private readonly Func<PrometheusTargets, PrometheusAlerts, CancellationToken, Task>? _publish;
+    private readonly BucketIncreases _buckets;
 
     public PrometheusSource(PrometheusClient client, PrometheusSourceOptions options, CollectorOptions collector,
         Func<PrometheusTargets, PrometheusAlerts, CancellationToken, Task>? publish = null)
@@ -20,6 +21,7 @@ public sealed class PrometheusSource : ISource
         _client = client;
         _publish = publish;
         _queries = PrometheusQueries.Build(collector);
+        _buckets = new BucketIncreases(collector.LatencyHistograms.Select(h => h.Name).ToList(), "prometheus");
         Endpoint = options.Url;
         Interval = TimeSpan.FromSeconds(options.IntervalSeconds);
         Timeout = TimeSpan.FromSeconds(options.TimeoutSeconds);
@@ -32,6 +34,8 @@ public sealed class PrometheusSource : ISource
     public TimeSpan Interval { get; }
 
     public TimeSpan Timeout { get; }
+
+    public void ForgetPreviousPoll() => _buckets.Restart();
 
     public async Task<IReadOnlyList<SeriesSample>> CollectAsync(long timestampMs, CancellationToken cancellationToken)
     {
@@ -81,6 +85,8 @@ public sealed class PrometheusSource : ISource
             }
         }
 
+        output.AddRange(_buckets.Advance(timestampMs, await ReadBucketsAsync(at, cancellationToken)));
+
         if (_publish is not null)
         {
             PrometheusTargets targets;
@@ -99,5 +105,34 @@ public sealed class PrometheusSource : ISource
         }
 
         return output;
+    }
+
+    /// <summary>
+    /// The raw bucket series, unaggregated, so that a reset of one pod's counters is seen on that pod's series
+    /// (a sum over pods would hide it behind the others' growth). Differenced against the previous poll in process.
+    /// </summary>
+    private async Task<List<BucketReading>> ReadBucketsAsync(DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        var readings = new List<BucketReading>();
+        foreach (var family in _buckets.Families)
+        {
+            var promql = family + "_bucket";
+            PromQueryResult result;
+            try
+            {
+                result = await _client.QueryAsync(promql, at, cancellationToken);
+            }
+            catch (PrometheusApiException e)
+            {
+                throw new SourceException($"{e.Message} (query: {promql})", e);
+            }
+
+            foreach (var sample in result.Samples)
+            {
+                readings.Add(new BucketReading(family, sample.Label("job") ?? string.Empty, sample.Metric.Where(l => l.Name is not ("__name__" or "job")).ToList(), sample.Value));
+            }
+        }
+
+        return readings;
     }
 }

@@ -18,6 +18,8 @@ public sealed class ScrapeDerivation
     private readonly CounterWindow _window;
     private readonly IReadOnlyList<RequestMetric> _histograms;
     private readonly IReadOnlyList<RequestMetric> _counters;
+    private readonly BucketIncreases _buckets;
+    private readonly Dictionary<string, string> _familyOfBucket;
 
     public ScrapeDerivation(string job, string pod, TimeSpan window, IReadOnlyList<RequestMetric> histograms, IReadOnlyList<RequestMetric> counters)
     {
@@ -26,7 +28,12 @@ public sealed class ScrapeDerivation
         _window = new CounterWindow(window);
         _histograms = histograms;
         _counters = counters;
+        _buckets = new BucketIncreases(histograms.Select(h => h.Name).ToList(), "scrape");
+        _familyOfBucket = _buckets.Families.ToDictionary(f => f + "_bucket", f => f, StringComparer.Ordinal);
     }
+
+    /// <summary>The next scrape only sets the baseline of the bucket increases (see <see cref="IPollBaseline"/>).</summary>
+    public void ForgetPreviousPoll() => _buckets.Restart();
 
     public IReadOnlyList<SeriesSample> Derive(Exposition exposition, long timestampMs)
     {
@@ -65,6 +72,18 @@ public sealed class ScrapeDerivation
 
         var delta = _window.Advance(timestampMs, counters);
         AddGauges(exposition, timestampMs, output);
+
+        // Bucket increases are between consecutive scrapes, not over the window: they are summed by whoever reads them.
+        var buckets = new List<BucketReading>();
+        foreach (var sample in exposition.Samples)
+        {
+            if (_familyOfBucket.TryGetValue(sample.Name, out var family))
+            {
+                buckets.Add(new BucketReading(family, _job, sample.Labels, sample.Value));
+            }
+        }
+
+        output.AddRange(_buckets.Advance(timestampMs, buckets));
         if (delta is null)
         {
             return output;
@@ -130,7 +149,7 @@ public sealed class ScrapeDerivation
         var byBound = new Dictionary<double, double>();
         foreach (var sample in exposition.Samples.Where(s => s.Name == bucketName))
         {
-            if (!TryParseBound(sample.Label("le"), out var bound))
+            if (!HistogramSeries.TryParseLe(sample.Label("le"), out var bound))
             {
                 continue;
             }
@@ -161,7 +180,7 @@ public sealed class ScrapeDerivation
         var byEndpoint = new Dictionary<string, Dictionary<double, double>>(StringComparer.Ordinal);
         foreach (var sample in exposition.Samples.Where(s => s.Name == bucketName))
         {
-            if (sample.Label("endpoint") is not { } endpoint || !TryParseBound(sample.Label("le"), out var bound))
+            if (sample.Label("endpoint") is not { } endpoint || !HistogramSeries.TryParseLe(sample.Label("le"), out var bound))
             {
                 continue;
             }
@@ -215,21 +234,4 @@ public sealed class ScrapeDerivation
     private SeriesKey PodKey(string name) => SeriesKey.Of(name, ("job", _job), ("pod", _pod), ("source", "scrape"));
 
     private static string CounterId(ScrapedSample sample) => sample.Name + "{" + SeriesKey.FormatLabels(sample.Labels) + "}";
-
-    private static bool TryParseBound(string? le, out double bound)
-    {
-        bound = 0;
-        if (le is null)
-        {
-            return false;
-        }
-
-        if (le is "+Inf" or "Inf")
-        {
-            bound = double.PositiveInfinity;
-            return true;
-        }
-
-        return double.TryParse(le, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out bound);
-    }
 }

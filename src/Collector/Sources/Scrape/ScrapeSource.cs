@@ -5,7 +5,7 @@ using X0tta6bl4.Ops.Metrics.Model;
 namespace X0tta6bl4.Ops.Collector.Sources.Scrape;
 
 /// <summary>Scrapes one target's /metrics directly (no Prometheus needed).</summary>
-public sealed class ScrapeSource : ISource
+public sealed class ScrapeSource : ISource, IPollBaseline
 {
     private readonly HttpClient _http;
     private readonly Func<Uri?> _url;
@@ -32,6 +32,8 @@ public sealed class ScrapeSource : ISource
     public TimeSpan Interval { get; }
 
     public TimeSpan Timeout { get; }
+
+    public void ForgetPreviousPoll() => _derivation?.ForgetPreviousPoll();
 
     public async Task<IReadOnlyList<SeriesSample>> CollectAsync(long timestampMs, CancellationToken cancellationToken)
     {
