@@ -30,7 +30,8 @@ prometheus_compacted() { # dir port
   local blocks last=-1 stable=0 waited=0
   while [ "$waited" -lt 600 ]; do
     sleep 5; waited=$((waited + 5))
-    blocks=$(find "$dir" -mindepth 2 -maxdepth 2 -name meta.json | wc -l)
+    # Folders come and go while Prometheus compacts: a vanished one is not an error.
+    blocks=$(find "$dir" -mindepth 2 -maxdepth 2 -name meta.json 2>/dev/null | wc -l || true)
     if [ "$blocks" = "$last" ]; then stable=$((stable + 5)); else stable=0; last=$blocks; fi
     [ "$waited" -ge 70 ] && [ "$stable" -ge 30 ] && break
   done
@@ -39,7 +40,7 @@ prometheus_compacted() { # dir port
 
 # Bytes of the TSDB's blocks only (each folder holding a meta.json), not its WAL or head chunks.
 block_bytes() { # dir
-  find "$1" -mindepth 2 -maxdepth 2 -name meta.json -printf '%h\n' | xargs du -sbc | tail -1 | cut -f1
+  find "$1" -mindepth 2 -maxdepth 2 -name meta.json -printf '%h\n' 2>/dev/null | xargs du -sbc | tail -1 | cut -f1
 }
 
 for set in realistic random; do
