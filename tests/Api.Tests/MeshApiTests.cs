@@ -121,7 +121,7 @@ public sealed class MeshApiTests : StackApiTest
         Assert.Contains("endpoint=\"/api/v1/meshes/{meshId:guid}\"", metrics);
         Assert.DoesNotContain(mesh.ToString(), metrics);
         Assert.Contains("x0tta6bl4_db_query_duration_seconds_count{query=\"select\"}", metrics);
-        Assert.Contains("x0tta6bl4_db_pool_connections_max 20", metrics);
+        Assert.Contains($"x0tta6bl4_db_pool_connections_max {X0tta6bl4.Ops.Api.Data.DatabaseOptions.DefaultMaxPoolSize}", metrics);
     }
 
     private async Task<double> CacheCountAsync(string cache, string result)

@@ -32,8 +32,11 @@ public class ReportBrowserTests
         // The window and the comparison live in the URL.
         await page.Locator("[data-testid=report-window]").ClickAsync();
         await page.Locator(".mud-popover-open .mud-list-item", new() { HasText = "Last 7 days" }).ClickAsync();
+        // One list at a time: the next select opens only once this one's list has closed.
+        await Assertions.Expect(page.Locator(".mud-popover-open .mud-list-item")).ToHaveCountAsync(0);
         await page.Locator("[data-testid=report-compare]").ClickAsync();
         await page.Locator(".mud-popover-open .mud-list-item", new() { HasText = "Nothing" }).ClickAsync();
+        await Assertions.Expect(page.Locator(".mud-popover-open .mud-list-item")).ToHaveCountAsync(0);
         await page.Locator("[data-testid=report-apply]").ClickAsync();
         await Assertions.Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("window=7d&compare=none"));
         await Assertions.Expect(page.Locator("[data-testid=report-summary]")).ToContainTextAsync("compared with nothing", new() { Timeout = 30_000 });

@@ -36,6 +36,27 @@ public class ReportBuilderTests
     }
 
     [Fact]
+    public async Task DatabaseAndResources_OverTheDay_GiveTheHandWorkedFigures()
+    {
+        await using var f = await ReportFixture.CreateAsync();
+        await f.WriteTwoDaysAsync();
+
+        var model = await f.Builder().BuildAsync(ReportFixture.DayRequest(CompareWith.None), TestContext.Current.CancellationToken);
+
+        Assert.Equal(15, Value(model, "db.pool.busy.mean"), 9);
+        Assert.Equal(20, Value(model, "db.pool.max"), 9);
+        Assert.Equal(0.75, Value(model, "db.pool.usage.max"), 9);
+        Assert.Equal(0.995, Value(model, "db.cache_hit.mean"), 9);
+        Assert.Equal(100 * 1024 * 1024, Value(model, "res.memory.largest"), 3);
+        // 1 − 100 MiB ÷ the default 1 GiB limit.
+        Assert.Equal(1 - 100.0 / 1024, Value(model, "res.memory.headroom"), 9);
+        Assert.Null(model.FigureById("res.cpu.busiest")!.Value);
+        var sla = model.Sections.Single(s => s.Id == "sla").Tables[0];
+        Assert.Equal(["Memory per pod", "350 MB (seed report)", "< 1024 MiB", "100 MiB", "pass"], sla.Rows.Single(r => r[0] == "Memory per pod").Take(5));
+        Assert.Equal("not measured", sla.Rows.Single(r => r[0] == "CPU per pod")[4]);
+    }
+
+    [Fact]
     public async Task Comparison_WithThePreviousDay_CallsRealChangesAndKeepsMissingAsMissing()
     {
         await using var f = await ReportFixture.CreateAsync();
