@@ -12,7 +12,9 @@ bench_cleanup() {
 # Exports the stack's folder and ports (a caller adds X0_TRAFFIC_RPS, X0_SCRAPE_INTERVAL … before `scripts/stack up`).
 bench_stack() {
   export X0_STACK_DIR; X0_STACK_DIR="$(mktemp -d /tmp/x0tta6bl4-bench.XXXXXX)"
-  export X0_PG_PORT=55452 X0_REDIS_PORT=56399 X0_PROMETHEUS_PORT=59109 X0_API_PORT=58099
+  # X0_BENCH_PORT_OFFSET moves every bench port, so two benchmarks can run side by side.
+  BENCH_PORT_OFFSET="${X0_BENCH_PORT_OFFSET:-0}"
+  export X0_PG_PORT=$((55452 + BENCH_PORT_OFFSET)) X0_REDIS_PORT=$((56399 + BENCH_PORT_OFFSET)) X0_PROMETHEUS_PORT=$((59109 + BENCH_PORT_OFFSET)) X0_API_PORT=$((58099 + BENCH_PORT_OFFSET))
   trap bench_cleanup EXIT
 }
 

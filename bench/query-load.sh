@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # bench/run query-load — X0_BENCH_CLIENTS (32) concurrent clients of the dashboard's typical query_range (24 h at
 # 1 min over 50 series) for X0_BENCH_SECONDS (60) s against our query API on the PostgreSQL store, then against
-# Prometheus holding the same samples (bench/run store's 7 days of 15-s data, backfilled with promtool): throughput,
+# Prometheus holding the same samples (bench/run store's realistic set: 7 days of 15-s data, backfilled with promtool): throughput,
 # p99 and errors of each as ratios; and the Targets page's cold load in Chromium, idle and during our run.
 set -euo pipefail
 # shellcheck source=bench/lib.sh
@@ -23,7 +23,7 @@ psql -h 127.0.0.1 -p "$X0_PG_PORT" -U postgres -qc "CREATE DATABASE bench" >&2
 BENCH=$(bench_dll)
 
 # The same samples as bench/run store (its ingest figures are not this benchmark's: kept in the log).
-dotnet "$BENCH" store-load "$PG" "$X0_STACK_DIR/bench.db" "$X0_STACK_DIR/bench.om" >"$X0_STACK_DIR/load.out" 2>"$X0_STACK_DIR/load.err"
+dotnet "$BENCH" store-load realistic "$PG" "$X0_STACK_DIR/bench.db" "$X0_STACK_DIR/bench.om" >"$X0_STACK_DIR/load.out" 2>"$X0_STACK_DIR/load.err"
 end_ms=$(sed -n 's/^end_ms=//p' "$X0_STACK_DIR/load.err")
 mkdir -p "$X0_STACK_DIR/promdata"
 promtool tsdb create-blocks-from openmetrics "$X0_STACK_DIR/bench.om" "$X0_STACK_DIR/promdata" >&2

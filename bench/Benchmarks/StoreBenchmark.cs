@@ -17,39 +17,20 @@ namespace X0tta6bl4.Ops.Benchmarks;
 /// </summary>
 internal static class StoreBenchmark
 {
-    public const int Series = 50;
-    public const int Days = 7;
-    private const long StepMs = 15_000;
     private static readonly TimeSpan WarmUp = TimeSpan.FromSeconds(5);
 
     /// <summary>The data ends at the last whole hour, so both systems hold exactly the same samples.</summary>
     public static long EndMs(DateTimeOffset now) => now.ToUnixTimeMilliseconds() / 3_600_000 * 3_600_000;
 
-    private static double Value(int series, long ts) => Math.Round(50 + 40 * Math.Sin(ts / 3_600_000.0 + series) + series % 7, 3);
-
-    /// <summary>One hour of all series at a time: the write batches, in time order.</summary>
-    private static IEnumerable<List<(int Series, long Ts, double Value)>> Hours(long end)
+    /// <summary>Loads one data set (<see cref="StoreBenchData"/>) into both stores and an OpenMetrics file; figures of the "random" set are prefixed "random_".</summary>
+    public static async Task<int> LoadAsync(string set, string postgres, string sqlitePath, string openMetricsPath)
     {
-        for (var hourStart = end - Days * 86_400_000L; hourStart < end; hourStart += 3_600_000)
-        {
-            var batch = new List<(int, long, double)>(Series * 240);
-            for (var ts = hourStart; ts < hourStart + 3_600_000; ts += StepMs)
-            {
-                for (var s = 0; s < Series; s++)
-                {
-                    batch.Add((s, ts, Value(s, ts)));
-                }
-            }
-
-            yield return batch;
-        }
-    }
-
-    public static async Task<int> LoadAsync(string postgres, string sqlitePath, string openMetricsPath)
-    {
-        var end = EndMs(DateTimeOffset.UtcNow);
-        var keys = Enumerable.Range(0, Series).Select(s => SeriesKey.Of("bench_metric", ("series", $"s{s:D2}"))).ToArray();
-        var total = (long)Series * Days * 86_400_000 / StepMs;
+        var data = StoreBenchData.Create(set, EndMs(DateTimeOffset.UtcNow));
+        var end = data.EndMs;
+        var prefix = set == "realistic" ? "" : set + "_";
+        var keys = Enumerable.Range(0, StoreBenchData.Series).Select(s => SeriesKey.Of("bench_metric", ("series", $"s{s:D2}"))).ToArray();
+        var total = data.Total;
+        void Print(string name, double value, string format) => Figures.Print(prefix + name, value, format);
 
         // Reference: raw binary COPY of the same rows into a bare table with the same (series_id, ts) index.
         await using var dataSource = NpgsqlDataSource.Create(postgres);
@@ -71,7 +52,7 @@ internal static class StoreBenchmark
 
         var copy = new Stopwatch();
         var ours = new Stopwatch();
-        foreach (var batch in Hours(end))
+        foreach (var batch in data.Hours())
         {
             copy.Start();
             await using (var connection = await dataSource.OpenConnectionAsync())
@@ -97,32 +78,33 @@ internal static class StoreBenchmark
 
         var sqlite = await SqliteMetricStore.OpenAsync(sqlitePath);
         var sqliteWatch = Stopwatch.StartNew();
-        foreach (var batch in Hours(end))
+        foreach (var batch in data.Hours())
         {
             await sqlite.WriteAsync(batch.Select(b => new SeriesSample(keys[b.Series], b.Ts, b.Value)).ToList());
         }
 
         sqliteWatch.Stop();
 
-        Figures.Print("samples", total, "0");
-        Figures.Print("raw_copy_samples_per_s", total / copy.Elapsed.TotalSeconds, "0");
-        Figures.Print("postgres_store_samples_per_s", total / ours.Elapsed.TotalSeconds, "0");
-        Figures.Print("postgres_store_vs_raw_copy_ratio", copy.Elapsed.TotalSeconds / ours.Elapsed.TotalSeconds, "0.00");
-        Figures.Print("sqlite_store_samples_per_s", total / sqliteWatch.Elapsed.TotalSeconds, "0");
+        Print("samples", total, "0");
+        Print("raw_copy_samples_per_s", total / copy.Elapsed.TotalSeconds, "0");
+        Print("postgres_store_samples_per_s", total / ours.Elapsed.TotalSeconds, "0");
+        Print("postgres_store_vs_raw_copy_ratio", copy.Elapsed.TotalSeconds / ours.Elapsed.TotalSeconds, "0.00");
+        Print("sqlite_store_samples_per_s", total / sqliteWatch.Elapsed.TotalSeconds, "0");
 
         await using (var connection = await dataSource.OpenConnectionAsync())
         {
+            // Tables with their indexes and TOAST; the raw tier is the chunk partitions and the series table.
             await using var size = new NpgsqlCommand("""
                 SELECT (SELECT sum(pg_total_relation_size(c.oid)) FROM pg_class c
-                        WHERE c.relkind = 'r' AND (c.relname LIKE 'metric\_samples\_%' OR c.relname IN ('metric_series', 'rollup_1m_chunks', 'rollup_1h_chunks')))::bigint,
-                       (SELECT sum(pg_total_relation_size(c.oid)) FROM pg_class c WHERE c.relkind = 'r' AND c.relname LIKE 'metric\_samples\_%')::bigint,
+                        WHERE c.relkind = 'r' AND (c.relname LIKE 'metric\_chunks\_%' OR c.relname IN ('metric_series', 'rollup_1m_chunks', 'rollup_1h_chunks')))::bigint,
+                       (SELECT sum(pg_total_relation_size(c.oid)) FROM pg_class c WHERE c.relkind = 'r' AND (c.relname LIKE 'metric\_chunks\_%' OR c.relname = 'metric_series'))::bigint,
                        pg_total_relation_size('bench_raw')
                 """, connection);
             await using var reader = await size.ExecuteReaderAsync();
             await reader.ReadAsync();
-            Figures.Print("postgres_bytes_per_sample_with_rollups", reader.GetInt64(0) / (double)total, "0.0");
-            Figures.Print("postgres_bytes_per_sample_raw_tier", reader.GetInt64(1) / (double)total, "0.0");
-            Figures.Print("bare_table_bytes_per_sample", reader.GetInt64(2) / (double)total, "0.0");
+            Print("postgres_bytes_per_sample_with_rollups", reader.GetInt64(0) / (double)total, "0.00");
+            Print("postgres_bytes_per_sample_raw_tier", reader.GetInt64(1) / (double)total, "0.00");
+            Print("bare_table_bytes_per_sample", reader.GetInt64(2) / (double)total, "0.00");
         }
 
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
@@ -132,16 +114,30 @@ internal static class StoreBenchmark
             await using var command = checkpoint.CreateCommand();
             command.CommandText = "PRAGMA wal_checkpoint(TRUNCATE);";
             await command.ExecuteNonQueryAsync();
+            // The raw tier — chunks, series and their indexes — as a copy of the file without the tier tables.
+            var rawCopy = sqlitePath + ".raw";
+            File.Delete(rawCopy);
+            command.CommandText = $"VACUUM INTO '{rawCopy}';";
+            await command.ExecuteNonQueryAsync();
+            await using (var raw = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={rawCopy};Pooling=False"))
+            {
+                await raw.OpenAsync();
+                await using var drop = raw.CreateCommand();
+                drop.CommandText = "DROP TABLE rollup_1m; DROP TABLE rollup_1h; VACUUM;";
+                await drop.ExecuteNonQueryAsync();
+            }
+
+            Print("sqlite_bytes_per_sample_raw_tier", new FileInfo(rawCopy).Length / (double)total, "0.00");
         }
 
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         var sqliteBytes = new FileInfo(sqlitePath).Length + (File.Exists(sqlitePath + "-wal") ? new FileInfo(sqlitePath + "-wal").Length : 0);
-        Figures.Print("sqlite_bytes_per_sample_with_rollups", sqliteBytes / (double)total, "0.0");
+        Print("sqlite_bytes_per_sample_with_rollups", sqliteBytes / (double)total, "0.00");
 
         // The same samples for promtool's OpenMetrics backfill (timestamps in seconds).
         await using var file = new StreamWriter(openMetricsPath, false, new UTF8Encoding(false));
         await file.WriteAsync("# TYPE bench_metric gauge\n");
-        foreach (var batch in Hours(end))
+        foreach (var batch in data.Hours())
         {
             foreach (var (s, ts, v) in batch.OrderBy(b => b.Series))
             {
@@ -162,6 +158,7 @@ internal static class StoreBenchmark
         http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Basic", Convert.ToBase64String("bench:bench-password"u8.ToArray()));
         var cases = new[]
         {
+            ("1h_15s", endMs - 3_600_000, 15),
             ("24h_1m", endMs - 86_400_000, 60),
             ("30d_1h", endMs - 30L * 86_400_000, 3600),
         };

@@ -153,15 +153,12 @@ public class ProductionTopologyTests
         var (firstBySurvivor, by) = await Eventually.UntilAsync(async () => await LastPollByAsync(database.ConnectionString, ct), p => p.By == survivor, TimeSpan.FromSeconds(20),
             $"{survivor} to poll redis/redis", ct);
 
-        var samples = await ScalarAsync(database.ConnectionString, """
-            SELECT count(*) - count(DISTINCT s.ts) FROM metric_samples s JOIN metric_series r ON r.id = s.series_id
-            WHERE r.name = 'source_up' AND r.labels LIKE '%redis/redis%'
-            """, ct);
         var gap = firstBySurvivor - lastBeforeKill;
         TestContext.Current.TestOutputHelper?.WriteLine(
             $"{infoCalls} INFO calls in {seconds:0.0} s with two collectors at 1 s; {holder} killed, {by} polled {(firstBySurvivor - killedAt).TotalSeconds:0.0} s after the kill (gap between polls {gap.TotalSeconds:0.0} s)");
         Assert.InRange(infoCalls, (int)(seconds * 0.6), (int)(seconds * 1.3) + 1);   // one poller at 1 s, not two
-        Assert.Equal(0L, samples);                                                    // no sample written twice
+        // No sample is written twice: the store itself refuses a second sample at a timestamp a series holds
+        // (sample chunks, Metrics.Tests ChunkBatch and ChunkUpgrade tests), so there is no table to count repeats in.
         // A lease of 1.5 s renewed every 0.5 s, polls every second: the survivor takes over within 1.5 × 4/3 + 1 s of the
         // kill; 2 s more of slack for a loaded 2-core machine, where a poll can start late.
         var takeover = firstBySurvivor - killedAt;

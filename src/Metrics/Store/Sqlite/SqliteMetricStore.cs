@@ -1,16 +1,18 @@
 using System.Collections.Concurrent;
 using Microsoft.Data.Sqlite;
 using X0tta6bl4.Ops.Metrics.Model;
+using X0tta6bl4.Ops.Metrics.Store.Chunks;
 
 namespace X0tta6bl4.Ops.Metrics.Store.Sqlite;
 
 /// <summary>
 /// The embedded default store: one SQLite file in WAL mode, so one writer and many readers never
-/// block each other. Writes are serialized in-process and batched in one transaction.
+/// block each other. Writes are serialized in-process and batched in one transaction. Raw samples are kept
+/// in chunks of a series' hour (<see cref="SampleChunk"/>); schema and writes are in the partial files beside.
 /// </summary>
-public sealed class SqliteMetricStore : IMetricStore, IStoreSchema
+public sealed partial class SqliteMetricStore : IMetricStore, IStoreSchema
 {
-    private const int SchemaVersion = 2;
+    private const int SchemaVersion = 3;
 
     private readonly string _connectionString;
     private readonly SemaphoreSlim _writeLock = new(1, 1);
@@ -51,190 +53,6 @@ public sealed class SqliteMetricStore : IMetricStore, IStoreSchema
         return connection;
     }
 
-    public async Task MigrateAsync(CancellationToken cancellationToken)
-    {
-        var directory = System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(Path));
-        if (!string.IsNullOrEmpty(directory))
-        {
-            Directory.CreateDirectory(directory);
-        }
-
-        await using var connection = await OpenConnectionAsync(cancellationToken);
-        await ExecuteAsync(connection, "PRAGMA journal_mode=WAL;", cancellationToken);
-        await ExecuteAsync(connection, "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL);", cancellationToken);
-
-        await using var read = connection.CreateCommand();
-        read.CommandText = "SELECT max(version) FROM schema_version;";
-        var current = await read.ExecuteScalarAsync(cancellationToken) is long v ? (int)v : 0;
-        if (current > SchemaVersion)
-        {
-            throw new InvalidOperationException(
-                $"The store file '{Path}' has schema version {current}, newer than this build understands ({SchemaVersion}).");
-        }
-
-        if (current < 1)
-        {
-            await ExecuteAsync(connection, """
-                CREATE TABLE series (
-                    id     INTEGER PRIMARY KEY,
-                    name   TEXT NOT NULL,
-                    labels TEXT NOT NULL,
-                    UNIQUE (name, labels)
-                );
-                CREATE TABLE samples (
-                    series_id INTEGER NOT NULL REFERENCES series(id),
-                    ts        INTEGER NOT NULL,
-                    value     REAL NOT NULL,
-                    PRIMARY KEY (series_id, ts)
-                ) WITHOUT ROWID;
-                INSERT INTO schema_version (version) VALUES (1);
-                """, cancellationToken);
-        }
-
-        if (current < 2)
-        {
-            // Version 2 adds the rollup tiers, filled from the samples already stored.
-            await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
-            foreach (var tier in RollupTier.All)
-            {
-                await ExecuteAsync(connection, $"""
-                    CREATE TABLE {tier.Table} (
-                        series_id INTEGER NOT NULL,
-                        bucket    INTEGER NOT NULL,
-                        min REAL NOT NULL, max REAL NOT NULL, sum REAL NOT NULL, count INTEGER NOT NULL,
-                        last_ts INTEGER NOT NULL, last REAL NOT NULL,
-                        PRIMARY KEY (series_id, bucket)
-                    ) WITHOUT ROWID;
-                    INSERT INTO {tier.Table} (series_id, bucket, min, max, sum, count, last_ts, last)
-                    SELECT a.series_id, a.b, a.mn, a.mx, a.sm, a.cnt, a.lt, s.value
-                    FROM (SELECT series_id, (ts / {tier.Ms}) * {tier.Ms} AS b, min(value) AS mn, max(value) AS mx, sum(value) AS sm,
-                                 count(*) AS cnt, max(ts) AS lt
-                          FROM samples GROUP BY series_id, ts / {tier.Ms}) a
-                    JOIN samples s ON s.series_id = a.series_id AND s.ts = a.lt;
-                    """, cancellationToken, transaction);
-            }
-
-            await ExecuteAsync(connection, "INSERT INTO schema_version (version) VALUES (2);", cancellationToken, transaction);
-            await transaction.CommitAsync(cancellationToken);
-        }
-    }
-
-    private static async Task ExecuteAsync(SqliteConnection connection, string sql, CancellationToken cancellationToken, SqliteTransaction? transaction = null)
-    {
-        await using var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = sql;
-        await command.ExecuteNonQueryAsync(cancellationToken);
-    }
-
-    public async Task<WriteResult> WriteAsync(IReadOnlyCollection<SeriesSample> samples, CancellationToken cancellationToken = default)
-    {
-        if (samples.Count == 0)
-        {
-            return WriteResult.Empty;
-        }
-
-        var refused = 0;
-        string? reason = null;
-        await _writeLock.WaitAsync(cancellationToken);
-        try
-        {
-            await using var connection = await OpenConnectionAsync(cancellationToken);
-            await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
-
-            await using var insert = connection.CreateCommand();
-            insert.Transaction = transaction;
-            insert.CommandText = "INSERT OR REPLACE INTO samples (series_id, ts, value) VALUES ($id, $ts, $value);";
-            var id = insert.Parameters.Add("$id", SqliteType.Integer);
-            var ts = insert.Parameters.Add("$ts", SqliteType.Integer);
-            var value = insert.Parameters.Add("$value", SqliteType.Real);
-
-            var stored = new List<(long, long, double)>(samples.Count);
-            foreach (var sample in samples)
-            {
-                if (StoreRules.IsRefused(sample, out var why))
-                {
-                    refused++;
-                    reason = why;
-                    continue;
-                }
-
-                var seriesId = await GetOrCreateSeriesIdAsync(connection, transaction, sample.Key, cancellationToken);
-                id.Value = seriesId;
-                ts.Value = sample.TimestampMs;
-                value.Value = sample.Value;
-                await insert.ExecuteNonQueryAsync(cancellationToken);
-                stored.Add((seriesId, sample.TimestampMs, sample.Value));
-            }
-
-            await UpsertRollupsAsync(connection, transaction, stored, cancellationToken);
-
-            await transaction.CommitAsync(cancellationToken);
-            return new WriteResult(stored.Count, refused, reason);
-        }
-        catch
-        {
-            // A rolled-back transaction may have created series rows that no longer exist.
-            _seriesIds.Clear();
-            throw;
-        }
-        finally
-        {
-            _writeLock.Release();
-        }
-    }
-
-    /// <summary>Keeps the tiers current as data arrives: each batch is folded per bucket and merged into what is there.</summary>
-    private static async Task UpsertRollupsAsync(SqliteConnection connection, SqliteTransaction transaction, List<(long, long, double)> stored, CancellationToken cancellationToken)
-    {
-        foreach (var tier in RollupTier.All)
-        {
-            await using var upsert = connection.CreateCommand();
-            upsert.Transaction = transaction;
-            upsert.CommandText = $"""
-                INSERT INTO {tier.Table} (series_id, bucket, min, max, sum, count, last_ts, last) VALUES ($id, $bucket, $min, $max, $sum, $count, $last_ts, $last)
-                ON CONFLICT (series_id, bucket) DO UPDATE SET
-                    min = min(min, excluded.min), max = max(max, excluded.max), sum = sum + excluded.sum, count = count + excluded.count,
-                    last = CASE WHEN excluded.last_ts >= last_ts THEN excluded.last ELSE last END, last_ts = max(last_ts, excluded.last_ts);
-                """;
-            var p = new[] { "$id", "$bucket", "$min", "$max", "$sum", "$count", "$last_ts", "$last" }
-                .Select(n => upsert.Parameters.Add(n, n is "$id" or "$bucket" or "$count" or "$last_ts" ? SqliteType.Integer : SqliteType.Real)).ToArray();
-            foreach (var row in Rollups.Fold(stored, tier))
-            {
-                p[0].Value = row.SeriesId;
-                p[1].Value = row.BucketMs;
-                p[2].Value = row.Min;
-                p[3].Value = row.Max;
-                p[4].Value = row.Sum;
-                p[5].Value = row.Count;
-                p[6].Value = row.LastTs;
-                p[7].Value = row.Last;
-                await upsert.ExecuteNonQueryAsync(cancellationToken);
-            }
-        }
-    }
-
-    private async Task<long> GetOrCreateSeriesIdAsync(
-        SqliteConnection connection, SqliteTransaction transaction, SeriesKey key, CancellationToken cancellationToken)
-    {
-        if (_seriesIds.TryGetValue(key, out var known))
-        {
-            return known;
-        }
-
-        await using var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = """
-            INSERT INTO series (name, labels) VALUES ($name, $labels) ON CONFLICT (name, labels) DO NOTHING;
-            SELECT id FROM series WHERE name = $name AND labels = $labels;
-            """;
-        command.Parameters.AddWithValue("$name", key.Name);
-        command.Parameters.AddWithValue("$labels", key.LabelText);
-        var id = (long)(await command.ExecuteScalarAsync(cancellationToken))!;
-        _seriesIds[key] = id;
-        return id;
-    }
-
     public async Task<IReadOnlyList<string>> ListNamesAsync(CancellationToken cancellationToken = default)
     {
         await using var connection = await OpenConnectionAsync(cancellationToken);
@@ -266,15 +84,14 @@ public sealed class SqliteMetricStore : IMetricStore, IStoreSchema
         // One statement for every series, prepared once.
         await using var command = connection.CreateCommand();
         command.Transaction = snapshot;
-        command.CommandText = "SELECT ts, value FROM samples WHERE series_id = $id ORDER BY ts DESC LIMIT 1;";
+        command.CommandText = "SELECT data FROM sample_chunks WHERE series_id = $id ORDER BY start DESC LIMIT 1;";
         var idParameter = command.Parameters.Add("$id", SqliteType.Integer);
         foreach (var (id, key) in await FindSeriesAsync(connection, selector, cancellationToken, snapshot))
         {
             idParameter.Value = id;
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            if (await reader.ReadAsync(cancellationToken))
+            if (await command.ExecuteScalarAsync(cancellationToken) is byte[] chunk && SampleChunk.Count(chunk) > 0)
             {
-                result.Add(new LatestSample(key, new Sample(reader.GetInt64(0), reader.GetDouble(1))));
+                result.Add(new LatestSample(key, SampleChunk.Decode(chunk)[^1]));
             }
         }
 
@@ -291,11 +108,12 @@ public sealed class SqliteMetricStore : IMetricStore, IStoreSchema
         await using var command = connection.CreateCommand();
         command.Transaction = snapshot;
         command.CommandText = tier is null
-            ? "SELECT ts, value FROM samples WHERE series_id = $id AND ts >= $from AND ts <= $to ORDER BY ts;"
+            ? "SELECT data FROM sample_chunks WHERE series_id = $id AND start >= $chunkFrom AND start <= $to ORDER BY start;"
             : $"SELECT bucket, min, max, sum, count, last_ts, last FROM {tier.Table} WHERE series_id = $id AND bucket >= $from AND bucket <= $to ORDER BY bucket;";
         var idParameter = command.Parameters.Add("$id", SqliteType.Integer);
         command.Parameters.AddWithValue("$from", query.FromMs);
         command.Parameters.AddWithValue("$to", query.ToMs);
+        command.Parameters.AddWithValue("$chunkFrom", ChunkBatch.StartOf(query.FromMs));
         var result = new List<RangeSeries>();
         foreach (var (id, key) in await FindSeriesAsync(connection, query.Selector, cancellationToken, snapshot))
         {
@@ -312,11 +130,12 @@ public sealed class SqliteMetricStore : IMetricStore, IStoreSchema
 
     private static async Task<IReadOnlyList<Sample>> ReadRawAsync(SqliteCommand command, RangeQuery query, CancellationToken cancellationToken)
     {
+        // Only the chunks that overlap the range are read, and only their samples inside it kept.
         var raw = new List<Sample>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
-            raw.Add(new Sample(reader.GetInt64(0), reader.GetDouble(1)));
+            SampleChunk.DecodeInto((byte[])reader.GetValue(0), raw, query.FromMs, query.ToMs);
         }
 
         return StepBuckets.Aggregate(raw, query);
@@ -337,7 +156,10 @@ public sealed class SqliteMetricStore : IMetricStore, IStoreSchema
     public Task<int> EnforceRetentionAsync(RetentionPolicy policy, DateTimeOffset now, CancellationToken cancellationToken = default) =>
         DeleteBeforeAsync((now - policy.Raw).ToUnixTimeMilliseconds(), policy.TierCutoffs(now), cancellationToken);
 
-    /// <summary>Deletes raw samples before <paramref name="rawBefore"/> and tier buckets before each tier's cut-off.</summary>
+    /// <summary>
+    /// Deletes the raw chunks that end by <paramref name="rawBefore"/> (whole chunks: raw samples are kept up to
+    /// an hour longer) and tier buckets before each tier's cut-off.
+    /// </summary>
     private async Task<int> DeleteBeforeAsync(long rawBefore, IReadOnlyDictionary<RollupTier, long> tierBefore, CancellationToken cancellationToken = default)
     {
         await _writeLock.WaitAsync(cancellationToken);
@@ -345,8 +167,9 @@ public sealed class SqliteMetricStore : IMetricStore, IStoreSchema
         {
             await using var connection = await OpenConnectionAsync(cancellationToken);
             await using var command = connection.CreateCommand();
-            command.CommandText = "DELETE FROM samples WHERE ts < $before;";
+            command.CommandText = "DELETE FROM sample_chunks WHERE start <= $before - $window;";
             command.Parameters.AddWithValue("$before", rawBefore);
+            command.Parameters.AddWithValue("$window", ChunkBatch.WindowMs);
             var deleted = await command.ExecuteNonQueryAsync(cancellationToken);
             foreach (var (tier, before) in tierBefore)
             {
