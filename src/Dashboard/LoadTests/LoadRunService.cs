@@ -68,12 +68,15 @@ public sealed class LoadRunService(
             return refused;
         }
 
-        if (_local.TryGetValue(runId, out var local))
+        // Whether the run is ours is read before cancelling it: cancelled, it can finish (and leave _local) before
+        // the store is asked, and a stop that worked must not be reported as "not running".
+        var ours = _local.TryGetValue(runId, out var local);
+        if (ours)
         {
-            await local.Stop.CancelAsync();
+            await local!.Stop.CancelAsync();
         }
 
-        return await store.RequestStopAsync(runId, ct) || _local.ContainsKey(runId)
+        return await store.RequestStopAsync(runId, ct) || ours
             ? ChangeResult.Ok
             : ChangeResult.Refused($"Run {runId} is not running.");
     }
