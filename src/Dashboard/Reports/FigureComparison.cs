@@ -53,6 +53,13 @@ public static class FigureComparison
         return figure with { Compared = compared, Verdict = verdict, PValue = p };
     }
 
+    /// <summary>Every figure of <paramref name="sections"/> compared with the figure of the same id among <paramref name="others"/>.</summary>
+    public static IReadOnlyList<ReportSection> CompareAll(IEnumerable<ReportSection> sections, IEnumerable<Figure> others)
+    {
+        var byId = others.GroupBy(f => f.Id).ToDictionary(g => g.Key, g => g.First());
+        return sections.Select(s => s with { Figures = s.Figures.Select(f => Compare(f, byId.GetValueOrDefault(f.Id))).ToList() }).ToList();
+    }
+
     public static string Describe(Verdict verdict) => verdict switch
     {
         Verdict.NotMeasured => "not measured",

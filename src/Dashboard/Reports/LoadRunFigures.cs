@@ -5,7 +5,7 @@ namespace X0tta6bl4.Ops.Dashboard.Reports;
 /// <summary>The report figures a load run has its own value for, under the same ids, so a window can be compared with a run.</summary>
 public static class LoadRunFigures
 {
-    public static IReadOnlyDictionary<string, Figure> Of(LoadRun run)
+    public static IReadOnlyList<Figure> Of(LoadRun run)
     {
         var s = run.Summary;
         var method = new Method($"load run '{run.Plan.Name}'", "The run's own HDR histograms and counts (latency from each request's intended start)", s.TotalRequests, 1000);
@@ -30,6 +30,6 @@ public static class LoadRunFigures
             figures.Add(new Figure("api.status.5xx", "Status 5xx", "ratio", s.ByStatus.Status5xx / total, method));
         }
 
-        return figures.ToDictionary(f => f.Id);
+        return figures;
     }
 }

@@ -38,10 +38,14 @@ public sealed class ReportBuilder(
         var (job, source) = jobSources.Choose(request.Job);
         var rules = await alertRules.LoadAsync(ct);
 
-        var sections = await DataSectionsAsync(window, job, source, rules, now, ct);
-        var (comparedWith, comparedWindow, compared, runsInWindow) = await ComparisonAsync(request, window, job, source, rules, now, ct);
-        sections = sections.Select(s => s with { Figures = s.Figures.Select(f => FigureComparison.Compare(f, compared.GetValueOrDefault(f.Id))).ToList() }).ToList();
-        sections = await WithLoadTestAsync(sections, window, ct);
+        // Lists carry each run's result without its seconds (read once for the whole report); a compared run is read whole.
+        var runs = (await loadRuns.ListAsync(500, ct)).Where(r => r.SummaryJson is not null).ToList();
+        var runsInWindow = runs.Where(r => r.StartedMs >= window.FromMs && r.StartedMs <= window.ToMs)
+            .Select(r => (r.Id, JsonReport.Parse(r.SummaryJson!))).ToList();
+
+        var (comparedWith, comparedWindow, compared) = await ComparisonAsync(request, window, job, source, rules, runs, ct);
+        var sections = FigureComparison.CompareAll(await DataSectionsAsync(window, job, source, rules, ct), compared).ToList();
+        sections = WithLoadTest(sections, window, runs);
 
         var effective = await slaTargets.LoadAsync(ct);
         var capacityModel = await capacity.LoadAsync(job, new CapacitySettings(), ct);
@@ -69,9 +73,9 @@ public sealed class ReportBuilder(
         };
     }
 
-    private async Task<List<ReportSection>> DataSectionsAsync(ReportWindow window, string? job, string? source, RuleSet rules, DateTimeOffset now, CancellationToken ct)
+    private async Task<List<ReportSection>> DataSectionsAsync(ReportWindow window, string? job, string? source, RuleSet rules, CancellationToken ct)
     {
-        var context = new ReportContext(new WindowReader(store, window), job, source, now);
+        var context = new ReportContext(new WindowReader(store, window), job, source);
         var alertList = (await alerts.ListAsync(window.FromMs, window.ToMs, ct)).Where(a => a.StartedMs >= window.FromMs).ToList();
         return
         [
@@ -84,30 +88,26 @@ public sealed class ReportBuilder(
         ];
     }
 
-    private async Task<(string Label, ReportWindow? Window, IReadOnlyDictionary<string, Figure> Figures, IReadOnlyList<(long, LoadRun)> RunsInWindow)> ComparisonAsync(
-        ReportRequest request, ReportWindow window, string? job, string? source, RuleSet rules, DateTimeOffset now, CancellationToken ct)
+    private async Task<(string Label, ReportWindow? Window, IReadOnlyList<Figure> Figures)> ComparisonAsync(
+        ReportRequest request, ReportWindow window, string? job, string? source, RuleSet rules, IReadOnlyList<LoadRunRecord> runs, CancellationToken ct)
     {
-        // Lists carry each run's result without its seconds; the compared run is read whole.
-        var runs = (await loadRuns.ListAsync(500, ct)).Where(r => r.SummaryJson is not null).ToList();
-        var runsInWindow = runs.Where(r => r.StartedMs >= window.FromMs && r.StartedMs <= window.ToMs)
-            .Select(r => (r.Id, JsonReport.Parse(r.SummaryJson!))).ToList();
         switch (request.Compare)
         {
             case CompareWith.Previous:
             {
                 var length = window.ToMs + 1 - window.FromMs;
                 var previous = new ReportWindow(window.From.AddMilliseconds(-length), window.To.AddMilliseconds(-length), window.StepMs);
-                return ($"the previous {Describe(window.Length)} ({previous.Label})", previous, await FiguresOfAsync(previous), runsInWindow);
+                return ($"the previous {Describe(window.Length)} ({previous.Label})", previous, await FiguresOfAsync(previous));
             }
 
             case CompareWith.Baseline:
             {
                 if (await baseline.LoadAsync(ct) is not { } pinned)
                 {
-                    return ("the baseline — none is pinned yet (an operator pins one from this page)", null, new Dictionary<string, Figure>(), runsInWindow);
+                    return ("the baseline — none is pinned yet (an operator pins one from this page)", null, []);
                 }
 
-                return ($"the baseline {pinned.Window.Label}, pinned by {pinned.By}", pinned.Window, await FiguresOfAsync(pinned.Window), runsInWindow);
+                return ($"the baseline {pinned.Window.Label}, pinned by {pinned.By}", pinned.Window, await FiguresOfAsync(pinned.Window));
             }
 
             case CompareWith.LoadRun:
@@ -115,28 +115,25 @@ public sealed class ReportBuilder(
                 var record = request.RunId is { } id ? runs.FirstOrDefault(r => r.Id == id) : runs.FirstOrDefault(r => r.Status is LoadRunStatus.Completed or LoadRunStatus.Stopped or LoadRunStatus.Aborted);
                 if (record is null)
                 {
-                    return (request.RunId is { } missing ? $"load run {missing} — not found or not finished" : "a load run — none has finished yet", null, new Dictionary<string, Figure>(), runsInWindow);
+                    return (request.RunId is { } missing ? $"load run {missing} — not found or not finished" : "a load run — none has finished yet", null, []);
                 }
 
                 var run = JsonReport.Parse((await loadRuns.GetAsync(record.Id, ct))?.ResultJson ?? record.SummaryJson!);
-                return ($"load run {record.Id} '{record.Name}' ({run.StartedAt.UtcDateTime:yyyy-MM-dd HH:mm} UTC)", null, LoadRunFigures.Of(run), runsInWindow);
+                return ($"load run {record.Id} '{record.Name}' ({run.StartedAt.UtcDateTime:yyyy-MM-dd HH:mm} UTC)", null, LoadRunFigures.Of(run));
             }
 
             default:
-                return ("nothing", null, new Dictionary<string, Figure>(), runsInWindow);
+                return ("nothing", null, []);
         }
 
-        async Task<IReadOnlyDictionary<string, Figure>> FiguresOfAsync(ReportWindow other)
-        {
-            var sections = await DataSectionsAsync(other, job, source, rules, now, ct);
-            return sections.SelectMany(s => s.Figures).GroupBy(f => f.Id).ToDictionary(g => g.Key, g => g.First());
-        }
+        async Task<IReadOnlyList<Figure>> FiguresOfAsync(ReportWindow other) =>
+            (await DataSectionsAsync(other, job, source, rules, ct)).SelectMany(s => s.Figures).ToList();
     }
 
     /// <summary>§1's latest load test: the newest finished run that started before the window's end, with its thresholds.</summary>
-    private async Task<List<ReportSection>> WithLoadTestAsync(List<ReportSection> sections, ReportWindow window, CancellationToken ct)
+    private static List<ReportSection> WithLoadTest(List<ReportSection> sections, ReportWindow window, IReadOnlyList<LoadRunRecord> runs)
     {
-        var record = (await loadRuns.ListAsync(500, ct)).FirstOrDefault(r => r.SummaryJson is not null && r.StartedMs <= window.ToMs);
+        var record = runs.FirstOrDefault(r => r.StartedMs <= window.ToMs);
         var summary = new List<IReadOnlyList<string>>();
         var thresholds = new List<IReadOnlyList<string>>();
         if (record is not null)

@@ -6,7 +6,7 @@ namespace X0tta6bl4.Ops.Dashboard.Reports;
 /// What every section reads through for one window: the window reader, the job and its source, and figure
 /// factories that state each figure's source, estimator and sample count the same way.
 /// </summary>
-public sealed class ReportContext(WindowReader reader, string? job, string? source, DateTimeOffset now)
+public sealed class ReportContext(WindowReader reader, string? job, string? source)
 {
     public WindowReader Reader => reader;
 
@@ -15,8 +15,6 @@ public sealed class ReportContext(WindowReader reader, string? job, string? sour
     public string? Job => job;
 
     public string? Source => source;
-
-    public DateTimeOffset Now => now;
 
     public string SourceLabel => source == "prometheus" ? "Prometheus" : source == "scrape" ? "direct scrape of /metrics" : source ?? "none";
 
@@ -37,9 +35,6 @@ public sealed class ReportContext(WindowReader reader, string? job, string? sour
     public static Figure Max(string id, string label, string unit, WindowStat stat, Better better, Method method) =>
         new Figure(id, label, unit, stat.Max, method) { Better = better, Steps = stat.Steps };
 
-    public static Figure Min(string id, string label, string unit, WindowStat stat, Better better, Method method) =>
-        new Figure(id, label, unit, stat.Min, method) { Better = better, Steps = stat.Steps };
-
     public static Figure Last(string id, string label, string unit, WindowStat stat, Better better, Method method) =>
         new Figure(id, label, unit, stat.Last?.Value, method) { Better = better };
 
@@ -55,6 +50,5 @@ public sealed class ReportContext(WindowReader reader, string? job, string? sour
     public double StepSeconds => Window.StepMs / 1000.0;
 
     /// <summary>The start of every step of the window.</summary>
-    public IReadOnlyList<long> Grid { get; } = Enumerable.Range(0, (int)((reader.Window.ToMs - reader.Window.FromMs) / reader.Window.StepMs) + 1)
-        .Select(i => reader.Window.FromMs + i * reader.Window.StepMs).ToList();
+    public IReadOnlyList<long> Grid { get; } = reader.Window.StepStarts;
 }

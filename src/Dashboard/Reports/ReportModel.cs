@@ -84,6 +84,9 @@ public sealed record ReportSection(int Number, string Id, string Title, IReadOnl
     public IReadOnlyList<string> Notes { get; init; } = [];
 
     public IReadOnlyList<ReportChart> Charts { get; init; } = [];
+
+    /// <summary>The figure of that id in any of the sections, or null.</summary>
+    public static Figure? Find(IEnumerable<ReportSection> sections, string id) => sections.SelectMany(s => s.Figures).FirstOrDefault(f => f.Id == id);
 }
 
 /// <summary>A bottleneck rule that fired, with the figure that made it fire.</summary>
@@ -102,6 +105,10 @@ public sealed record ReportWindow(DateTimeOffset From, DateTimeOffset To, long S
     public long ToMs => To.ToUnixTimeMilliseconds();
 
     public TimeSpan Length => To - From;
+
+    /// <summary>The start of every step of the window.</summary>
+    [JsonIgnore]
+    public IReadOnlyList<long> StepStarts => Enumerable.Range(0, (int)((ToMs - FromMs) / StepMs) + 1).Select(i => FromMs + i * StepMs).ToList();
 
     public string Label => $"{From.UtcDateTime:yyyy-MM-dd HH:mm} – {To.AddMilliseconds(1).UtcDateTime:yyyy-MM-dd HH:mm} UTC";
 }
@@ -127,5 +134,5 @@ public sealed record ReportModel(
     public IEnumerable<(ReportSection Section, Figure Figure)> AllFigures =>
         Sections.SelectMany(s => s.Figures.Select(f => (s, f)));
 
-    public Figure? FigureById(string id) => Sections.SelectMany(s => s.Figures).FirstOrDefault(f => f.Id == id);
+    public Figure? FigureById(string id) => ReportSection.Find(Sections, id);
 }

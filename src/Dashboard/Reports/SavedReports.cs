@@ -31,12 +31,11 @@ public sealed class SavedReports(SqlReportStore store)
         }
 
         var otherModel = ReportJson.Parse(otherJson);
-        var figures = otherModel.Sections.SelectMany(s => s.Figures).GroupBy(f => f.Id).ToDictionary(g => g.Key, g => g.First());
         return (model with
         {
             ComparedWith = $"saved report {against.Id} '{against.Name}' ({otherModel.Window.Label})",
             ComparedWindow = otherModel.Window,
-            Sections = model.Sections.Select(s => s with { Figures = s.Figures.Select(f => FigureComparison.Compare(f, figures.GetValueOrDefault(f.Id))).ToList() }).ToList(),
+            Sections = FigureComparison.CompareAll(model.Sections, otherModel.Sections.SelectMany(s => s.Figures)),
         }, null);
     }
 }

@@ -1,4 +1,5 @@
 using X0tta6bl4.Ops.Metrics.Analysis;
+using X0tta6bl4.Ops.Metrics.Catalog;
 using X0tta6bl4.Ops.Metrics.Model;
 using X0tta6bl4.Ops.Metrics.Store;
 
@@ -15,6 +16,9 @@ public enum Combine
 
     /// <summary>Ratios of the same kind (hit ratios of instances): averaged.</summary>
     Mean,
+
+    /// <summary>The lowest.</summary>
+    Min,
 }
 
 /// <summary>A series set over a window, from one read per aggregation at the window's step.</summary>
@@ -25,9 +29,9 @@ public enum Combine
 /// <param name="Last">The last step with data.</param>
 /// <param name="Samples">Stored samples in the window over all matching series.</param>
 public sealed record WindowStat(double? Mean, double? Max, double? Min, (long AtMs, double Value)? First, (long AtMs, double Value)? Last,
-    long Samples, IReadOnlyList<double> Steps, IReadOnlyList<long> StepStarts, IReadOnlyList<double?> Grid, int Series)
+    long Samples, IReadOnlyList<double> Steps, IReadOnlyList<double?> Grid)
 {
-    public static readonly WindowStat Empty = new(null, null, null, null, null, 0, [], [], [], 0);
+    public static readonly WindowStat Empty = new(null, null, null, null, null, 0, [], []);
 }
 
 /// <summary>One series over a window: mean of its step values, its highest sample, its samples.</summary>
@@ -69,7 +73,7 @@ public sealed class WindowReader(IMetricStore store, ReportWindow window)
         var max = await ReadAsync(selector, Aggregation.Max, ct);
         var min = await ReadAsync(selector, Aggregation.Min, ct);
         var count = await ReadAsync(selector, Aggregation.Count, ct);
-        var starts = StepStarts();
+        var starts = window.StepStarts;
         var grid = Fold(avg, combine, starts);
         var steps = grid.Where(v => v is not null).Select(v => v!.Value).ToList();
         if (steps.Count == 0)
@@ -77,18 +81,14 @@ public sealed class WindowReader(IMetricStore store, ReportWindow window)
             return WindowStat.Empty;
         }
 
-        var highest = Fold(max, combine == Combine.Sum ? Combine.Sum : Combine.Max, starts).Where(v => v is not null).Max();
-        var lowest = Fold(min, combine == Combine.Sum ? Combine.Sum : Combine.Max, starts).Where(v => v is not null).Min();
-        if (combine != Combine.Sum)
-        {
-            lowest = min.SelectMany(s => s.Points).Select(p => p.Value).DefaultIfEmpty(double.NaN).Min() is var l && double.IsNaN(l) ? null : l;
-        }
-
-        var firstIndex = grid.ToList().FindIndex(v => v is not null);
-        var lastIndex = grid.ToList().FindLastIndex(v => v is not null);
+        // Parts of a whole add up at their extremes too; otherwise the extreme of all samples.
+        var highest = Fold(max, combine == Combine.Sum ? Combine.Sum : Combine.Max, starts).Max();
+        var lowest = Fold(min, combine == Combine.Sum ? Combine.Sum : Combine.Min, starts).Min();
+        var firstIndex = Array.FindIndex(grid, v => v is not null);
+        var lastIndex = Array.FindLastIndex(grid, v => v is not null);
         var samples = (long)count.SelectMany(s => s.Points).Sum(p => p.Value);
         return new WindowStat(steps.Average(), highest, lowest, (starts[firstIndex], grid[firstIndex]!.Value), (starts[lastIndex], grid[lastIndex]!.Value),
-            samples, steps, starts, grid, avg.Count);
+            samples, steps, grid);
     }
 
     /// <summary>
@@ -156,7 +156,7 @@ public sealed class WindowReader(IMetricStore store, ReportWindow window)
             long samples = 0;
             foreach (var series in byGroup)
             {
-                if (!TryBound(series.Key["le"], out var bound))
+                if (!HistogramSeries.TryParseLe(series.Key["le"], out var bound))
                 {
                     continue;
                 }
@@ -181,43 +181,21 @@ public sealed class WindowReader(IMetricStore store, ReportWindow window)
     private static IReadOnlyList<Bucket> ToBuckets(Dictionary<double, double> sums) =>
         sums.OrderBy(b => b.Key).Select(b => new Bucket(b.Key, b.Value)).ToList();
 
-    private static bool TryBound(string? le, out double bound)
-    {
-        bound = 0;
-        if (le is "+Inf" or "Inf")
-        {
-            bound = double.PositiveInfinity;
-            return true;
-        }
-
-        return le is not null && double.TryParse(le, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out bound);
-    }
-
     private Task<IReadOnlyList<RangeSeries>> ReadAsync(SeriesSelector selector, Aggregation aggregation, CancellationToken ct) =>
         store.QueryRangeAsync(new RangeQuery(selector, window.FromMs, window.ToMs, window.StepMs, aggregation), ct);
 
-    private long[] StepStarts()
+    private static double?[] Fold(IReadOnlyList<RangeSeries> series, Combine combine, IReadOnlyList<long> starts)
     {
-        var starts = new List<long>();
-        for (var t = window.FromMs; t <= window.ToMs; t += window.StepMs)
-        {
-            starts.Add(t);
-        }
-
-        return [.. starts];
-    }
-
-    private static double?[] Fold(IReadOnlyList<RangeSeries> series, Combine combine, long[] starts)
-    {
-        var index = new Dictionary<long, int>(starts.Length);
-        for (var i = 0; i < starts.Length; i++)
+        var index = new Dictionary<long, int>(starts.Count);
+        for (var i = 0; i < starts.Count; i++)
         {
             index[starts[i]] = i;
         }
 
-        var sum = new double[starts.Length];
-        var n = new int[starts.Length];
-        var max = Enumerable.Repeat(double.NegativeInfinity, starts.Length).ToArray();
+        var sum = new double[starts.Count];
+        var n = new int[starts.Count];
+        var max = Enumerable.Repeat(double.NegativeInfinity, starts.Count).ToArray();
+        var min = Enumerable.Repeat(double.PositiveInfinity, starts.Count).ToArray();
         foreach (var s in series)
         {
             foreach (var p in s.Points)
@@ -230,6 +208,7 @@ public sealed class WindowReader(IMetricStore store, ReportWindow window)
                 sum[i] += p.Value;
                 n[i]++;
                 max[i] = Math.Max(max[i], p.Value);
+                min[i] = Math.Min(min[i], p.Value);
             }
         }
 
@@ -237,6 +216,7 @@ public sealed class WindowReader(IMetricStore store, ReportWindow window)
         {
             Combine.Sum => sum[i],
             Combine.Max => max[i],
+            Combine.Min => min[i],
             _ => sum[i] / n[i],
         }).ToArray();
     }

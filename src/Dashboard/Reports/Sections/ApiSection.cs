@@ -97,25 +97,8 @@ public static class ApiSection
     /// <summary>p95 of each step laid on the window's step grid (null where a step had no requests).</summary>
     private static IReadOnlyList<double?> Align(HistogramWindow histogram, ReportContext c, double q)
     {
-        var values = new List<double?>();
-        var byStep = histogram.StepBuckets;
-        var stepStarts = histogram.StepStarts;
-        var index = 0;
-        for (var t = c.Window.FromMs; t <= c.Window.ToMs; t += c.Window.StepMs)
-        {
-            if (index < stepStarts.Count && stepStarts[index] == t)
-            {
-                var v = Metrics.Analysis.HistogramQuantile.Estimate(q, byStep[index]).Value;
-                values.Add(double.IsFinite(v) ? v : null);
-                index++;
-            }
-            else
-            {
-                values.Add(null);
-            }
-        }
-
-        return values;
+        var byStep = histogram.StepStarts.Zip(histogram.StepBuckets).ToDictionary(x => x.First, x => Metrics.Analysis.HistogramQuantile.Estimate(q, x.Second).Value);
+        return c.Grid.Select(t => byStep.TryGetValue(t, out var v) && double.IsFinite(v) ? v : (double?)null).ToList();
     }
 
     private static IReadOnlyList<double> Shares(WindowStat part, WindowStat total) =>

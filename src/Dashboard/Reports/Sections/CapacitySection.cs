@@ -14,8 +14,8 @@ public static class CapacitySection
         figures.Add(inputs is null || !measuredCapacity
             ? new Figure("cap.per_pod", "Per-pod capacity (measured)", "req/s", null, method) { Text = inputs is null ? null : $"not measured (a floor of {ReportFormat.Value("req/s", inputs.PerPodCapacity)} observed)" }
             : new Figure("cap.per_pod", "Per-pod capacity (measured)", "req/s", inputs.PerPodCapacity, method) { Better = Better.Higher });
-        var mean = sections.SelectMany(s => s.Figures).FirstOrDefault(f => f.Id == "api.throughput.mean");
-        var peak = sections.SelectMany(s => s.Figures).FirstOrDefault(f => f.Id == "api.throughput.peak");
+        var mean = ReportSection.Find(sections, "api.throughput.mean");
+        var peak = ReportSection.Find(sections, "api.throughput.peak");
         if (inputs is not null && peak?.Value is { } peakLoad)
         {
             var pods = CapacityProjection.Pods(inputs, peakLoad);

@@ -15,7 +15,7 @@ public static class SlaSection
         out IReadOnlyList<SlaCheck> checks)
     {
         var sla = effective.Targets;
-        Figure? Find(string id) => sections.SelectMany(s => s.Figures).FirstOrDefault(f => f.Id == id);
+        Figure? Find(string id) => ReportSection.Find(sections, id);
         string Baseline(string id, string seed) =>
             effective.Settings.Baselines.TryGetValue(id, out var measured) ? $"{measured.Display} (measured, {measured.Note})" : $"{seed} (seed report)";
 
