@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # bench/run query-load — X0_BENCH_CLIENTS (32) concurrent clients of the dashboard's typical query_range (24 h at
 # 1 min over 50 series) for X0_BENCH_SECONDS (60) s against our query API on the PostgreSQL store, then against
-# Prometheus holding the same samples (bench/run store's realistic set: 7 days of 15-s data, backfilled with promtool): throughput,
+# Prometheus holding the same samples, each alone (bench/run store's realistic set: 7 days of 15-s data, backfilled with promtool): throughput,
 # p99 and errors of each as ratios; and the Targets page's cold load in Chromium, idle and during our run.
 set -euo pipefail
 # shellcheck source=bench/lib.sh
@@ -11,10 +11,11 @@ CLIENTS="${X0_BENCH_CLIENTS:-32}"
 
 bench_stack
 # Ports of this benchmark's own, apart from bench/run store's (which may run beside it).
-export X0_PG_PORT=55453 X0_REDIS_PORT=56398 X0_PROMETHEUS_PORT=59108 X0_API_PORT=58098
+# X0_BENCH_PORT_OFFSET moves them as it moves the others.
+export X0_PG_PORT=$((55453 + BENCH_PORT_OFFSET)) X0_REDIS_PORT=$((56398 + BENCH_PORT_OFFSET)) X0_PROMETHEUS_PORT=$((59108 + BENCH_PORT_OFFSET)) X0_API_PORT=$((58098 + BENCH_PORT_OFFSET))
 export X0_TRAFFIC_RPS=0
-PROM_BENCH_PORT=59107
-OURS_PORT=58094
+PROM_BENCH_PORT=$((59107 + BENCH_PORT_OFFSET))
+OURS_PORT=$((58094 + BENCH_PORT_OFFSET))
 
 "$ROOT/scripts/install-deps" bench >&2
 "$ROOT/scripts/stack" up >&2

@@ -34,6 +34,23 @@ public sealed class PostgresStoreTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task QueryRange_AfterAnotherWriterAddsASeriesOfANameAlreadyRead_ShowsIt()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var reader = await PostgresMetricStore.OpenAsync(_database.ConnectionString, ct);
+        await using var writer = await PostgresMetricStore.OpenAsync(_database.ConnectionString, ct);
+        var at = new DateTimeOffset(2026, 11, 20, 0, 0, 0, TimeSpan.Zero).ToUnixTimeMilliseconds();
+        var query = new RangeQuery(new SeriesSelector("m"), at, at + 59_999, 60_000, Aggregation.Last);
+        await writer.WriteAsync([new(SeriesKey.Of("m", ("i", "1")), at, 1)], ct);
+        Assert.Single(await reader.QueryRangeAsync(query, ct)); // the reader now knows the series of "m"
+
+        await writer.WriteAsync([new(SeriesKey.Of("m", ("i", "2")), at, 2)], ct);
+
+        Assert.Equal([1.0, 2], (await reader.QueryRangeAsync(query, ct)).Select(s => s.Points.Single().Value));
+        Assert.Equal(2, (await reader.LatestAsync(SeriesSelector.Where("m", ("i", "2")), ct)).Single().Sample.Value);
+    }
+
+    [Fact]
     public async Task TwoWriters_OnTheSameSeries_KeepTheRollupsExact()
     {
         var ct = TestContext.Current.CancellationToken;

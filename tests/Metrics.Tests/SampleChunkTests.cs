@@ -1,4 +1,5 @@
 using X0tta6bl4.Ops.Metrics.Model;
+using X0tta6bl4.Ops.Metrics.Store;
 using X0tta6bl4.Ops.Metrics.Store.Chunks;
 
 namespace X0tta6bl4.Ops.Metrics.Tests;
@@ -127,14 +128,14 @@ public sealed class SampleChunkTests
     }
 
     [Fact]
-    public void DecodeInto_ARange_KeepsOnlyTheSamplesInsideIt()
+    public void FoldInto_ARange_FoldsOnlyTheSamplesInsideIt()
     {
         var chunk = SampleChunk.Encode(Enumerable.Range(0, 10).Select(i => new Sample(i * 1_000L, i)).ToArray());
-        var into = new List<Sample> { new(-5, -5) };
+        var steps = new StepFolder(new RangeQuery(new SeriesSelector("m"), 3_000, 5_500, 2_000, Aggregation.Avg));
 
-        SampleChunk.DecodeInto(chunk, into, 3_000, 5_500);
+        SampleChunk.FoldInto(chunk, steps, 5_500);
 
-        Assert.Equal([new Sample(-5, -5), new Sample(3_000, 3), new Sample(4_000, 4), new Sample(5_000, 5)], into);
+        Assert.Equal([new Sample(3_000, 3.5), new Sample(5_000, 5)], steps.Finish());
     }
 
     [Theory]

@@ -11,56 +11,76 @@ public static class StepBuckets
     /// <summary>Over a span: a raw read folds tens of thousands of samples, and an enumerator's calls were half of it.</summary>
     public static IReadOnlyList<Sample> Aggregate(ReadOnlySpan<Sample> ordered, RangeQuery query)
     {
-        var points = new List<Sample>((int)Math.Min((query.ToMs - query.FromMs) / query.StepMs + 1, 4_096));
-        long bucket = long.MinValue;
-        double sum = 0, min = 0, max = 0, last = 0;
-        var count = 0;
-
-        void Flush()
-        {
-            if (count == 0)
-            {
-                return;
-            }
-
-            var value = query.Aggregation switch
-            {
-                Aggregation.Avg => sum / count,
-                Aggregation.Min => min,
-                Aggregation.Max => max,
-                Aggregation.Last => last,
-                Aggregation.Count => count,
-                _ => throw new ArgumentOutOfRangeException(nameof(query)),
-            };
-            points.Add(new Sample(bucket, value));
-        }
-
+        var folder = new StepFolder(query);
         foreach (var sample in ordered)
         {
-            if (sample.TimestampMs < query.FromMs || sample.TimestampMs > query.ToMs)
-            {
-                continue;
-            }
-
-            var start = query.FromMs + (sample.TimestampMs - query.FromMs) / query.StepMs * query.StepMs;
-            if (start != bucket)
-            {
-                Flush();
-                bucket = start;
-                count = 0;
-                sum = 0;
-                min = double.PositiveInfinity;
-                max = double.NegativeInfinity;
-            }
-
-            count++;
-            sum += sample.Value;
-            min = Math.Min(min, sample.Value);
-            max = Math.Max(max, sample.Value);
-            last = sample.Value;
+            folder.Add(sample.TimestampMs, sample.Value);
         }
 
+        return folder.Finish();
+    }
+}
+
+/// <summary>
+/// <see cref="StepBuckets.Aggregate(ReadOnlySpan{Sample}, RangeQuery)"/> one sample at a time, so a raw read folds
+/// straight from the chunk decoder: a list of the decoded samples first was the largest allocation of a read
+/// (16 bytes a sample, 384 kB for an hour of 50 series) and what made its garbage collections.
+/// </summary>
+public sealed class StepFolder(RangeQuery query)
+{
+    private readonly List<Sample> _points = new((int)Math.Min((query.ToMs - query.FromMs) / query.StepMs + 1, 4_096));
+    private long _bucket = long.MinValue;
+    private double _sum, _min, _max, _last;
+    private int _count;
+
+    /// <summary>Adds the next sample (timestamps in order); samples outside the range are left out.</summary>
+    public void Add(long timestampMs, double value)
+    {
+        if (timestampMs < query.FromMs || timestampMs > query.ToMs)
+        {
+            return;
+        }
+
+        var start = query.FromMs + (timestampMs - query.FromMs) / query.StepMs * query.StepMs;
+        if (start != _bucket)
+        {
+            Flush();
+            _bucket = start;
+            _count = 0;
+            _sum = 0;
+            _min = double.PositiveInfinity;
+            _max = double.NegativeInfinity;
+        }
+
+        _count++;
+        _sum += value;
+        _min = Math.Min(_min, value);
+        _max = Math.Max(_max, value);
+        _last = value;
+    }
+
+    public IReadOnlyList<Sample> Finish()
+    {
         Flush();
-        return points;
+        _count = 0;
+        return _points;
+    }
+
+    private void Flush()
+    {
+        if (_count == 0)
+        {
+            return;
+        }
+
+        _points.Add(new Sample(_bucket, query.Aggregation switch
+        {
+            Aggregation.Avg => _sum / _count,
+            Aggregation.Min => _min,
+            Aggregation.Max => _max,
+            Aggregation.Last => _last,
+            Aggregation.Count => _count,
+            _ => throw new ArgumentOutOfRangeException(nameof(query)),
+        }));
     }
 }

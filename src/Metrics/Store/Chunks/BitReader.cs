@@ -43,6 +43,34 @@ internal ref struct BitReader(ReadOnlySpan<byte> bytes)
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public bool ReadBit() => Read(1) != 0;
 
+    /// <summary>
+    /// The next <paramref name="count"/> bits (1–8) without consuming them; past the end they read as zeros.
+    /// A prefix code is then told apart with one look instead of a read per bit.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public uint Peek(int count)
+    {
+        if (_bits < count)
+        {
+            Refill();
+        }
+
+        return (uint)(_buffer >> (64 - count));
+    }
+
+    /// <summary>Consumes bits already looked at with <see cref="Peek"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void Skip(int count)
+    {
+        if (_bits < count)
+        {
+            throw new InvalidDataException("The sample chunk ends in the middle of a sample (corrupt or cut short).");
+        }
+
+        _buffer <<= count;
+        _bits -= count;
+    }
+
     private void Refill()
     {
         var whole = (64 - _bits) >> 3; // bytes that fit in the buffer

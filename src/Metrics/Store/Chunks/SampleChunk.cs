@@ -79,19 +79,13 @@ public static class SampleChunk
         }
     }
 
-    /// <summary>
-    /// The samples of a chunk in [<paramref name="fromMs"/>, <paramref name="toMs"/>], appended to
-    /// <paramref name="into"/>: a range read keeps only what it folds, and stops at the first sample past its end.
-    /// </summary>
-    public static void DecodeInto(ReadOnlySpan<byte> chunk, List<Sample> into, long fromMs, long toMs)
+    /// <summary>The samples of a chunk up to <see cref="StepFolder"/>'s range end, folded as they are decoded.</summary>
+    public static void FoldInto(ReadOnlySpan<byte> chunk, StepFolder folder, long toMs)
     {
         var reader = new ChunkReader(chunk);
         while (reader.TryRead(out var sample) && sample.TimestampMs <= toMs)
         {
-            if (sample.TimestampMs >= fromMs)
-            {
-                into.Add(sample);
-            }
+            folder.Add(sample.TimestampMs, sample.Value);
         }
     }
 
@@ -130,22 +124,25 @@ public static class SampleChunk
 
     internal static long ReadDeltaOfDelta(ref BitReader reader)
     {
-        if (!reader.ReadBit())
+        // The prefix ('0', '10', '110', '1110', '1111') in one look: a regular series is '0' every time.
+        var prefix = reader.Peek(4);
+        if (prefix < 0b1000)
         {
+            reader.Skip(1);
             return 0;
         }
 
-        foreach (var (_, _, valueBits) in Widths)
+        var (skip, valueBits) = prefix switch
         {
-            if (!reader.ReadBit())
-            {
-                // Sign-extend the value's top bit.
-                var raw = reader.Read(valueBits);
-                return (long)(raw << (64 - valueBits)) >> (64 - valueBits);
-            }
-        }
-
-        return (long)reader.Read(64);
+            < 0b1100 => (2, 14),
+            < 0b1110 => (3, 17),
+            0b1110 => (4, 20),
+            _ => (4, 64),
+        };
+        reader.Skip(skip);
+        var raw = reader.Read(valueBits);
+        // Sign-extend the value's top bit.
+        return valueBits == 64 ? (long)raw : (long)(raw << (64 - valueBits)) >> (64 - valueBits);
     }
 
     private static void WriteXor(BitWriter writer, ulong xor, ref int leading, ref int trailing)
@@ -176,12 +173,16 @@ public static class SampleChunk
 
     internal static ulong ReadXor(ref BitReader reader, ref int leading, ref int trailing)
     {
-        if (!reader.ReadBit())
+        // '0', '10' or '11' in one look.
+        var prefix = reader.Peek(2);
+        if (prefix < 0b10)
         {
+            reader.Skip(1);
             return 0;
         }
 
-        if (reader.ReadBit())
+        reader.Skip(2);
+        if (prefix == 0b11)
         {
             leading = (int)reader.Read(5);
             var length = (int)reader.Read(6);

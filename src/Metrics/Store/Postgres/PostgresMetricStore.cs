@@ -18,6 +18,7 @@ public sealed partial class PostgresMetricStore : IMetricStore, IStoreSchema, IA
     private readonly NpgsqlDataSource _dataSource;
     private readonly ConcurrentDictionary<SeriesKey, long> _seriesIds = new();
     private readonly ConcurrentDictionary<DateOnly, bool> _partitions = new();
+    private readonly SeriesCache _seriesCache = new();
 
     private PostgresMetricStore(NpgsqlDataSource dataSource) => _dataSource = dataSource;
 
@@ -38,6 +39,14 @@ public sealed partial class PostgresMetricStore : IMetricStore, IStoreSchema, IA
         if (builder.ConnectionStringBuilder.MaxAutoPrepare == 0)
         {
             builder.ConnectionStringBuilder.MaxAutoPrepare = 32;
+        }
+
+        // The store keeps no session state across calls (its locks are transaction-scoped), so a pooled
+        // connection needs no reset: Npgsql's reset (RESET ALL, CLOSE ALL, … to keep prepared statements) ran
+        // on the server before every read, unless the connection string says otherwise.
+        if (!connectionString.Contains("No Reset On Close", StringComparison.OrdinalIgnoreCase) && !connectionString.Contains("NoResetOnClose", StringComparison.OrdinalIgnoreCase))
+        {
+            builder.ConnectionStringBuilder.NoResetOnClose = true;
         }
 
         return new PostgresMetricStore(builder.Build());
@@ -61,108 +70,159 @@ public sealed partial class PostgresMetricStore : IMetricStore, IStoreSchema, IA
     public async Task<IReadOnlyList<LatestSample>> LatestAsync(SeriesSelector selector, CancellationToken cancellationToken = default)
     {
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
-        var series = await FindSeriesAsync(connection, selector, cancellationToken);
-        if (series.Count == 0)
-        {
-            return [];
-        }
-
         // Each series' newest chunk; its last sample is the newest.
-        await using var command = new NpgsqlCommand("""
+        var latest = await ReadSeriesAsync<LatestSample>(connection, selector, ids => new NpgsqlBatchCommand("""
             SELECT s.id, l.data FROM unnest($1::bigint[]) AS s(id)
             CROSS JOIN LATERAL (SELECT data FROM metric_chunks WHERE series_id = s.id ORDER BY start DESC LIMIT 1) l
-            """, connection);
-        command.Parameters.AddWithValue(series.Select(s => s.Id).ToArray());
-        var keys = series.ToDictionary(s => s.Id, s => s.Key);
-        var result = new List<LatestSample>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
+            """) { Parameters = { new() { Value = ids } } }, async (reader, series, ct) =>
         {
-            var chunk = reader.GetFieldValue<byte[]>(1);
-            if (SampleChunk.Count(chunk) > 0)
+            var keys = series.ToDictionary(s => s.Id, s => s.Key);
+            var result = new List<LatestSample>();
+            while (await reader.ReadAsync(ct))
             {
-                result.Add(new LatestSample(keys[reader.GetInt64(0)], SampleChunk.Decode(chunk)[^1]));
+                var chunk = reader.GetFieldValue<byte[]>(1);
+                if (SampleChunk.Count(chunk) > 0)
+                {
+                    result.Add(new LatestSample(keys[reader.GetInt64(0)], SampleChunk.Decode(chunk)[^1]));
+                }
             }
-        }
 
-        return result.OrderBy(r => r.Key.LabelText, StringComparer.Ordinal).ToList();
+            return (IReadOnlyList<LatestSample>)result;
+        }, cancellationToken);
+        return latest.OrderBy(r => r.Key.LabelText, StringComparer.Ordinal).ToList();
     }
 
     public async Task<IReadOnlyList<RangeSeries>> QueryRangeAsync(RangeQuery query, CancellationToken cancellationToken = default)
     {
         query.Validate();
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
-        var series = await FindSeriesAsync(connection, query.Selector, cancellationToken);
+        var tier = Rollups.Choose(query);
+        Interlocked.Increment(ref _readsInFlight);
+        try
+        {
+            return tier is null
+                ? await ReadSeriesAsync(connection, query.Selector, ids => RawCommand(ids, query), (reader, series, ct) => ReadRawAsync(reader, series, query, ct), cancellationToken)
+                : await ReadSeriesAsync(connection, query.Selector, ids => TierCommand(tier, ids, query), (reader, series, ct) => ReadTierAsync(reader, tier, series, query, ct), cancellationToken);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _readsInFlight);
+        }
+    }
+
+    /// <summary>
+    /// A read over the selector's series. With the series of its name cached (<see cref="SeriesCache"/>) the
+    /// count check and the read go in one round trip; when the check finds the name changed, or nothing is
+    /// cached, the series are looked up and the read sent after them.
+    /// </summary>
+    private async Task<IReadOnlyList<T>> ReadSeriesAsync<T>(
+        NpgsqlConnection connection, SeriesSelector selector, Func<long[], NpgsqlBatchCommand> command,
+        Func<NpgsqlDataReader, List<(long Id, SeriesKey Key)>, CancellationToken, Task<IReadOnlyList<T>>> read, CancellationToken cancellationToken)
+    {
+        if (_seriesCache.TryGet(selector.Name, out var cached))
+        {
+            var matched = cached.Matching(selector);
+            await using var batch = new NpgsqlBatch(connection);
+            batch.BatchCommands.Add(SeriesCache.CheckCommand(selector.Name));
+            if (matched.Count > 0)
+            {
+                batch.BatchCommands.Add(command(matched.Select(s => s.Id).ToArray()));
+            }
+
+            await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
+            await reader.ReadAsync(cancellationToken);
+            if (reader.GetInt64(0) == cached.Count)
+            {
+                if (matched.Count == 0)
+                {
+                    return [];
+                }
+
+                await reader.NextResultAsync(cancellationToken);
+                return await read(reader, matched, cancellationToken);
+            }
+        }
+
+        var series = (await _seriesCache.LoadAsync(connection, selector.Name, cancellationToken)).Matching(selector);
         if (series.Count == 0)
         {
             return [];
         }
 
-        var tier = Rollups.Choose(query);
-        if (tier is not null)
+        await using var again = new NpgsqlBatch(connection) { BatchCommands = { command(series.Select(s => s.Id).ToArray()) } };
+        await using var rows = await again.ExecuteReaderAsync(cancellationToken);
+        return await read(rows, series, cancellationToken);
+    }
+
+    /// <summary>
+    /// Folding is spread over the cores only when this is the one read running: under concurrent reads the cores
+    /// are busy already, and a parallel loop per read only added thread hops and pool starvation (32 clients).
+    /// </summary>
+    private static void ForEachSeries(int count, Action<int> fold)
+    {
+        if (Volatile.Read(ref _readsInFlight) <= 1 && count > 1)
         {
-            return await ReadTierAsync(connection, tier, series, query, cancellationToken);
+            Parallel.For(0, count, fold);
+            return;
         }
 
-        return await ReadRawAsync(connection, series, query, cancellationToken);
+        for (var i = 0; i < count; i++)
+        {
+            fold(i);
+        }
     }
+
+    private static int _readsInFlight;
+
+    private static NpgsqlBatchCommand RawCommand(long[] ids, RangeQuery query) => new(
+        "SELECT series_id, data FROM metric_chunks WHERE series_id = ANY($1) AND start >= $2 AND start <= $3 ORDER BY series_id, start")
+    {
+        Parameters = { new() { Value = ids }, new() { Value = ChunkBatch.StartOf(query.FromMs) }, new() { Value = query.ToMs } },
+    };
 
     /// <summary>The chunks that overlap the range, decoded and folded into steps series by series.</summary>
     private static async Task<IReadOnlyList<RangeSeries>> ReadRawAsync(
-        NpgsqlConnection connection, List<(long Id, SeriesKey Key)> series, RangeQuery query, CancellationToken cancellationToken)
+        NpgsqlDataReader reader, List<(long Id, SeriesKey Key)> series, RangeQuery query, CancellationToken cancellationToken)
     {
-        await using var command = new NpgsqlCommand(
-            "SELECT series_id, data FROM metric_chunks WHERE series_id = ANY($1) AND start >= $2 AND start <= $3 ORDER BY series_id, start", connection);
-        command.Parameters.AddWithValue(series.Select(s => s.Id).ToArray());
-        command.Parameters.AddWithValue(ChunkBatch.StartOf(query.FromMs));
-        command.Parameters.AddWithValue(query.ToMs);
         var chunks = series.ToDictionary(s => s.Id, _ => new List<byte[]>());
-        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+        while (await reader.ReadAsync(cancellationToken))
         {
-            while (await reader.ReadAsync(cancellationToken))
-            {
-                chunks[reader.GetInt64(0)].Add(reader.GetFieldValue<byte[]>(1));
-            }
+            chunks[reader.GetInt64(0)].Add(reader.GetFieldValue<byte[]>(1));
         }
 
-        // Decoding is CPU work on rows already read: spread over the cores, as the tiers' folding is.
         var points = new IReadOnlyList<Sample>[series.Count];
-        Parallel.For(0, series.Count, i =>
+        ForEachSeries(series.Count, i =>
         {
-            var raw = new List<Sample>(chunks[series[i].Id].Count * 256);
+            var steps = new StepFolder(query);
             foreach (var chunk in chunks[series[i].Id])
             {
-                SampleChunk.DecodeInto(chunk, raw, query.FromMs, query.ToMs);
+                SampleChunk.FoldInto(chunk, steps, query.ToMs);
             }
 
-            points[i] = StepBuckets.Aggregate(raw, query);
+            points[i] = steps.Finish();
         });
 
         return series.Select((s, i) => new RangeSeries(s.Key, points[i])).Where(s => s.Points.Count > 0).ToList();
     }
 
-    private static async Task<IReadOnlyList<RangeSeries>> ReadTierAsync(
-        NpgsqlConnection connection, RollupTier tier, List<(long Id, SeriesKey Key)> series, RangeQuery query, CancellationToken cancellationToken)
+    private static NpgsqlBatchCommand TierCommand(RollupTier tier, long[] ids, RangeQuery query) => new(
+        $"SELECT {TierChunk.ColumnsFor(query.Aggregation)} FROM {TierChunk.Table(tier)} WHERE series_id = ANY($1) AND chunk >= $2 AND chunk <= $3 ORDER BY series_id, chunk")
     {
-        await using var command = new NpgsqlCommand(
-            $"SELECT {TierChunk.ColumnsFor(query.Aggregation)} FROM {TierChunk.Table(tier)} WHERE series_id = ANY($1) AND chunk >= $2 AND chunk <= $3 ORDER BY series_id, chunk",
-            connection);
-        command.Parameters.AddWithValue(series.Select(s => s.Id).ToArray());
-        command.Parameters.AddWithValue(TierChunk.ChunkOf(query.FromMs));
-        command.Parameters.AddWithValue(query.ToMs);
+        Parameters = { new() { Value = ids }, new() { Value = TierChunk.ChunkOf(query.FromMs) }, new() { Value = query.ToMs } },
+    };
+
+    private static async Task<IReadOnlyList<RangeSeries>> ReadTierAsync(
+        NpgsqlDataReader reader, RollupTier tier, List<(long Id, SeriesKey Key)> series, RangeQuery query, CancellationToken cancellationToken)
+    {
         var chunks = series.ToDictionary(s => s.Id, _ => new List<TierChunk.Encoded>());
-        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+        while (await reader.ReadAsync(cancellationToken))
         {
-            while (await reader.ReadAsync(cancellationToken))
-            {
-                var chunk = TierChunk.Encoded.Read(reader);
-                chunks[chunk.SeriesId].Add(chunk);
-            }
+            var chunk = TierChunk.Encoded.Read(reader);
+            chunks[chunk.SeriesId].Add(chunk);
         }
 
-        // Folding is CPU work on rows already read, series by series: spread over the cores.
         var points = new IReadOnlyList<Sample>[series.Count];
-        Parallel.For(0, series.Count, i =>
+        ForEachSeries(series.Count, i =>
         {
             var steps = new StepAccumulator(query);
             foreach (var chunk in chunks[series[i].Id])

@@ -131,14 +131,14 @@ public sealed partial class SqliteMetricStore : IMetricStore, IStoreSchema
     private static async Task<IReadOnlyList<Sample>> ReadRawAsync(SqliteCommand command, RangeQuery query, CancellationToken cancellationToken)
     {
         // Only the chunks that overlap the range are read, and only their samples inside it kept.
-        var raw = new List<Sample>();
+        var steps = new StepFolder(query);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
-            SampleChunk.DecodeInto((byte[])reader.GetValue(0), raw, query.FromMs, query.ToMs);
+            SampleChunk.FoldInto((byte[])reader.GetValue(0), steps, query.ToMs);
         }
 
-        return StepBuckets.Aggregate(raw, query);
+        return steps.Finish();
     }
 
     private static async Task<IReadOnlyList<Sample>> ReadTierAsync(SqliteCommand command, long id, RangeQuery query, CancellationToken cancellationToken)
