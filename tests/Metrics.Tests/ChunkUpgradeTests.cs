@@ -12,7 +12,7 @@ namespace X0tta6bl4.Ops.Metrics.Tests;
 /// <summary>
 /// The last row-per-sample schemas (PostgreSQL version 3, SQLite version 2) open under this build with every
 /// sample moved into chunks — those older than the raw retention too, which retention then drops as it always
-/// did — and the tiers as they were.
+/// did, folding them into the 1-min tier — the 1-h tier as it was, and the 1-min tier only for hours without chunks.
 /// </summary>
 public sealed class ChunkUpgradeTests : IAsyncLifetime
 {
@@ -53,10 +53,12 @@ public sealed class ChunkUpgradeTests : IAsyncLifetime
         await using var store = await PostgresMetricStore.OpenAsync(_database.ConnectionString, ct);
 
         await AssertConvertedAsync(store);
-        Assert.Equal(4, await ScalarAsync("SELECT max(version) FROM metric_schema_version", ct));
+        Assert.Equal(5, await ScalarAsync("SELECT max(version) FROM metric_schema_version", ct));
+        Assert.Equal(0, await ScalarAsync("SELECT count(*) FROM rollup_1m_chunks", ct)); // every hour still has its raw chunk
         Assert.Equal(0, await ScalarAsync("SELECT count(*) FROM pg_class WHERE relname LIKE 'metric\\_samples%'", ct));
         Assert.Equal(2, await ScalarAsync("SELECT count(*) FROM pg_inherits i JOIN pg_class p ON p.oid = i.inhparent WHERE p.relname = 'metric_chunks'", ct));
         await AssertRetentionAfterUpgradeAsync(store);
+        Assert.Equal(1, await ScalarAsync("SELECT count(*) FROM rollup_1m_chunks", ct)); // the old hour, folded as its day went
     }
 
     [Fact]
@@ -79,10 +81,11 @@ public sealed class ChunkUpgradeTests : IAsyncLifetime
         {
             await connection.OpenAsync(ct);
             await using var command = connection.CreateCommand();
-            command.CommandText = "SELECT (SELECT max(version) FROM schema_version), (SELECT count(*) FROM sqlite_master WHERE name = 'samples'), (SELECT count(*) FROM sample_chunks);";
+            command.CommandText = "SELECT (SELECT max(version) FROM schema_version), (SELECT count(*) FROM sqlite_master WHERE name = 'samples'), (SELECT count(*) FROM sample_chunks), (SELECT count(*) FROM rollup_1m);";
             await using var reader = await command.ExecuteReaderAsync(ct);
             await reader.ReadAsync(ct);
-            Assert.Equal((3L, 0L, 3L), (reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2))); // chunks: two recent hours, one old
+            // Chunks: two recent hours, one old; no 1-min buckets, every hour still having its chunk.
+            Assert.Equal((4L, 0L, 3L, 0L), (reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2), reader.GetInt64(3)));
         }
 
         await AssertRetentionAfterUpgradeAsync(store);
@@ -116,7 +119,10 @@ public sealed class ChunkUpgradeTests : IAsyncLifetime
         Assert.Equal([1.0, 3, 5, 7, 9], raw2.Single().Points.Select(p => p.Value));
     }
 
-    /// <summary>Retention as of the recent day drops the old samples as whole chunks or partitions, and the 1-h tier still remembers them.</summary>
+    /// <summary>
+    /// Retention as of the recent day drops the old samples as whole chunks or partitions, folding them into the
+    /// 1-min tier, and both tiers still answer for them.
+    /// </summary>
     private static async Task AssertRetentionAfterUpgradeAsync(IMetricStore store)
     {
         var ct = TestContext.Current.CancellationToken;
@@ -124,6 +130,8 @@ public sealed class ChunkUpgradeTests : IAsyncLifetime
 
         Assert.Empty(await store.QueryRangeAsync(new RangeQuery(Selector, Old, Old + 3_599_999, 1_000, Aggregation.Count), ct));
         Assert.Equal(2.0, (await store.QueryRangeAsync(new RangeQuery(Selector, Old, Old + 3_599_999, 3_600_000, Aggregation.Count), ct)).Single().Points.Single().Value);
+        var oldMinutes = await store.QueryRangeAsync(new RangeQuery(Selector, Old, Old + 3_599_999, 60_000, Aggregation.Max), ct);
+        Assert.Equal([new Sample(Old + 120_000, double.PositiveInfinity)], oldMinutes.Single().Points);
         Assert.Equal(6, (await store.QueryRangeAsync(new RangeQuery(Selector, Recent, Recent + 7_199_999, 1_000, Aggregation.Count), ct)).Single().Points.Count); // with the one written since
     }
 

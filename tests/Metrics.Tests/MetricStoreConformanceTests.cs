@@ -185,6 +185,36 @@ public abstract class MetricStoreConformanceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Retention_OfRawSamples_LeavesTheOneMinuteAnswersAsTheyWere()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var store = await OpenAsync();
+        var start = new DateTimeOffset(2026, 11, 20, 0, 0, 0, TimeSpan.Zero).ToUnixTimeMilliseconds();
+        foreach (var poll in ThreeHours(P99, start).Chunk(7))
+        {
+            await store.WriteAsync(poll, ct);
+        }
+
+        var queries = Enum.GetValues<Aggregation>().Select(a => new RangeQuery(Select(P99), start, start + 3 * 3_600_000 - 1, 300_000, a)).ToList();
+        var before = new List<IReadOnlyList<Sample>>();
+        foreach (var query in queries)
+        {
+            before.Add((await store.QueryRangeAsync(query, ct)).Single().Points);
+        }
+
+        // The raw samples are past their retention; the 1-min tier keeps them for weeks more.
+        await store.EnforceRetentionAsync(new RetentionPolicy(TimeSpan.FromDays(1), TimeSpan.FromDays(35), TimeSpan.FromDays(400)), DateTimeOffset.FromUnixTimeMilliseconds(start).AddDays(3), ct);
+
+        Assert.Empty(await store.QueryRangeAsync(new RangeQuery(Select(P99), start, start + 3 * 3_600_000 - 1, 30_000), ct));
+        for (var q = 0; q < queries.Count; q++)
+        {
+            var after = (await store.QueryRangeAsync(queries[q], ct)).Single().Points;
+            Assert.Equal(before[q].Select(p => p.TimestampMs), after.Select(p => p.TimestampMs));
+            Assert.Equal(before[q].Select(p => p.Value), after.Select(p => p.Value), (a, b) => Math.Abs(a - b) < 1e-9);
+        }
+    }
+
+    [Fact]
     public async Task Retention_RemovesEachTierAfterItsOwnAge()
     {
         var ct = TestContext.Current.CancellationToken;

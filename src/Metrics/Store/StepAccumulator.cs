@@ -6,7 +6,7 @@ namespace X0tta6bl4.Ops.Metrics.Store;
 /// Folds tier rows, fed in bucket order, into the query's step buckets, with the same meaning as
 /// <see cref="StepBuckets.Aggregate"/> on raw samples (which stays the separate definition the tiers are tested against).
 /// </summary>
-public sealed class StepAccumulator(RangeQuery query)
+public sealed class StepAccumulator(RangeQuery query) : IRollupSink
 {
     // One point per step at most: sized once (up to 4,096 points, 64 kB, below the large-object heap), so a
     // day of minutes does not regrow it eleven times.

@@ -77,6 +77,18 @@ public sealed partial class PostgresMetricStore
             {
                 await ConvertSamplesToChunksAsync(connection, cancellationToken);
             }
+
+            if (current < 5)
+            {
+                // Version 5 keeps the 1-min tier only for hours whose raw chunks are gone (MinuteTier): the tier chunks
+                // of hours that still have theirs summarise the same samples, and go.
+                await ExecuteAsync(connection, """
+                    BEGIN;
+                    DELETE FROM rollup_1m_chunks t USING metric_chunks c WHERE c.series_id = t.series_id AND c.start = t.chunk;
+                    INSERT INTO metric_schema_version (version) VALUES (5);
+                    COMMIT;
+                    """, cancellationToken);
+            }
         }
         finally
         {

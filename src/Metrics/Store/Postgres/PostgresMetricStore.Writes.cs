@@ -155,13 +155,9 @@ public sealed partial class PostgresMetricStore
         return added;
     }
 
-    /// <summary>The batch's chunks per tier: 1-min from the samples, 1-h from the 1-min buckets (a sixtieth of the folding).</summary>
-    private static List<(RollupTier Tier, Dictionary<(long SeriesId, long StartMs), TierChunk> Chunks)> FoldTiers(List<(long SeriesId, long TimestampMs, double Value)> samples)
-    {
-        var minutes = TierChunk.Group(RollupTier.Minute, samples);
-        var hours = TierChunk.Group(RollupTier.Hour, minutes.Values.SelectMany(c => c.Rows(RollupTier.Minute)));
-        return [(RollupTier.Hour, hours), (RollupTier.Minute, minutes)];
-    }
+    /// <summary>The batch's 1-h tier chunks; the 1-min tier is folded from the raw chunks when retention drops them (<see cref="MinuteTier"/>).</summary>
+    private static List<(RollupTier Tier, Dictionary<(long SeriesId, long StartMs), TierChunk> Chunks)> FoldTiers(List<(long SeriesId, long TimestampMs, double Value)> samples) =>
+        [(RollupTier.Hour, TierChunk.Group(RollupTier.Hour, samples))];
 
     /// <summary>
     /// Keeps the tiers current as data arrives: the batch's chunks are inserted where there is none yet (a

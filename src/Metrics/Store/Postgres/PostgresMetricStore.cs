@@ -7,13 +7,13 @@ namespace X0tta6bl4.Ops.Metrics.Store.Postgres;
 
 /// <summary>
 /// The production store: raw samples in chunks of a series' hour (<see cref="SampleChunk"/>), in a table
-/// range-partitioned by day (retention drops whole partitions); the rollup tiers in chunk rows of their own
-/// (<see cref="TierChunk"/>); series in their own table, keyed by name and label text. Schema and writes are
+/// range-partitioned by day (retention drops whole partitions, folding them into the 1-min tier); the rollup tiers
+/// in chunk rows of their own (<see cref="TierChunk"/>; the 1-min tier only for hours without raw chunks, <see cref="MinuteTier"/>); series in their own table, keyed by name and label text. Schema and writes are
 /// in the partial files beside.
 /// </summary>
 public sealed partial class PostgresMetricStore : IMetricStore, IStoreSchema, IAsyncDisposable
 {
-    private const int SchemaVersion = 4;
+    private const int SchemaVersion = 5;
 
     private readonly NpgsqlDataSource _dataSource;
     private readonly ConcurrentDictionary<SeriesKey, long> _seriesIds = new();
@@ -71,10 +71,10 @@ public sealed partial class PostgresMetricStore : IMetricStore, IStoreSchema, IA
     {
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
         // Each series' newest chunk; its last sample is the newest.
-        var latest = await ReadSeriesAsync<LatestSample>(connection, selector, ids => new NpgsqlBatchCommand("""
+        var latest = await ReadSeriesAsync<LatestSample>(connection, selector, ids => [new NpgsqlBatchCommand("""
             SELECT s.id, l.data FROM unnest($1::bigint[]) AS s(id)
             CROSS JOIN LATERAL (SELECT data FROM metric_chunks WHERE series_id = s.id ORDER BY start DESC LIMIT 1) l
-            """) { Parameters = { new() { Value = ids } } }, async (reader, series, ct) =>
+            """) { Parameters = { new() { Value = ids } } }], async (reader, series, ct) =>
         {
             var keys = series.ToDictionary(s => s.Id, s => s.Key);
             var result = new List<LatestSample>();
@@ -100,9 +100,15 @@ public sealed partial class PostgresMetricStore : IMetricStore, IStoreSchema, IA
         Interlocked.Increment(ref _readsInFlight);
         try
         {
-            return tier is null
-                ? await ReadSeriesAsync(connection, query.Selector, ids => RawCommand(ids, query), (reader, series, ct) => ReadRawAsync(reader, series, query, ct), cancellationToken)
-                : await ReadSeriesAsync(connection, query.Selector, ids => TierCommand(tier, ids, query), (reader, series, ct) => ReadTierAsync(reader, tier, series, query, ct), cancellationToken);
+            if (tier is null)
+            {
+                return await ReadSeriesAsync(connection, query.Selector, ids => [RawCommand(ids, query)], (reader, series, ct) => ReadRawAsync(reader, series, query, ct), cancellationToken);
+            }
+
+            // The 1-min tier holds only the hours whose raw chunks are gone (MinuteTier): both are read, in one round trip.
+            return tier == RollupTier.Minute
+                ? await ReadSeriesAsync(connection, query.Selector, ids => [RawCommand(ids, query), TierCommand(tier, ids, query)], (reader, series, ct) => ReadMinutesAsync(reader, series, query, ct), cancellationToken)
+                : await ReadSeriesAsync(connection, query.Selector, ids => [TierCommand(tier, ids, query)], (reader, series, ct) => ReadTierAsync(reader, tier, series, query, ct), cancellationToken);
         }
         finally
         {
@@ -116,7 +122,7 @@ public sealed partial class PostgresMetricStore : IMetricStore, IStoreSchema, IA
     /// cached, the series are looked up and the read sent after them.
     /// </summary>
     private async Task<IReadOnlyList<T>> ReadSeriesAsync<T>(
-        NpgsqlConnection connection, SeriesSelector selector, Func<long[], NpgsqlBatchCommand> command,
+        NpgsqlConnection connection, SeriesSelector selector, Func<long[], NpgsqlBatchCommand[]> commands,
         Func<NpgsqlDataReader, List<(long Id, SeriesKey Key)>, CancellationToken, Task<IReadOnlyList<T>>> read, CancellationToken cancellationToken)
     {
         if (_seriesCache.TryGet(selector.Name, out var cached))
@@ -126,7 +132,10 @@ public sealed partial class PostgresMetricStore : IMetricStore, IStoreSchema, IA
             batch.BatchCommands.Add(SeriesCache.CheckCommand(selector.Name));
             if (matched.Count > 0)
             {
-                batch.BatchCommands.Add(command(matched.Select(s => s.Id).ToArray()));
+                foreach (var command in commands(matched.Select(s => s.Id).ToArray()))
+                {
+                    batch.BatchCommands.Add(command);
+                }
             }
 
             await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
@@ -149,7 +158,12 @@ public sealed partial class PostgresMetricStore : IMetricStore, IStoreSchema, IA
             return [];
         }
 
-        await using var again = new NpgsqlBatch(connection) { BatchCommands = { command(series.Select(s => s.Id).ToArray()) } };
+        await using var again = new NpgsqlBatch(connection);
+        foreach (var command in commands(series.Select(s => s.Id).ToArray()))
+        {
+            again.BatchCommands.Add(command);
+        }
+
         await using var rows = await again.ExecuteReaderAsync(cancellationToken);
         return await read(rows, series, cancellationToken);
     }
@@ -175,7 +189,7 @@ public sealed partial class PostgresMetricStore : IMetricStore, IStoreSchema, IA
     private static int _readsInFlight;
 
     private static NpgsqlBatchCommand RawCommand(long[] ids, RangeQuery query) => new(
-        "SELECT series_id, data FROM metric_chunks WHERE series_id = ANY($1) AND start >= $2 AND start <= $3 ORDER BY series_id, start")
+        "SELECT series_id, data, start FROM metric_chunks WHERE series_id = ANY($1) AND start >= $2 AND start <= $3 ORDER BY series_id, start")
     {
         Parameters = { new() { Value = ids }, new() { Value = ChunkBatch.StartOf(query.FromMs) }, new() { Value = query.ToMs } },
     };
@@ -202,6 +216,30 @@ public sealed partial class PostgresMetricStore : IMetricStore, IStoreSchema, IA
             points[i] = steps.Finish();
         });
 
+        return series.Select((s, i) => new RangeSeries(s.Key, points[i])).Where(s => s.Points.Count > 0).ToList();
+    }
+
+    /// <summary>A 1-min read: the raw chunks (first result) and the tier's chunks (second), hour by hour into the steps.</summary>
+    private static async Task<IReadOnlyList<RangeSeries>> ReadMinutesAsync(
+        NpgsqlDataReader reader, List<(long Id, SeriesKey Key)> series, RangeQuery query, CancellationToken cancellationToken)
+    {
+        var raw = series.ToDictionary(s => s.Id, _ => new List<(long, byte[])>());
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            raw[reader.GetInt64(0)].Add((reader.GetInt64(2), reader.GetFieldValue<byte[]>(1)));
+        }
+
+        await reader.NextResultAsync(cancellationToken);
+        var tier = series.ToDictionary(s => s.Id, _ => new List<(long, TierChunk.Encoded)>());
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            var chunk = TierChunk.Encoded.Read(reader);
+            tier[chunk.SeriesId].Add((chunk.StartMs, chunk));
+        }
+
+        var points = new IReadOnlyList<Sample>[series.Count];
+        ForEachSeries(series.Count, i =>
+            points[i] = MinuteTier.Fold(query, series[i].Id, raw[series[i].Id], tier[series[i].Id], (chunk, sink) => chunk.AddTo(RollupTier.Minute, sink)));
         return series.Select((s, i) => new RangeSeries(s.Key, points[i])).Where(s => s.Points.Count > 0).ToList();
     }
 
@@ -237,11 +275,15 @@ public sealed partial class PostgresMetricStore : IMetricStore, IStoreSchema, IA
     }
 
     /// <summary>
-    /// Raw samples go a whole day partition at a time (the day that ends before the cut-off); tier rows a whole
-    /// chunk at a time (the chunk that ends before the cut-off), so each tier is kept up to one chunk longer.
+    /// Raw samples go a whole day partition at a time (the day that ends before the cut-off), folded into the 1-min
+    /// tier as they go (<see cref="MinuteTier"/>); tier rows a whole chunk at a time (the chunk that ends before the
+    /// cut-off), so each tier is kept up to one chunk longer.
     /// </summary>
-    public async Task<int> EnforceRetentionAsync(RetentionPolicy policy, DateTimeOffset now, CancellationToken cancellationToken = default) =>
-        await DropBeforeAsync(now - policy.Raw, cancellationToken) + await DeleteRollupsBeforeAsync(policy.TierCutoffs(now), cancellationToken);
+    public async Task<int> EnforceRetentionAsync(RetentionPolicy policy, DateTimeOffset now, CancellationToken cancellationToken = default)
+    {
+        var cutoffs = policy.TierCutoffs(now);
+        return await DropBeforeAsync(now - policy.Raw, cutoffs[RollupTier.Minute], cancellationToken) + await DeleteRollupsBeforeAsync(cutoffs, cancellationToken);
+    }
 
     /// <summary>Deletes the tier chunks that end before each tier's cut-off; returns how many.</summary>
     private async Task<int> DeleteRollupsBeforeAsync(IReadOnlyDictionary<RollupTier, long> tierBefore, CancellationToken cancellationToken = default)
@@ -259,8 +301,13 @@ public sealed partial class PostgresMetricStore : IMetricStore, IStoreSchema, IA
         return deleted;
     }
 
-    /// <summary>Drops the day partitions (of sample chunks) that end before <paramref name="keepFrom"/>; returns how many.</summary>
-    public async Task<int> DropBeforeAsync(DateTimeOffset keepFrom, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Drops the day partitions (of sample chunks) that end before <paramref name="keepFrom"/>, each in one
+    /// transaction with its samples folded into the 1-min tier (those the tier still keeps, from
+    /// <paramref name="minuteKeepFromMs"/>): a crash leaves the day either raw or folded, never both or neither.
+    /// Returns how many partitions went.
+    /// </summary>
+    public async Task<int> DropBeforeAsync(DateTimeOffset keepFrom, long minuteKeepFromMs, CancellationToken cancellationToken = default)
     {
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
         var dropped = 0;
@@ -269,13 +316,60 @@ public sealed partial class PostgresMetricStore : IMetricStore, IStoreSchema, IA
         {
             if (day <= lastDayToDrop)
             {
+                await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+                await FoldIntoMinutesAsync(connection, name, minuteKeepFromMs, cancellationToken);
                 await ExecuteAsync(connection, $"DROP TABLE {name}", cancellationToken);
+                await transaction.CommitAsync(cancellationToken);
                 _partitions.TryRemove(day, out _);
                 dropped++;
             }
         }
 
         return dropped;
+    }
+
+    /// <summary>Drops the day partitions that end before <paramref name="keepFrom"/>, folding all of their samples into the 1-min tier.</summary>
+    public Task<int> DropBeforeAsync(DateTimeOffset keepFrom, CancellationToken cancellationToken = default) => DropBeforeAsync(keepFrom, long.MinValue, cancellationToken);
+
+    /// <summary>
+    /// A day partition's samples into the 1-min tier, a few hundred series at a time (a day of 5,000 series is
+    /// 29 million samples), merged into what the tier holds already.
+    /// </summary>
+    private static async Task FoldIntoMinutesAsync(NpgsqlConnection connection, string partition, long minuteKeepFromMs, CancellationToken cancellationToken)
+    {
+        // The chunks that end after the tier's cut-off: older ones the tier would delete at once.
+        var after = minuteKeepFromMs == long.MinValue ? long.MinValue : minuteKeepFromMs - ChunkBatch.WindowMs;
+        var ids = new List<long>();
+        await using (var list = new NpgsqlCommand($"SELECT DISTINCT series_id FROM {partition} WHERE start > $1 ORDER BY 1", connection))
+        {
+            list.Parameters.AddWithValue(after);
+            await using var reader = await list.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                ids.Add(reader.GetInt64(0));
+            }
+        }
+
+        foreach (var group in ids.Chunk(200))
+        {
+            var samples = new List<(long SeriesId, long TimestampMs, double Value)>();
+            await using (var read = new NpgsqlCommand($"SELECT series_id, data FROM {partition} WHERE series_id = ANY($1) AND start > $2", connection))
+            {
+                read.Parameters.AddWithValue(group);
+                read.Parameters.AddWithValue(after);
+                await using var reader = await read.ExecuteReaderAsync(cancellationToken);
+                while (await reader.ReadAsync(cancellationToken))
+                {
+                    var id = reader.GetInt64(0);
+                    foreach (var sample in SampleChunk.Decode(reader.GetFieldValue<byte[]>(1)))
+                    {
+                        samples.Add((id, sample.TimestampMs, sample.Value));
+                    }
+                }
+            }
+
+            await WriteRollupsAsync(connection, [(RollupTier.Minute, TierChunk.Group(RollupTier.Minute, samples))], cancellationToken);
+        }
     }
 
     private static long ToMs(DateTimeOffset at) => at.ToUnixTimeMilliseconds();

@@ -62,7 +62,7 @@ internal sealed partial class TierChunk
         /// straight from its bytes: a long range is a thousand chunks, and decoding them into arrays first
         /// made most of its garbage.
         /// </summary>
-        public void AddTo(RollupTier tier, StepAccumulator steps)
+        public void AddTo(RollupTier tier, IRollupSink steps)
         {
             for (var i = 0; i < Count.Length / 8; i++)
             {

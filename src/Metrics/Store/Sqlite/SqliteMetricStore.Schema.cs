@@ -28,7 +28,8 @@ public sealed partial class SqliteMetricStore
                 $"The store file '{Path}' has schema version {current}, newer than this build understands ({SchemaVersion}).");
         }
 
-        // Version 1 kept a row per sample, version 2 added the rollup tiers, version 3 keeps samples in chunks.
+        // Version 1 kept a row per sample, version 2 added the rollup tiers, version 3 keeps samples in chunks,
+        // version 4 the 1-min tier only for hours without them.
         if (current < 1)
         {
             await ExecuteAsync(connection, """
@@ -78,6 +79,19 @@ public sealed partial class SqliteMetricStore
         if (current < 3)
         {
             await ConvertSamplesToChunksAsync(connection, cancellationToken);
+        }
+
+        if (current < 4)
+        {
+            // Version 4 keeps the 1-min tier only for hours whose chunks are gone (MinuteTier): the buckets of
+            // hours that still have theirs summarise the same samples, and go.
+            await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
+            await ExecuteAsync(connection, $"""
+                DELETE FROM rollup_1m WHERE EXISTS (SELECT 1 FROM sample_chunks c
+                    WHERE c.series_id = rollup_1m.series_id AND c.start = rollup_1m.bucket - (((rollup_1m.bucket % {ChunkBatch.WindowMs}) + {ChunkBatch.WindowMs}) % {ChunkBatch.WindowMs}));
+                INSERT INTO schema_version (version) VALUES (4);
+                """, cancellationToken, transaction);
+            await transaction.CommitAsync(cancellationToken);
         }
     }
 

@@ -42,7 +42,8 @@ public sealed partial class SqliteMetricStore
                 (refused, reason) = (refused + batch.Duplicates, batch.DuplicateReason);
             }
 
-            await UpsertRollupsAsync(connection, transaction, stored, cancellationToken);
+            // The 1-h tier as samples arrive; the 1-min tier when retention takes their chunks (MinuteTier).
+            await UpsertRollupsAsync(connection, transaction, [RollupTier.Hour], stored, cancellationToken);
 
             await transaction.CommitAsync(cancellationToken);
             return new WriteResult(stored.Count, refused, reason);
@@ -91,10 +92,11 @@ public sealed partial class SqliteMetricStore
         return added;
     }
 
-    /// <summary>Keeps the tiers current as data arrives: each batch is folded per bucket and merged into what is there.</summary>
-    private static async Task UpsertRollupsAsync(SqliteConnection connection, SqliteTransaction transaction, List<(long, long, double)> stored, CancellationToken cancellationToken)
+    /// <summary>Folds samples into the tiers' buckets and merges them into what is there.</summary>
+    private static async Task UpsertRollupsAsync(
+        SqliteConnection connection, SqliteTransaction transaction, IEnumerable<RollupTier> tiers, List<(long, long, double)> stored, CancellationToken cancellationToken)
     {
-        foreach (var tier in RollupTier.All)
+        foreach (var tier in tiers)
         {
             await using var upsert = connection.CreateCommand();
             upsert.Transaction = transaction;
