@@ -48,40 +48,60 @@ public static class MinuteTier
         return steps.Finish();
     }
 
-    /// <summary>The sixty minute buckets of one hour, filled from either source and passed on in order.</summary>
+    /// <summary>
+    /// The sixty minute buckets of one hour, filled from either source and passed on in order; kept as columns
+    /// so a raw sample folds in place (a row built and merged per sample was most of a 24-h read's time).
+    /// </summary>
     private sealed class HourOfMinutes(long seriesId) : IRollupSink
     {
-        private readonly RollupRow[] _slots = new RollupRow[ChunkBatch.WindowMs / RollupTier.Minute.Ms];
+        private const int Minutes = (int)(ChunkBatch.WindowMs / 60_000);
+        private readonly double[] _min = new double[Minutes], _max = new double[Minutes], _sum = new double[Minutes], _last = new double[Minutes];
+        private readonly long[] _count = new long[Minutes], _lastTs = new long[Minutes];
         private long _start;
 
         public void Begin(long hourMs)
         {
             _start = hourMs;
-            Array.Clear(_slots);
+            Array.Clear(_count);
         }
 
-        public void Add(in RollupRow row)
-        {
-            ref var slot = ref _slots[(row.BucketMs - _start) / RollupTier.Minute.Ms];
-            slot = slot.Count == 0 ? row : slot.Merge(row);
-        }
+        public void Add(in RollupRow row) => Fold((int)((row.BucketMs - _start) / RollupTier.Minute.Ms), row.Min, row.Max, row.Sum, row.Count, row.LastTs, row.Last);
 
         public void AddSamples(ReadOnlySpan<byte> chunk)
         {
             var reader = new ChunkReader(chunk);
             while (reader.TryRead(out var s))
             {
-                Add(new RollupRow(seriesId, RollupTier.Minute.BucketOf(s.TimestampMs), s.Value, s.Value, s.Value, 1, s.TimestampMs, s.Value));
+                Fold((int)((s.TimestampMs - _start) / RollupTier.Minute.Ms), s.Value, s.Value, s.Value, 1, s.TimestampMs, s.Value);
+            }
+        }
+
+        /// <summary>The same merge as <see cref="RollupRow.Merge"/>, on the columns.</summary>
+        private void Fold(int i, double min, double max, double sum, long count, long lastTs, double last)
+        {
+            if (_count[i] == 0)
+            {
+                (_min[i], _max[i], _sum[i], _count[i], _lastTs[i], _last[i]) = (min, max, sum, count, lastTs, last);
+                return;
+            }
+
+            _min[i] = Math.Min(_min[i], min);
+            _max[i] = Math.Max(_max[i], max);
+            _sum[i] += sum;
+            _count[i] += count;
+            if (lastTs >= _lastTs[i])
+            {
+                (_lastTs[i], _last[i]) = (lastTs, last);
             }
         }
 
         public void FlushTo(StepAccumulator steps)
         {
-            foreach (ref readonly var row in _slots.AsSpan())
+            for (var i = 0; i < Minutes; i++)
             {
-                if (row.Count > 0)
+                if (_count[i] > 0)
                 {
-                    steps.Add(row);
+                    steps.Add(new RollupRow(seriesId, _start + i * RollupTier.Minute.Ms, _min[i], _max[i], _sum[i], _count[i], _lastTs[i], _last[i]));
                 }
             }
         }
