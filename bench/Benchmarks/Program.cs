@@ -6,6 +6,7 @@ return args.FirstOrDefault() switch
     "kestrel" => await TrivialKestrel.RunAsync(args.ElementAtOrDefault(1)),
     "store-load" => await StoreBenchmark.LoadAsync(args[1], args[2], args[3], args[4]),
     "store-query" => await StoreBenchmark.QueryAsync(args[1], args[2], long.Parse(args[3]), int.Parse(args[4])),
+    "store-scale" => await ScaleBenchmark.RunAsync(args[1], args[2].Split(',').Select(int.Parse).ToList(), int.Parse(args[3]), int.Parse(args[4])),
     "query-load" => await QueryLoadBenchmark.RunAsync(args[1], args[2], long.Parse(args[3]), int.Parse(args[4]), int.Parse(args[5])),
     "report-data" => await ReportBenchmark.DataAsync(args[1]),
     "report" => await ReportBenchmark.RunAsync(args[1], int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture)),
@@ -15,6 +16,6 @@ return args.FirstOrDefault() switch
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: X0tta6bl4.Ops.Benchmarks collector | kestrel PORT | dashboard URL PAGES SECONDS | store-load realistic|random POSTGRES SQLITE_PATH OPENMETRICS_PATH | store-query OURS_URL PROMETHEUS_URL END_MS ROUNDS | query-load OURS_URL PROMETHEUS_URL END_MS SECONDS CLIENTS | report-data SQLITE_PATH | report URL ROUNDS");
+    Console.Error.WriteLine("usage: X0tta6bl4.Ops.Benchmarks collector | kestrel PORT | dashboard URL PAGES SECONDS | store-load realistic|random POSTGRES SQLITE_PATH OPENMETRICS_PATH | store-query OURS_URL PROMETHEUS_URL END_MS ROUNDS | store-scale POSTGRES SIZES DAYS ROUNDS | query-load OURS_URL PROMETHEUS_URL END_MS SECONDS CLIENTS | report-data SQLITE_PATH | report URL ROUNDS");
     return 2;
 }

@@ -28,7 +28,7 @@ internal static class StoreBenchmark
         var data = StoreBenchData.Create(set, EndMs(DateTimeOffset.UtcNow));
         var end = data.EndMs;
         var prefix = set == "realistic" ? "" : set + "_";
-        var keys = Enumerable.Range(0, StoreBenchData.Series).Select(s => SeriesKey.Of("bench_metric", ("series", $"s{s:D2}"))).ToArray();
+        var keys = Enumerable.Range(0, data.Series).Select(s => SeriesKey.Of("bench_metric", ("series", $"s{s:D2}"))).ToArray();
         var total = data.Total;
         void Print(string name, double value, string format) => Figures.Print(prefix + name, value, format);
 
@@ -91,21 +91,10 @@ internal static class StoreBenchmark
         Print("postgres_store_vs_raw_copy_ratio", copy.Elapsed.TotalSeconds / ours.Elapsed.TotalSeconds, "0.00");
         Print("sqlite_store_samples_per_s", total / sqliteWatch.Elapsed.TotalSeconds, "0");
 
-        await using (var connection = await dataSource.OpenConnectionAsync())
-        {
-            // Tables with their indexes and TOAST; the raw tier is the chunk partitions and the series table.
-            await using var size = new NpgsqlCommand("""
-                SELECT (SELECT sum(pg_total_relation_size(c.oid)) FROM pg_class c
-                        WHERE c.relkind = 'r' AND (c.relname LIKE 'metric\_chunks\_%' OR c.relname IN ('metric_series', 'rollup_1m_chunks', 'rollup_1h_chunks')))::bigint,
-                       (SELECT sum(pg_total_relation_size(c.oid)) FROM pg_class c WHERE c.relkind = 'r' AND (c.relname LIKE 'metric\_chunks\_%' OR c.relname = 'metric_series'))::bigint,
-                       pg_total_relation_size('bench_raw')
-                """, connection);
-            await using var reader = await size.ExecuteReaderAsync();
-            await reader.ReadAsync();
-            Print("postgres_bytes_per_sample_with_rollups", reader.GetInt64(0) / (double)total, "0.00");
-            Print("postgres_bytes_per_sample_raw_tier", reader.GetInt64(1) / (double)total, "0.00");
-            Print("bare_table_bytes_per_sample", reader.GetInt64(2) / (double)total, "0.00");
-        }
+        var (withRollups, rawTier, bare) = await PostgresBytesAsync(dataSource);
+        Print("postgres_bytes_per_sample_with_rollups", withRollups / (double)total, "0.00");
+        Print("postgres_bytes_per_sample_raw_tier", rawTier / (double)total, "0.00");
+        Print("bare_table_bytes_per_sample", bare / (double)total, "0.00");
 
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         await using (var checkpoint = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={sqlitePath}"))
@@ -148,6 +137,24 @@ internal static class StoreBenchmark
         await file.WriteAsync("# EOF\n");
         Console.Error.WriteLine($"end_ms={end}");
         return 0;
+    }
+
+    /// <summary>
+    /// Bytes on disk of the PostgreSQL store (tables with their indexes and TOAST): with the rollup tiers, the raw
+    /// tier alone (the chunk partitions and the series table), and the bare reference table (0 when absent).
+    /// </summary>
+    public static async Task<(long WithRollups, long RawTier, long Bare)> PostgresBytesAsync(NpgsqlDataSource dataSource)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync();
+        await using var size = new NpgsqlCommand("""
+            SELECT (SELECT sum(pg_total_relation_size(c.oid)) FROM pg_class c
+                    WHERE c.relkind = 'r' AND (c.relname LIKE 'metric\_chunks\_%' OR c.relname IN ('metric_series', 'rollup_1m_chunks', 'rollup_1h_chunks')))::bigint,
+                   (SELECT sum(pg_total_relation_size(c.oid)) FROM pg_class c WHERE c.relkind = 'r' AND (c.relname LIKE 'metric\_chunks\_%' OR c.relname = 'metric_series'))::bigint,
+                   coalesce(pg_total_relation_size(to_regclass('bench_raw')), 0)
+            """, connection);
+        await using var reader = await size.ExecuteReaderAsync();
+        await reader.ReadAsync();
+        return (reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2));
     }
 
     /// <summary>The dashboard's typical ranges, through both HTTP APIs, timed alike.</summary>
