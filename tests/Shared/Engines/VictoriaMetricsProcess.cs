@@ -22,12 +22,17 @@ public sealed class VictoriaMetricsProcess : IAsyncDisposable
 
     public Uri Url => new($"http://127.0.0.1:{Port}/");
 
-    public static async Task<VictoriaMetricsProcess> StartAsync()
+    /// <summary>The folder of its data, for a config file to go beside it.</summary>
+    public string Folder => _dir;
+
+    /// <param name="configure">More flags, given the process (e.g. a -promscrape.config written into <see cref="Folder"/>).</param>
+    public static async Task<VictoriaMetricsProcess> StartAsync(Func<VictoriaMetricsProcess, string[]>? configure = null)
     {
         var vm = new VictoriaMetricsProcess();
         // Imported history must not fall outside retention; the result cache would keep answers from before an import.
         var start = new ProcessStartInfo("victoria-metrics") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var arg in new[] { $"-httpListenAddr=127.0.0.1:{vm.Port}", $"-storageDataPath={Path.Combine(vm._dir, "data")}", "-retentionPeriod=100y", "-search.disableCache" })
+        string[] flags = [$"-httpListenAddr=127.0.0.1:{vm.Port}", $"-storageDataPath={Path.Combine(vm._dir, "data")}", "-retentionPeriod=100y", "-search.disableCache"];
+        foreach (var arg in flags.Concat(configure?.Invoke(vm) ?? []))
         {
             start.ArgumentList.Add(arg);
         }
