@@ -1,0 +1,126 @@
+using System.Diagnostics;
+using X0tta6bl4.Ops.Metrics.Model;
+using X0tta6bl4.Ops.Metrics.Store;
+using X0tta6bl4.Ops.Metrics.Store.Postgres;
+using X0tta6bl4.Ops.Metrics.Store.Sqlite;
+using X0tta6bl4.Ops.Tests;
+
+namespace X0tta6bl4.Ops.Metrics.Tests;
+
+/// <summary>
+/// Retention folds raw days into the 1-min tier as it drops them (MinuteTier); a process killed (SIGKILL) in the
+/// middle of that, on each store, leaves every minute counted exactly once — its day still raw or already folded,
+/// never both and never neither — and a retention run afterwards finishes the job with the same answers.
+/// The retaining process is tests/StoreWriter in its "retain" mode.
+/// </summary>
+public sealed class RetentionCrashTests : IAsyncLifetime
+{
+    private const int Series = 30;
+    private const int Days = 4;
+    private const long StartMs = 1_794_268_800_000; // 2026-11-10 00:00 UTC
+
+    private readonly string _dir = Directory.CreateTempSubdirectory("x0-retention-crash-").FullName;
+    private readonly TemporaryDatabase _database = new();
+
+    public ValueTask InitializeAsync() => _database.InitializeAsync();
+
+    public async ValueTask DisposeAsync()
+    {
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        Directory.Delete(_dir, recursive: true);
+        await _database.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task Sqlite_KilledWhileFoldingRawDays_CountsEveryMinuteOnce()
+    {
+        var path = Path.Combine(_dir, "metrics.db");
+        await AssertSurvivesKillAsync("sqlite", path, async () => await SqliteMetricStore.OpenAsync(path, TestContext.Current.CancellationToken));
+    }
+
+    [Fact]
+    public async Task Postgres_KilledWhileFoldingRawDays_CountsEveryMinuteOnce()
+    {
+        var stores = new List<PostgresMetricStore>();
+        try
+        {
+            await AssertSurvivesKillAsync("postgres", _database.ConnectionString, async () =>
+            {
+                var store = await PostgresMetricStore.OpenAsync(_database.ConnectionString, TestContext.Current.CancellationToken);
+                stores.Add(store);
+                return store;
+            });
+        }
+        finally
+        {
+            foreach (var store in stores)
+            {
+                await store.DisposeAsync();
+            }
+        }
+    }
+
+    private static async Task AssertSurvivesKillAsync(string provider, string target, Func<Task<IMetricStore>> open)
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var store = await open();
+        var keys = Enumerable.Range(0, Series).Select(s => SeriesKey.Of("retained_metric", ("series", $"s{s:D2}"))).ToArray();
+        for (var hour = 0; hour < Days * 24; hour++)
+        {
+            var batch = new List<SeriesSample>();
+            for (var t = StartMs + hour * 3_600_000L; t < StartMs + (hour + 1) * 3_600_000L; t += 15_000)
+            {
+                batch.AddRange(keys.Select((k, s) => new SeriesSample(k, t, s + t / 15_000 % 7)));
+            }
+
+            await store.WriteAsync(batch, ct);
+        }
+
+        var query = new RangeQuery(new SeriesSelector("retained_metric"), StartMs, StartMs + Days * 86_400_000L - 1, 60_000, Aggregation.Count);
+        var sums = new RangeQuery(query.Selector, query.FromMs, query.ToMs, 3_600_000 / 4, Aggregation.Avg); // 15-min steps: raw and tier merged
+        var expectedSums = await store.QueryRangeAsync(sums, ct);
+
+        await RetainUntilKilledAsync(provider, target, new Random(16), ct);
+
+        async Task AssertEveryMinuteOnceAsync(IMetricStore reopened)
+        {
+            var minutes = await reopened.QueryRangeAsync(query, ct);
+            Assert.Equal(Series, minutes.Count);
+            Assert.All(minutes, s => Assert.Equal(Enumerable.Repeat(4.0, Days * 1_440), s.Points.Select(p => p.Value)));
+            var after = await reopened.QueryRangeAsync(sums, ct);
+            Assert.Equal(expectedSums.SelectMany(s => s.Points), after.SelectMany(s => s.Points));
+        }
+
+        var reopened = await open();
+        await AssertEveryMinuteOnceAsync(reopened);
+
+        // The rest of the retention, in process: the same answers, and the raw samples of the dropped days gone.
+        await reopened.EnforceRetentionAsync(new RetentionPolicy(TimeSpan.FromDays(1), TimeSpan.FromDays(400), TimeSpan.FromDays(400)), DateTimeOffset.FromUnixTimeMilliseconds(StartMs).AddDays(Days + 1), ct);
+        await AssertEveryMinuteOnceAsync(reopened);
+        Assert.Empty(await reopened.QueryRangeAsync(new RangeQuery(query.Selector, StartMs, StartMs + 86_400_000L - 1, 30_000, Aggregation.Count), ct));
+    }
+
+    /// <summary>Starts the retaining process and kills it a moment after its first day, inside the next day's fold.</summary>
+    private static async Task RetainUntilKilledAsync(string provider, string target, Random random, CancellationToken ct)
+    {
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var arg in new[] { Path.Combine(AppContext.BaseDirectory, "X0tta6bl4.Ops.StoreWriter.dll"), "retain", provider, target, StartMs.ToString(), (Days - 1).ToString() })
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        using var process = Process.Start(start)!;
+        var error = process.StandardError.ReadToEndAsync(ct);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        timeout.CancelAfter(TimeSpan.FromSeconds(60));
+        var line = await process.StandardOutput.ReadLineAsync(timeout.Token);
+        Thread.SpinWait(random.Next(1, 2_000_000));
+        if (!process.HasExited)
+        {
+            process.Kill();
+        }
+
+        await process.WaitForExitAsync(ct);
+        Assert.True(line == "retained 1", $"the retaining process printed '{line}': {await error}");
+    }
+}
