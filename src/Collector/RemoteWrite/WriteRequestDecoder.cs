@@ -81,8 +81,8 @@ public static class WriteRequestDecoder
     {
         var input = new CodedInputStream(message);
         var series = new List<PushedSeries>();
-        // Label names and values repeat across series and requests' series; one string each per request.
-        var strings = new Dictionary<ByteString, string>();
+        // Label names and values repeat from series to series: one string each per request, looked up by their bytes.
+        var strings = new Dictionary<byte[], string>(Utf8Strings.Comparer).GetAlternateLookup<ReadOnlySpan<byte>>();
         try
         {
             uint tag;
@@ -90,7 +90,7 @@ public static class WriteRequestDecoder
             {
                 if (tag == Tag(1, WireFormat.WireType.LengthDelimited))
                 {
-                    series.Add(ReadTimeSeries(input, message.Length, strings));
+                    series.Add(ReadTimeSeries(input, message, strings));
                 }
                 else
                 {
@@ -106,9 +106,9 @@ public static class WriteRequestDecoder
         return series;
     }
 
-    private static PushedSeries ReadTimeSeries(CodedInputStream input, int total, Dictionary<ByteString, string> strings)
+    private static PushedSeries ReadTimeSeries(CodedInputStream input, byte[] message, Dictionary<byte[], string>.AlternateLookup<ReadOnlySpan<byte>> strings)
     {
-        var end = End(input, total);
+        var end = End(input, message.Length);
         var labels = new List<Label>();
         var samples = new List<PushedSample>();
         var histograms = 0;
@@ -117,11 +117,11 @@ public static class WriteRequestDecoder
             var tag = input.ReadTag();
             if (tag == Tag(1, WireFormat.WireType.LengthDelimited))
             {
-                labels.Add(ReadLabel(input, total, strings));
+                labels.Add(ReadLabel(input, message, strings));
             }
             else if (tag == Tag(2, WireFormat.WireType.LengthDelimited))
             {
-                samples.Add(ReadSample(input, total));
+                samples.Add(ReadSample(input, message.Length));
             }
             else
             {
@@ -138,20 +138,20 @@ public static class WriteRequestDecoder
         return new PushedSeries(labels, samples) { NativeHistograms = histograms };
     }
 
-    private static Label ReadLabel(CodedInputStream input, int total, Dictionary<ByteString, string> strings)
+    private static Label ReadLabel(CodedInputStream input, byte[] message, Dictionary<byte[], string>.AlternateLookup<ReadOnlySpan<byte>> strings)
     {
-        var end = End(input, total);
+        var end = End(input, message.Length);
         string name = "", value = "";
         while (input.Position < end)
         {
             var tag = input.ReadTag();
             if (tag == Tag(1, WireFormat.WireType.LengthDelimited))
             {
-                name = Text(input.ReadBytes(), strings);
+                name = Text(input, message, strings);
             }
             else if (tag == Tag(2, WireFormat.WireType.LengthDelimited))
             {
-                value = Text(input.ReadBytes(), strings);
+                value = Text(input, message, strings);
             }
             else
             {
@@ -189,21 +189,54 @@ public static class WriteRequestDecoder
         return new PushedSample(value, timestamp);
     }
 
-    private static string Text(ByteString bytes, Dictionary<ByteString, string> strings)
+    /// <summary>
+    /// The string field just tagged, read in place: CodedInputStream skips it (checking its length against the body) and
+    /// the bytes are looked up where they lie, so a label repeated across series costs no copy and no new string.
+    /// </summary>
+    private static string Text(CodedInputStream input, byte[] message, Dictionary<byte[], string>.AlternateLookup<ReadOnlySpan<byte>> strings)
     {
+        var start = (int)input.Position;
+        input.SkipLastField();
+        var end = (int)input.Position;
+        while ((message[start++] & 0x80) != 0)
+        {
+            // The length's varint: up to 5 bytes, each but the last with its high bit set.
+        }
+
+        var bytes = message.AsSpan(start, end - start);
         if (!strings.TryGetValue(bytes, out var text))
         {
             try
             {
-                text = strings[bytes] = new System.Text.UTF8Encoding(false, true).GetString(bytes.Span);
+                text = Utf8.GetString(bytes);
             }
             catch (System.Text.DecoderFallbackException e)
             {
                 throw new RemoteWriteFormatException("a label is not valid UTF-8", e);
             }
+
+            strings[bytes] = text;
         }
 
         return text;
+    }
+
+    private static readonly System.Text.UTF8Encoding Utf8 = new(false, true);
+
+    /// <summary>Byte-array keys compared by content, and looked up by a span of bytes without making one.</summary>
+    private sealed class Utf8Strings : IEqualityComparer<byte[]>, IAlternateEqualityComparer<ReadOnlySpan<byte>, byte[]>
+    {
+        public static readonly Utf8Strings Comparer = new();
+
+        public bool Equals(byte[]? x, byte[]? y) => x.AsSpan().SequenceEqual(y);
+
+        public int GetHashCode(byte[] obj) => GetHashCode((ReadOnlySpan<byte>)obj);
+
+        public bool Equals(ReadOnlySpan<byte> alternate, byte[] other) => alternate.SequenceEqual(other);
+
+        public int GetHashCode(ReadOnlySpan<byte> alternate) => (int)System.IO.Hashing.XxHash3.HashToUInt64(alternate);
+
+        public byte[] Create(ReadOnlySpan<byte> alternate) => alternate.ToArray();
     }
 
     /// <summary>Where the embedded message that starts here ends; a length past the body is malformed.</summary>
