@@ -38,14 +38,16 @@ public class RemoteWriteIngestTests
         (Scrape(20, 1, 10, 18, 21, 0.2, 2), 1_700_000_030_000),
     ];
 
-    private static (RemoteWriteIngest Ingest, WriteBuffer Buffer) NewIngest(int bufferLimit = 1_000_000)
+    private static (RemoteWriteIngest Ingest, WriteBuffer Buffer) NewIngest(int bufferLimit = 1_000_000) => NewIngest(new FakeTimeProvider(DateTimeOffset.FromUnixTimeMilliseconds(1_700_000_000_000)), bufferLimit);
+
+    private static (RemoteWriteIngest Ingest, WriteBuffer Buffer) NewIngest(FakeTimeProvider time, int bufferLimit = 1_000_000)
     {
         var buffer = new WriteBuffer(2_000_000);
         var collector = new CollectorOptions();
         collector.LatencyHistograms.AddRange(CollectorOptions.DefaultLatencyHistograms);
         collector.RequestCounters.AddRange(CollectorOptions.DefaultRequestCounters);
         var ingest = new RemoteWriteIngest(buffer, Options.Create(collector), Options.Create(new RemoteWriteOptions { Enabled = true, BufferLimit = bufferLimit }),
-            new FakeTimeProvider(DateTimeOffset.FromUnixTimeMilliseconds(1_700_000_000_000)));
+            time);
         return (ingest, buffer);
     }
 
@@ -166,5 +168,24 @@ public class RemoteWriteIngestTests
 
         Assert.Equal(1, RemoteWriteMetrics.SamplesIgnored.WithLabels("no_job").Value - noJob);
         Assert.Empty(await BufferedAsync(buffer));
+    }
+
+    [Fact]
+    public async Task TargetSilentForOverAnHour_Forgotten_ItsNextPushStartsAfresh()
+    {
+        var time = new FakeTimeProvider(DateTimeOffset.FromUnixTimeMilliseconds(Scrapes[0].TimestampMs));
+        var (ingest, buffer) = NewIngest(time);
+        ingest.Accept(Push(RemoteWriteRequests.FromExposition(Scrapes[0].Exposition, "api", Instance, Scrapes[0].TimestampMs)));
+        buffer.Remove(await buffer.PeekAsync(int.MaxValue, TestContext.Current.CancellationToken));
+
+        time.Advance(TimeSpan.FromHours(2));
+        var later = Scrapes[0].TimestampMs + 7_200_000;
+        ingest.Accept(Push(RemoteWriteRequests.FromExposition(Scrapes[1].Exposition, "other", Instance, later)));
+        var back = ingest.Accept(Push(RemoteWriteRequests.FromExposition(Scrapes[1].Exposition, "api", Instance, later)));
+
+        // A first scrape again: gauges only, no rate over the two hours against the forgotten baseline.
+        Assert.True(back.SamplesDerived > 0);
+        Assert.DoesNotContain(await BufferedAsync(buffer), s => s.Key["job"] == "api" && s.Key.Name == CanonicalSeries.ApiRequestsPerSecond);
+        Assert.Equal(["api", "other"], ingest.Jobs().Select(j => j.Job).Order(StringComparer.Ordinal));
     }
 }

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Options;
 using X0tta6bl4.Ops.Collector.Configuration;
 using X0tta6bl4.Ops.Collector.Pipeline;
+using X0tta6bl4.Ops.Collector.Sources;
 using X0tta6bl4.Ops.Collector.Sources.Scrape;
 using X0tta6bl4.Ops.Metrics.Catalog;
 using X0tta6bl4.Ops.Metrics.Model;
@@ -49,6 +50,7 @@ public sealed class RemoteWriteIngest
     private readonly CollectorOptions _collector;
     private readonly RemoteWriteOptions _options;
     private readonly TimeProvider _time;
+    private DateTimeOffset _lastSweep;
 
     public RemoteWriteIngest(WriteBuffer buffer, IOptions<CollectorOptions> collector, IOptions<RemoteWriteOptions> options, TimeProvider time)
     {
@@ -96,6 +98,12 @@ public sealed class RemoteWriteIngest
                 byJob[target.Job] = byJob.GetValueOrDefault(target.Job) + derived.Count - before;
             }
 
+            foreach (var target in touched)
+            {
+                target.LastPush = now;
+            }
+
+            ForgetSilentTargets(now);
             foreach (var (job, count) in byJob)
             {
                 var instances = _targets.Keys.Where(k => k.Job == job).Select(k => k.Instance).Order(StringComparer.Ordinal).ToList();
@@ -106,6 +114,29 @@ public sealed class RemoteWriteIngest
             RemoteWriteMetrics.SamplesReceived.Inc(received);
             RemoteWriteMetrics.SeriesDerived.Inc(derived.Count);
             return new IngestResult(true, received, derived.Count);
+        }
+    }
+
+    /// <summary>
+    /// A target silent for <see cref="BucketIncreases.ForgetAfter"/> is forgotten (its derivation and pending scrape), as
+    /// the scrape's bucket increases forget a series: memory stays bounded as pods come and go. Checked once a minute.
+    /// </summary>
+    private void ForgetSilentTargets(DateTimeOffset now)
+    {
+        if (now - _lastSweep < TimeSpan.FromMinutes(1))
+        {
+            return;
+        }
+
+        _lastSweep = now;
+        foreach (var (key, target) in _targets.Where(t => now - t.Value.LastPush > BucketIncreases.ForgetAfter).ToList())
+        {
+            _targets.Remove(key);
+        }
+
+        foreach (var job in _jobs.Keys.Where(j => !_targets.Keys.Any(k => k.Job == j)).ToList())
+        {
+            _jobs.Remove(job);
         }
     }
 
@@ -179,6 +210,8 @@ public sealed class RemoteWriteIngest
         public string Instance { get; } = instance;
 
         public long LastDerivedMs { get; private set; } = long.MinValue;
+
+        public DateTimeOffset LastPush { get; set; }
 
         public void Seen(long timestampMs) => _newestSeenMs = Math.Max(_newestSeenMs, timestampMs);
 
