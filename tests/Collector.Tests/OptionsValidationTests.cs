@@ -28,6 +28,55 @@ public class OptionsValidationTests
     }
 
     [Fact]
+    public void Sources_PrometheusHeadersAndCredentials_AreCheckedWithoutQuotingAValue()
+    {
+        var options = new SourcesOptions
+        {
+            Prometheus = new PrometheusSourceOptions
+            {
+                Url = "http://bob:hunter2@mimir:8080/prometheus",
+                MaxGetUrlLength = -1,
+                Headers =
+                [
+                    new() { Name = "X-Scope-OrgID", Value = "team-a" },
+                    new() { Name = "x-scope-orgid", Value = "team-b" },
+                    new() { Name = "Bad Name", Value = "v" },
+                    new() { Name = "Host", Value = "evil" },
+                    new() { Name = "Authorization", Value = "Bearer abc\r\nX-Injected: 1" },
+                    new() { Name = "X-Empty", Value = "" },
+                ],
+            },
+        };
+
+        var failures = new SourcesOptionsValidator().Validate(null, options).Failures!.ToList();
+
+        Assert.Contains(failures, f => f.StartsWith("Sources:Prometheus:Url must not hold credentials", StringComparison.Ordinal));
+        Assert.Contains(failures, f => f.StartsWith("Sources:Prometheus:Headers:1:Name 'x-scope-orgid' is given twice", StringComparison.Ordinal));
+        Assert.Contains(failures, f => f.StartsWith("Sources:Prometheus:Headers:2:Name 'Bad Name' is not an HTTP header name", StringComparison.Ordinal));
+        Assert.Contains(failures, f => f.StartsWith("Sources:Prometheus:Headers:3:Name 'Host' is set by the HTTP client", StringComparison.Ordinal));
+        Assert.Contains(failures, f => f.StartsWith("Sources:Prometheus:Headers:4:Value (of 'Authorization') contains a line break", StringComparison.Ordinal));
+        Assert.Contains(failures, f => f.StartsWith("Sources:Prometheus:Headers:5:Value (of 'X-Empty') is empty", StringComparison.Ordinal));
+        Assert.Contains(failures, f => f.StartsWith("Sources:Prometheus:MaxGetUrlLength must be between 0", StringComparison.Ordinal));
+        Assert.All(failures, f => Assert.DoesNotContain("hunter2", f));
+        Assert.All(failures, f => Assert.DoesNotContain("Bearer abc", f));
+    }
+
+    [Fact]
+    public void Sources_PrometheusTenantAndToken_Pass()
+    {
+        var options = new SourcesOptions
+        {
+            Prometheus = new PrometheusSourceOptions
+            {
+                Url = "http://mimir:8080/prometheus/",
+                Headers = [new() { Name = "X-Scope-OrgID", Value = "team-a" }, new() { Name = "Authorization", Value = "Bearer abc.def" }],
+            },
+        };
+
+        Assert.True(new SourcesOptionsValidator().Validate(null, options).Succeeded);
+    }
+
+    [Fact]
     public void Sources_RedisUserWithoutPassword_IsReported()
     {
         var options = new SourcesOptions { Redis = new RedisSourceOptions { User = "monitor" } };

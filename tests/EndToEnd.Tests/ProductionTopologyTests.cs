@@ -96,7 +96,9 @@ public class ProductionTopologyTests
         await browserB.OpenPageAsync(second.BaseAddress, "alerts?refresh=5s");
         await Assertions.Expect(alertB).ToHaveAttributeAsync("data-state", "Firing", new() { Timeout = 45_000 });
         await browserB.AssertFitsTheWindowAsync("the alerts page with an alert to acknowledge");
-        Assert.Equal(1L, await ScalarAsync(database.ConnectionString, "SELECT count(*) FROM alerts WHERE rule_id = 'source-down' AND labels LIKE '%redis/redis%'", ct));
+        // One open alert, not one per dashboard or evaluator. A loaded 2-core machine can time out a 1-s Redis poll
+        // before the stop, so an earlier, already resolved source-down row may exist; it is not a duplicate.
+        Assert.Equal(1L, await ScalarAsync(database.ConnectionString, "SELECT count(*) FROM alerts WHERE rule_id = 'source-down' AND labels LIKE '%redis/redis%' AND resolved_ms IS NULL", ct));
 
         // Acknowledged on the first dashboard, it shows acknowledged on the second.
         await alertA.Locator("input[data-testid=ack-owner]").FillAsync("e2e");

@@ -131,6 +131,34 @@ public sealed class PlanValidatorTests
         Assert.Contains(PlanValidator.Validate(plan, Loopback), p => p.Field == "maxRequests" && p.Message.Contains("12000"));
     }
 
+    [Theory]
+    [InlineData(double.NaN)]
+    [InlineData(-1)]
+    [InlineData(double.PositiveInfinity)]
+    public void Validate_RampStartRateNotANumberInRange_IsRefused(double startRate)
+    {
+        // Found by the load-plan fuzz test: NaN slipped past "< 0 or > ceiling" and the plan's request count was NaN.
+        var plan = Simple() with { Scenarios = [new LoadScenario { Name = "r", Executor = Executors.RampingArrivalRate, StartRate = startRate, Stages = [new(10, 5)], MaxInFlight = 10 }] };
+
+        Assert.Contains(PlanValidator.Validate(plan, Loopback), p => p.Field == "scenarios[0].startRate");
+    }
+
+    [Fact]
+    public void Validate_CapacitySearchWithMoreStepsThanAnIntHolds_IsRefusedNotACrash()
+    {
+        var plan = Simple() with
+        {
+            Scenarios = [new LoadScenario
+            {
+                // 1e303 steps: more than an int holds (the step count overflowed and Enumerable.Range threw).
+                Name = "c", Executor = Executors.CapacitySearch, StartRate = 1, StepRate = 1e-300, StepSeconds = 1,
+                MaxRate = 1000, TargetP95Ms = 100, TargetErrorRate = 0.01, MaxInFlight = 10,
+            }],
+        };
+
+        Assert.NotEmpty(PlanValidator.Validate(plan, Loopback));
+    }
+
     [Fact]
     public void Validate_FieldOfAnotherExecutor_IsRefused()
     {

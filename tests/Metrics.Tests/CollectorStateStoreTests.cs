@@ -24,6 +24,31 @@ public abstract class CollectorStateStoreTests(ITestDatabase test) : IAsyncLifet
     }
 
     [Fact]
+    public async Task RecordPoll_Warnings_AreCurrentForThatPollOnly_AndTheLastPartialPollIsRemembered()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var store = await OpenAsync();
+        SourceStatus Poll(DateTimeOffset at, params string[] warnings) =>
+            new SourceStatus("prometheus", "http://mimir:8080/prometheus", SourceState.Up, at, at, null, TimeSpan.FromMilliseconds(80), 70)
+            {
+                Interval = TimeSpan.FromSeconds(15),
+                Warnings = warnings,
+            };
+
+        await store.RecordPollAsync(Poll(T0, "store a down (41 of 41 queries, for api_latency_seconds)", "partial response"), ct);
+        var partial = (await store.SourcesAsync(ct)).Single();
+        await store.RecordPollAsync(Poll(T0.AddSeconds(15)), ct);
+        var complete = (await store.SourcesAsync(ct)).Single();
+
+        Assert.True(partial.Partial);
+        Assert.Equal(["store a down (41 of 41 queries, for api_latency_seconds)", "partial response"], partial.Warnings);
+        Assert.Equal(T0, partial.LastWarningAt);
+        Assert.False(complete.Partial);
+        Assert.Empty(complete.Warnings);
+        Assert.Equal(T0, complete.LastWarningAt);
+    }
+
+    [Fact]
     public async Task Lease_IsHeldByOneHolderUntilItRunsOut_ThenTakenOver()
     {
         var ct = TestContext.Current.CancellationToken;

@@ -84,6 +84,8 @@ public sealed class SourcesOptionsValidator : IValidateOptions<SourcesOptions>
             errors.Add($"Sources:Prometheus:Url '{options.Prometheus.Url}' is not an absolute http(s) URL (leave it empty to disable).");
         }
 
+        PrometheusHeadersValidation.Check(errors, options.Prometheus);
+
         if (!string.IsNullOrEmpty(options.Redis.Endpoint))
         {
             CheckInterval(errors, "Sources:Redis", options.Redis.IntervalSeconds, options.Redis.TimeoutSeconds);

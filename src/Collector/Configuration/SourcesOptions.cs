@@ -55,6 +55,28 @@ public sealed class PrometheusSourceOptions
 
     /// <summary>Tries per request before the poll fails (transient failures only); see PrometheusHttp.</summary>
     public int Attempts { get; set; } = 3;
+
+    /// <summary>
+    /// Headers sent with every request: a tenant (Mimir's and Cortex's X-Scope-OrgID), a token (Authorization:
+    /// Bearer …) for Thanos, Mimir or VictoriaMetrics behind a gateway. Values are secrets: never logged or shown.
+    /// </summary>
+    public List<PrometheusHeader> Headers { get; set; } = [];
+
+    /// <summary>
+    /// A query whose whole GET URL would be longer than this is POSTed as a form instead (every engine we know
+    /// takes both; GET is what query-frontend caches and read-only gateways expect). 0 POSTs every query.
+    /// </summary>
+    public int MaxGetUrlLength { get; set; } = DefaultMaxGetUrlLength;
+
+    /// <summary>Under the 4 KiB request line many proxies allow (nginx's large_client_header_buffers is 8 KiB).</summary>
+    public const int DefaultMaxGetUrlLength = 2048;
+}
+
+public sealed class PrometheusHeader
+{
+    public string Name { get; set; } = string.Empty;
+
+    public string Value { get; set; } = string.Empty;
 }
 
 public sealed class RedisSourceOptions

@@ -9,6 +9,9 @@ internal static class CollectorMetrics
     public static readonly Counter Polls = Prometheus.Metrics.CreateCounter(
         "x0tta6bl4_ops_collector_polls_total", "Polls of each source by outcome.", "source", "outcome");
 
+    public static readonly Counter PartialPolls = Prometheus.Metrics.CreateCounter(
+        "x0tta6bl4_ops_collector_partial_polls_total", "Successful polls whose answers came with warnings (a partial response).", "source");
+
     public static readonly Counter SamplesWritten = Prometheus.Metrics.CreateCounter(
         "x0tta6bl4_ops_collector_samples_written_total", "Samples written to the store.");
 

@@ -130,7 +130,17 @@ public sealed class CollectorService : BackgroundService
             _buffer.Add([.. samples, .. DerivedSeries.From(samples)]);
             health.Add(new SeriesSample(SeriesKey.Of(CanonicalSeries.SourceUp, sourceLabel), timestampMs, 1));
             health.Add(new SeriesSample(SeriesKey.Of(CanonicalSeries.SourcePollSeconds, sourceLabel), timestampMs, duration.TotalSeconds));
-            await RecordAsync(new SourceStatus(source.Name, source.Endpoint, SourceState.Up, started, started, null, duration, samples.Count), source, stoppingToken);
+            // A partial answer is still an answer: the poll is up, its figures are written, and a mark at the same
+            // timestamp says they may be incomplete (the view models match it by source and timestamp).
+            var warnings = source is IPollWarnings partial ? partial.LastWarnings : [];
+            if (warnings.Count > 0)
+            {
+                health.Add(new SeriesSample(SeriesKey.Of(CanonicalSeries.SourcePartial, sourceLabel), timestampMs, warnings.Count));
+                CollectorMetrics.PartialPolls.WithLabels(source.Name).Inc();
+            }
+
+            await RecordAsync(new SourceStatus(source.Name, source.Endpoint, SourceState.Up, started, started, null, duration, samples.Count) { Warnings = warnings },
+                source, stoppingToken);
             CollectorMetrics.Polls.WithLabels(source.Name, "success").Inc();
         }
         catch (Exception e) when (!stoppingToken.IsCancellationRequested)

@@ -30,5 +30,16 @@ public interface IPollBaseline
     void ForgetPreviousPoll();
 }
 
+/// <summary>
+/// A source whose answer can be incomplete without failing: a distributed engine (Thanos, Mimir, a VictoriaMetrics
+/// cluster) answers from the stores it reached and says so in warnings. The collector reads them after each poll,
+/// shows them on the Targets page and marks the poll's figures as partial.
+/// </summary>
+public interface IPollWarnings
+{
+    /// <summary>The warnings of the latest <see cref="ISource.CollectAsync"/> (one poll runs at a time per source), each once.</summary>
+    IReadOnlyList<string> LastWarnings { get; }
+}
+
 /// <summary>A source failed in a way worth telling a person about as it is.</summary>
 public sealed class SourceException(string message, Exception? inner = null) : Exception(message, inner);

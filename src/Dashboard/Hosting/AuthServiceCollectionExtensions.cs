@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using X0tta6bl4.Ops.Dashboard.Auth;
@@ -11,6 +12,20 @@ public static class AuthServiceCollectionExtensions
 
     public const string OidcScheme = "oidc";
 
+    /// <summary>
+    /// One data-protection key ring for every dashboard on the store (<see cref="StoreKeyRepository"/>, in the store's
+    /// database): a cookie or antiforgery token made by one replica is read by the others.
+    /// </summary>
+    public static IServiceCollection AddStoreKeyRing(this IServiceCollection services)
+    {
+        services.TryAddSingleton<StoreKeyRepository>();
+        services.AddSingleton<X0tta6bl4.Ops.Metrics.Store.IStoreSchema>(sp => sp.GetRequiredService<StoreKeyRepository>());
+        services.AddDataProtection().SetApplicationName("x0tta6bl4-ops");
+        services.AddOptions<Microsoft.AspNetCore.DataProtection.KeyManagement.KeyManagementOptions>()
+            .Configure<StoreKeyRepository>((o, keys) => o.XmlRepository = keys);
+        return services;
+    }
+
     /// <summary>Cookie sign-in for people, HTTP Basic for scripts; both against <see cref="UserDirectory"/>.</summary>
     public static IServiceCollection AddDashboardAuth(this IServiceCollection services, IConfiguration configuration)
     {
@@ -19,6 +34,7 @@ public static class AuthServiceCollectionExtensions
         services.TryAddSingleton<UserDirectory>();
         services.TryAddSingleton<SignInThrottle>();
         services.TryAddSingleton<SignIn>();
+        services.AddStoreKeyRing();
         // Cookies are Secure whenever the request came over HTTPS (the cookie and the form's antiforgery token).
         services.AddAntiforgery(o => o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest);
         var authentication = services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme);

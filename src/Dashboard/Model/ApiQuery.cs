@@ -86,7 +86,8 @@ public sealed class ApiQuery(SeriesReader reader, X0tta6bl4.Ops.Metrics.Settings
         double? errors = now_rps is null ? null : now_rps > 0 ? fiveXx / now_rps : 0;
         tiles.Insert(2, Tiles.Make("errors", "Error rate (5xx)", errors, newest, now, Display.Percent, v => v < sla.ErrorRatePercent / 100, $"< {sla.ErrorRatePercent:0.###} %", $"5xx ÷ all requests in the collector window; {how}."));
 
-        return new ApiModel(job, jobs, source, tiles, latency, mix, throughput, await EndpointsAsync(job, source, ct));
+        var marks = await PartialMarks.LoadAsync(reader, ct);
+        return new ApiModel(job, jobs, source, marks.Mark(tiles, source).ToList(), latency, mix, throughput, await EndpointsAsync(job, source, ct));
     }
 
     private async Task<IReadOnlyList<EndpointRow>> EndpointsAsync(string job, string source, CancellationToken ct)

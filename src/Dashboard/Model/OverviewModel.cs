@@ -22,7 +22,11 @@ public sealed record MetricTile(
     string Freshness,
     TileStatus Status,
     string Target,
-    string HowComputed);
+    string HowComputed)
+{
+    /// <summary>From a poll whose answers carried warnings (a partial response): the value may be incomplete. See <see cref="PartialMarks"/>.</summary>
+    public bool Partial { get; init; }
+}
 
 /// <summary>A chart line; a null Y is a gap (no data in that step), drawn as a break.</summary>
 public sealed record ChartLine(string Name, IReadOnlyList<DateTime> X, IReadOnlyList<double?> Y)

@@ -21,8 +21,9 @@ public sealed class OverviewQuery(SeriesReader reader, SqlCollectorStateStore st
         var throughput = new List<ChartLine>();
         if (job is not null && source is not null)
         {
-            tiles.AddRange(await RequestTilesAsync(job, source, now, sla, cancellationToken));
-            tiles.AddRange(await ResourceTilesAsync(job, source, now, sla, cancellationToken));
+            var marks = await PartialMarks.LoadAsync(reader, cancellationToken);
+            tiles.AddRange(marks.Mark(await RequestTilesAsync(job, source, now, sla, cancellationToken), source));
+            tiles.AddRange(marks.Mark(await ResourceTilesAsync(job, source, now, sla, cancellationToken), source));
             foreach (var q in new[] { "0.5", "0.95", "0.99" })
             {
                 latency.AddRange(await reader.LinesAsync(

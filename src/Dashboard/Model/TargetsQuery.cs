@@ -32,14 +32,15 @@ public sealed class TargetsQuery(SeriesReader reader, SqlCollectorStateStore sta
         var down = snapshot?.Targets.Count(t => t.Health != "up");
         // Sources with no state at all are no data, never a green "0 of 0".
         var newestPoll = sources.Select(s => s.LastAttempt).Max();
+        var marks = await PartialMarks.LoadAsync(reader, ct);
         var tiles = new List<MetricTile>
         {
             Tiles.Make("targets-down", "Targets down", down, snapshot?.ReadAt.ToUnixTimeMilliseconds(), now, v => $"{v:0} of {snapshot!.Targets.Count}", v => v == 0, "0",
                 "Prometheus's active targets whose health is not up (/api/v1/targets)."),
-            Tiles.Make("series", "Prometheus series", series?.Sample.Value, series?.Sample.TimestampMs, now, v => v.ToString("N0", System.Globalization.CultureInfo.InvariantCulture), null, "—",
-                "prometheus_tsdb_head_series."),
-            Tiles.Make("ingest", "Ingest rate", ingest?.Sample.Value, ingest?.Sample.TimestampMs, now, v => $"{v:0.0} samples/s", null, "—",
-                "rate(prometheus_tsdb_head_samples_appended_total) over the collector window."),
+            marks.Mark(Tiles.Make("series", "Prometheus series", series?.Sample.Value, series?.Sample.TimestampMs, now, v => v.ToString("N0", System.Globalization.CultureInfo.InvariantCulture), null, "—",
+                "prometheus_tsdb_head_series."), series?.Key["source"]),
+            marks.Mark(Tiles.Make("ingest", "Ingest rate", ingest?.Sample.Value, ingest?.Sample.TimestampMs, now, v => $"{v:0.0} samples/s", null, "—",
+                "rate(prometheus_tsdb_head_samples_appended_total) over the collector window."), ingest?.Key["source"]),
             Tiles.Make("sources-down", "Collector sources down", sources.Count == 0 ? null : sources.Count(s => s.State is SourceState.Down or SourceState.Stale),
                 newestPoll?.ToUnixTimeMilliseconds(), now, v => $"{v:0} of {sources.Count}", v => v == 0, "0",
                 "The collectors' sources whose last poll failed, or that no collector has polled for three intervals."),

@@ -30,8 +30,14 @@ internal static class PlanMath
         }
 
         // The small epsilon keeps a MaxRate that is exactly a step (e.g. 100 + 9 × 100 = 1000) from being lost to rounding.
-        var steps = (int)Math.Floor((max - s.StartRate.Value) / s.StepRate.Value + 1e-9) + 1;
-        return Enumerable.Range(0, Math.Min(steps, 10_000)).Select(i => s.StartRate.Value + i * s.StepRate.Value).ToList();
+        // Counted in doubles: infinite or huge rates (refused by the validator, but asked about first) must not overflow an int.
+        var steps = Math.Floor((max - s.StartRate.Value) / s.StepRate.Value + 1e-9) + 1;
+        if (!double.IsFinite(steps))
+        {
+            return [];
+        }
+
+        return Enumerable.Range(0, (int)Math.Min(steps, 10_000)).Select(i => s.StartRate.Value + i * s.StepRate.Value).ToList();
     }
 
     /// <summary>The area under a piecewise-linear curve starting at <paramref name="start"/>: requests for rates, VU-seconds for VUs.</summary>

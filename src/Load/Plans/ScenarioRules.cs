@@ -30,7 +30,7 @@ internal static class ScenarioRules
                     ("maxRate", s.MaxRate), ("targetP95Ms", s.TargetP95Ms), ("targetErrorRate", s.TargetErrorRate));
                 break;
             case Executors.RampingArrivalRate:
-                if (s.StartRate is < 0 or > PlanValidator.CeilingRate)
+                if (s.StartRate is { } startRate && startRate is not (>= 0 and <= PlanValidator.CeilingRate)) // NaN too
                 {
                     add($"{at}.startRate", $"must be between 0 and {PlanValidator.CeilingRate} (was {s.StartRate}).");
                 }

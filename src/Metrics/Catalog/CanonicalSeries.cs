@@ -69,6 +69,12 @@ public static class CanonicalSeries
     /// <summary>How long the collector's last poll of a source took, in seconds; label source.</summary>
     public const string SourcePollSeconds = "source_poll_seconds";
 
+    /// <summary>
+    /// Written only for a poll whose answers came with warnings (a distributed engine's partial response): how many
+    /// warnings, at the poll's timestamp; label source. Every figure of that source at that timestamp is partial.
+    /// </summary>
+    public const string SourcePartial = "source_partial";
+
     /// <summary>The quantiles computed for <see cref="ApiLatencySeconds"/>.</summary>
     public static readonly IReadOnlyList<double> LatencyQuantiles = [0.5, 0.75, 0.9, 0.95, 0.99, 0.999];
 

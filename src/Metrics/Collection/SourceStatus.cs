@@ -29,6 +29,18 @@ public sealed record SourceStatus(
 
     public string? Collector { get; init; }
 
+    /// <summary>
+    /// The warnings the last poll's answers carried (a distributed engine answering from the stores it reached);
+    /// empty when it had none. A poll with warnings is up: its figures are written and marked partial.
+    /// </summary>
+    public IReadOnlyList<string> Warnings { get; init; } = [];
+
+    /// <summary>When a poll last came back with warnings, whether or not the last one did; null if none ever has.</summary>
+    public DateTimeOffset? LastWarningAt { get; init; }
+
+    /// <summary>The last poll succeeded with warnings: its figures may be incomplete.</summary>
+    public bool Partial => State == SourceState.Up && Warnings.Count > 0;
+
     /// <summary>The state a reader should show at <paramref name="now"/>: a row three intervals old is stale.</summary>
     public SourceStatus AsOf(DateTimeOffset now) =>
         State != SourceState.Unknown && Interval > TimeSpan.Zero && LastAttempt is { } at && now - at > 3 * Interval

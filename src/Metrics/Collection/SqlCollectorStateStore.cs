@@ -32,6 +32,7 @@ public sealed class SqlCollectorStateStore(SqlDatabase database) : IStoreSchema
         CREATE TABLE IF NOT EXISTS collector_snapshots (kind TEXT PRIMARY KEY, read_ms BIGINT NOT NULL, body TEXT NOT NULL, collector TEXT NOT NULL);
         CREATE TABLE IF NOT EXISTS collector_instances (name TEXT PRIMARY KEY, started_ms BIGINT NOT NULL, heartbeat_ms BIGINT NOT NULL);
         CREATE TABLE IF NOT EXISTS collector_leases (lease TEXT PRIMARY KEY, holder TEXT NOT NULL, expires_ms BIGINT NOT NULL);
+        CREATE TABLE IF NOT EXISTS collector_source_warnings (name TEXT PRIMARY KEY, at_ms BIGINT NOT NULL, warnings TEXT NOT NULL);
         CREATE TABLE IF NOT EXISTS collector_buffers (
             name TEXT PRIMARY KEY, buffered BIGINT NOT NULL, capacity BIGINT NOT NULL, dropped BIGINT NOT NULL,
             spool_bytes BIGINT, spool_max_bytes BIGINT, at_ms BIGINT NOT NULL
@@ -56,8 +57,25 @@ public sealed class SqlCollectorStateStore(SqlDatabase database) : IStoreSchema
             ON CONFLICT (name) DO UPDATE SET endpoint = excluded.endpoint, interval_ms = excluded.interval_ms
             """, ct, ("name", name), ("endpoint", endpoint), ("interval", (long)interval.TotalMilliseconds));
 
-    /// <summary>Records one poll. A failed poll keeps the last success and the last count of series written.</summary>
-    public Task RecordPollAsync(SourceStatus status, CancellationToken ct) =>
+    /// <summary>
+    /// Records one poll. A failed poll keeps the last success and the last count of series written. A poll with
+    /// warnings also replaces the source's row in collector_source_warnings (a table of its own, so the older
+    /// table is untouched); the row stays until the next poll with warnings, and counts as current only while
+    /// its time is the source's last attempt.
+    /// </summary>
+    public async Task RecordPollAsync(SourceStatus status, CancellationToken ct)
+    {
+        await RecordStateAsync(status, ct);
+        if (status.Warnings.Count > 0 && status.LastAttempt is { } at)
+        {
+            await database.ExecuteAsync("""
+                INSERT INTO collector_source_warnings (name, at_ms, warnings) VALUES (@name, @at, @warnings)
+                ON CONFLICT (name) DO UPDATE SET at_ms = excluded.at_ms, warnings = excluded.warnings
+                """, ct, ("name", status.Name), ("at", at.ToUnixTimeMilliseconds()), ("warnings", JsonSerializer.Serialize(status.Warnings)));
+        }
+    }
+
+    private Task RecordStateAsync(SourceStatus status, CancellationToken ct) =>
         database.ExecuteAsync("""
             INSERT INTO collector_sources (name, endpoint, state, last_attempt_ms, last_success_ms, last_error, last_duration_ms, series_written, interval_ms, collector)
             VALUES (@name, @endpoint, @state, @attempt, @success, @error, @duration, @series, @interval, @collector)
@@ -81,8 +99,9 @@ public sealed class SqlCollectorStateStore(SqlDatabase database) : IStoreSchema
     {
         await using var connection = await database.OpenAsync(ct);
         await using var command = SqlDatabase.Command(connection, """
-            SELECT name, endpoint, state, last_attempt_ms, last_success_ms, last_error, last_duration_ms, series_written, interval_ms, collector
-            FROM collector_sources ORDER BY name
+            SELECT s.name, s.endpoint, s.state, s.last_attempt_ms, s.last_success_ms, s.last_error, s.last_duration_ms, s.series_written, s.interval_ms, s.collector,
+                   w.at_ms, w.warnings
+            FROM collector_sources s LEFT JOIN collector_source_warnings w ON w.name = s.name ORDER BY s.name
             """);
         await using var reader = await command.ExecuteReaderAsync(ct);
         var sources = new List<SourceStatus>();
@@ -94,6 +113,10 @@ public sealed class SqlCollectorStateStore(SqlDatabase database) : IStoreSchema
             {
                 Interval = TimeSpan.FromMilliseconds(reader.GetInt64(8)),
                 Collector = reader.IsDBNull(9) ? null : reader.GetString(9),
+                LastWarningAt = Time(reader, 10),
+                Warnings = !reader.IsDBNull(10) && reader.GetInt64(10) == (reader.IsDBNull(3) ? long.MinValue : reader.GetInt64(3))
+                    ? JsonSerializer.Deserialize<List<string>>(reader.GetString(11)) ?? []
+                    : [],
             });
         }
 

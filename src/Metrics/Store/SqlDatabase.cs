@@ -27,6 +27,14 @@ public sealed class SqlDatabase(Func<DbConnection> connect, bool postgres)
         return connection;
     }
 
+    /// <summary>For a caller whose contract is synchronous (ASP.NET Core's key repository): blocks, never waits on a task.</summary>
+    public DbConnection Open()
+    {
+        var connection = connect();
+        connection.Open();
+        return connection;
+    }
+
     public async Task<int> ExecuteAsync(string sql, CancellationToken ct, params (string Name, object Value)[] parameters)
     {
         await using var connection = await OpenAsync(ct);

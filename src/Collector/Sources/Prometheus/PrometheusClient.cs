@@ -3,6 +3,7 @@ using System.Net;
 using System.Text.Json;
 using Polly.CircuitBreaker;
 using Polly.Timeout;
+using X0tta6bl4.Ops.Collector.Configuration;
 using X0tta6bl4.Ops.Metrics.Collection;
 using X0tta6bl4.Ops.Metrics.Model;
 
@@ -29,12 +30,17 @@ public sealed class PrometheusApiException(string message, string? errorType = n
 }
 
 /// <summary>
-/// A typed client for the Prometheus HTTP API (<c>/api/v1/query</c> …). Retries, timeouts and the circuit
-/// breaker belong to the HttpClient's pipeline (<see cref="PrometheusHttp"/>); this reads what comes back.
+/// A typed client for the Prometheus HTTP API (<c>/api/v1/query</c> …), as Prometheus, Thanos, Mimir and
+/// VictoriaMetrics serve it. Retries, timeouts and the circuit breaker belong to the HttpClient's pipeline
+/// (<see cref="PrometheusHttp"/>), the base path and headers to its configuration; this reads what comes back.
 /// </summary>
-public sealed class PrometheusClient(HttpClient http)
+/// <param name="maxGetUrlLength">Queries whose GET URL would be longer are POSTed as a form; 0 POSTs all.</param>
+public sealed class PrometheusClient(HttpClient http, int maxGetUrlLength = PrometheusSourceOptions.DefaultMaxGetUrlLength)
 {
     private readonly HttpClient _http = http;
+
+    /// <summary>What VictoriaMetrics (cluster) reports as <c>isPartial: true</c>, as a warning: some storage nodes did not answer.</summary>
+    public const string PartialResponseWarning = "partial response: some storage nodes did not answer (isPartial)";
 
     /// <summary>Runs an instant query. Scalars come back as one sample without labels.</summary>
     public async Task<PromQueryResult> QueryAsync(string promql, DateTimeOffset? at, CancellationToken cancellationToken)
@@ -177,15 +183,26 @@ public sealed class PrometheusClient(HttpClient http)
 
     private Task<JsonDocument> GetAsync(string path, CancellationToken cancellationToken) => SendAsync(path, null, cancellationToken);
 
-    /// <param name="form">The form to POST; null for a GET.</param>
+    /// <param name="form">The query's parameters: sent in the URL when it stays within the GET limit, else POSTed; null for a plain GET.</param>
     private async Task<JsonDocument> SendAsync(string path, Dictionary<string, string>? form, CancellationToken cancellationToken)
     {
         HttpResponseMessage response;
         try
         {
-            response = form is null
-                ? await _http.GetAsync(path, cancellationToken)
-                : await _http.PostAsync(path, new FormUrlEncodedContent(form), cancellationToken);
+            if (form is null)
+            {
+                response = await _http.GetAsync(path, cancellationToken);
+            }
+            else
+            {
+                using var content = new FormUrlEncodedContent(form);
+                var encoded = await content.ReadAsStringAsync(cancellationToken);
+                var url = path + "?" + encoded;
+                var length = _http.BaseAddress is { } baseAddress ? new Uri(baseAddress, url).AbsoluteUri.Length : url.Length;
+                response = maxGetUrlLength > 0 && length <= maxGetUrlLength
+                    ? await _http.GetAsync(url, cancellationToken)
+                    : await _http.PostAsync(path, new FormUrlEncodedContent(form), cancellationToken);
+            }
         }
         catch (HttpRequestException e)
         {
@@ -239,10 +256,19 @@ public sealed class PrometheusClient(HttpClient http)
         }
     }
 
-    private static IReadOnlyList<string> ReadWarnings(JsonElement root) =>
-        root.TryGetProperty("warnings", out var warnings) && warnings.ValueKind == JsonValueKind.Array
-            ? warnings.EnumerateArray().Select(w => w.GetString() ?? string.Empty).ToList()
+    /// <summary>Prometheus's (and Thanos's, Mimir's) <c>warnings</c>, and VictoriaMetrics' <c>isPartial: true</c> as one more.</summary>
+    private static IReadOnlyList<string> ReadWarnings(JsonElement root)
+    {
+        var list = root.TryGetProperty("warnings", out var warnings) && warnings.ValueKind == JsonValueKind.Array
+            ? warnings.EnumerateArray().Select(w => w.ValueKind == JsonValueKind.String ? w.GetString() ?? "" : w.GetRawText()).Where(w => w.Length > 0).ToList()
             : [];
+        if (root.TryGetProperty("isPartial", out var partial) && partial.ValueKind == JsonValueKind.True)
+        {
+            list.Add(PartialResponseWarning);
+        }
+
+        return list;
+    }
 
     private static IReadOnlyList<Label> ReadMetric(JsonElement metric) =>
         metric.EnumerateObject().Select(p => new Label(p.Name, p.Value.GetString() ?? string.Empty)).ToList();

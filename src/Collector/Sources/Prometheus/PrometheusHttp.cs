@@ -61,7 +61,8 @@ public static class PrometheusHttp
     /// <summary>Registers the "prometheus" named HttpClient with this pipeline, from the validated Sources:Prometheus options.</summary>
     public static IHttpClientBuilder AddPrometheusHttpClient(this IServiceCollection services)
     {
-        var client = services.AddHttpClient(ClientName);
+        // The configured headers carry tokens: whatever logs requests shows none of their values.
+        var client = services.AddHttpClient(ClientName).RedactLoggedHeaders(_ => true);
         client.AddResilienceHandler(ClientName, (builder, context) => Configure(
             builder,
             context.ServiceProvider.GetRequiredService<IOptions<SourcesOptions>>().Value.Prometheus,
@@ -79,13 +80,21 @@ public static class PrometheusHttp
     }
 
     /// <summary>
-    /// The base address of the API (the Url with a trailing slash, so relative paths append). The total
+    /// The base address of the API (the Url with a trailing slash, so relative paths append under a path prefix
+    /// such as Mimir's /prometheus, with or without the slash configured) and the configured headers. The total
     /// timeout lives in the pipeline; HttpClient's own is lifted so it cannot cut the pipeline short.
     /// </summary>
     public static HttpClient WithBaseAddress(HttpClient client, PrometheusSourceOptions options)
     {
         client.BaseAddress = new Uri(options.Url.TrimEnd('/') + "/");
         client.Timeout = Timeout.InfiniteTimeSpan;
+        foreach (var header in options.Headers)
+        {
+            // Validated at start (a token name, no line breaks); unvalidated adds so a value like "Bearer …" is sent as given.
+            client.DefaultRequestHeaders.Remove(header.Name);
+            client.DefaultRequestHeaders.TryAddWithoutValidation(header.Name, header.Value);
+        }
+
         return client;
     }
 }

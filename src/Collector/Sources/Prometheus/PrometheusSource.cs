@@ -8,8 +8,9 @@ namespace X0tta6bl4.Ops.Collector.Sources.Prometheus;
 /// Polls Prometheus with the catalog's PromQL and maps each result to canonical series; with a snapshot
 /// sink, also reads its targets, alerts and rules, which no series can hold, for the pages.
 /// </summary>
-public sealed class PrometheusSource : ISource, IPollBaseline
+public sealed class PrometheusSource : ISource, IPollBaseline, IPollWarnings
 {
+    private readonly PollWarnings _warnings = new();
     private readonly PrometheusClient _client;
     private readonly IReadOnlyList<CatalogQuery> _queries;
     private readonly Func<PrometheusTargets, PrometheusAlerts, CancellationToken, Task>? _publish;
@@ -37,6 +38,8 @@ public sealed class PrometheusSource : ISource, IPollBaseline
 
     public void ForgetPreviousPoll() => _buckets.Restart();
 
+    public IReadOnlyList<string> LastWarnings { get; private set; } = [];
+
     public async Task<IReadOnlyList<SeriesSample>> CollectAsync(long timestampMs, CancellationToken cancellationToken)
     {
         var at = DateTimeOffset.FromUnixTimeMilliseconds(timestampMs);
@@ -45,6 +48,8 @@ public sealed class PrometheusSource : ISource, IPollBaseline
         // For each kind of request metric, a job already answered by an earlier-listed name is skipped,
         // so an app exposing both x0tta6bl4_* and http_* is not counted twice.
         var familyOfJob = new Dictionary<(string Kind, string Job), string>();
+        _warnings.Clear();
+        LastWarnings = [];
         foreach (var query in _queries)
         {
             PromQueryResult result;
@@ -56,6 +61,8 @@ public sealed class PrometheusSource : ISource, IPollBaseline
             {
                 throw new SourceException($"{e.Message} (query: {query.PromQL})", e);
             }
+
+            _warnings.Add(query.Series, result.Warnings);
 
             var kind = query.Family?.Split(':')[0];
             foreach (var sample in result.Samples)
@@ -104,6 +111,7 @@ public sealed class PrometheusSource : ISource, IPollBaseline
             await _publish(targets, alerts, cancellationToken);
         }
 
+        LastWarnings = _warnings.Summary(_queries.Count + _buckets.Families.Count());
         return output;
     }
 
@@ -127,6 +135,7 @@ public sealed class PrometheusSource : ISource, IPollBaseline
                 throw new SourceException($"{e.Message} (query: {promql})", e);
             }
 
+            _warnings.Add(promql, result.Warnings);
             foreach (var sample in result.Samples)
             {
                 readings.Add(new BucketReading(family, sample.Label("job") ?? string.Empty, sample.Metric.Where(l => l.Name is not ("__name__" or "job")).ToList(), sample.Value));
