@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
 using X0tta6bl4.Ops.Collector.Configuration;
 
@@ -32,18 +33,32 @@ public sealed class RemoteWriteOptions
     public int IntervalSeconds { get; set; } = 15;
 }
 
-public sealed class RemoteWriteOptionsValidator(IOptions<CollectorOptions> collector) : IValidateOptions<RemoteWriteOptions>
+/// <summary>
+/// Checks the section, and it against the collector's: read from configuration as bound, not through IOptions, so that a
+/// bad Collector section is reported once, by its own validator, beside these problems rather than instead of them.
+/// </summary>
+public sealed class RemoteWriteOptionsValidator(IConfiguration configuration) : IValidateOptions<RemoteWriteOptions>
 {
     public ValidateOptionsResult Validate(string? name, RemoteWriteOptions o)
     {
         var errors = new List<string>();
+        var collector = new CollectorOptions();
+        try
+        {
+            configuration.GetSection(CollectorOptions.Section).Bind(collector);
+        }
+        catch (InvalidOperationException)
+        {
+            // A value of the wrong type: the collector's own binding reports it.
+        }
+
         Check(o.MaxBodyBytes is >= 1024 and <= 1024 * 1024 * 1024, $"RemoteWrite:MaxBodyBytes must be 1024–1073741824 (was {o.MaxBodyBytes}).");
         Check(o.MaxDecodedBytes >= o.MaxBodyBytes && o.MaxDecodedBytes <= 1024 * 1024 * 1024, $"RemoteWrite:MaxDecodedBytes must be at least RemoteWrite:MaxBodyBytes and at most 1073741824 (was {o.MaxDecodedBytes}).");
-        Check(o.BufferLimit >= 1 && o.BufferLimit < collector.Value.BufferCapacity,
-            $"RemoteWrite:BufferLimit must be at least 1 and below Collector:BufferCapacity ({collector.Value.BufferCapacity}), so that the buffer never drops a pushed sample (was {o.BufferLimit}).");
+        Check(o.BufferLimit >= 1 && o.BufferLimit < collector.BufferCapacity,
+            $"RemoteWrite:BufferLimit must be at least 1 and below Collector:BufferCapacity ({collector.BufferCapacity}), so that the buffer never drops a pushed sample (was {o.BufferLimit}).");
         Check(o.RetryAfterSeconds is >= 1 and <= 3600, $"RemoteWrite:RetryAfterSeconds must be 1–3600 (was {o.RetryAfterSeconds}).");
         Check(o.IntervalSeconds is >= 1 and <= 3600, $"RemoteWrite:IntervalSeconds must be 1–3600 (was {o.IntervalSeconds}).");
-        Check(!o.Enabled || collector.Value.Enabled,
+        Check(!o.Enabled || collector.Enabled,
             "RemoteWrite:Enabled needs Collector:Enabled: pushed samples go through this process's collector (its write buffer and spool) to the store.");
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
 

@@ -16,7 +16,8 @@ public static class RemoteWriteEndpoint
 
     public static IEndpointRouteBuilder MapRemoteWrite(this IEndpointRouteBuilder app)
     {
-        if (app.ServiceProvider.GetRequiredService<IOptions<RemoteWriteOptions>>().Value.Enabled)
+        // From configuration, as AddRemoteWriteIngest decides: the options are validated at start, after mapping.
+        if (app.ServiceProvider.GetRequiredService<IConfiguration>().GetValue(RemoteWriteOptions.Section + ":Enabled", false))
         {
             app.MapPost(Path, WriteAsync).DisableAntiforgery().RequireAuthorization(RemoteWriteAuth.Policy);
         }
