@@ -107,7 +107,8 @@ public sealed class RemoteWriteIngest
             foreach (var (job, count) in byJob)
             {
                 var instances = _targets.Keys.Where(k => k.Job == job).Select(k => k.Instance).Order(StringComparer.Ordinal).ToList();
-                _jobs[job] = new JobPush(job, now, instances, count);
+                // A push carrying only part of a scrape derives nothing yet: the page keeps the last scrape's count.
+                _jobs[job] = new JobPush(job, now, instances, count > 0 ? count : _jobs.GetValueOrDefault(job)?.SamplesDerived ?? 0);
             }
 
             _buffer.Add(derived);
