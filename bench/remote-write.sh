@@ -19,3 +19,10 @@ for db in bench_rw_push bench_rw_scrape; do
 done
 PG="Host=127.0.0.1;Port=$X0_PG_PORT;Username=postgres;Database="
 dotnet "$BENCH" remote-write "${PG}bench_rw_push" "${PG}bench_rw_scrape" "$X0_STACK_DIR/rw-spool" "$TARGETS" "$ROUNDS"
+
+# The same pushes over HTTP to the published dashboard (receiver, collector and store in one process, a database of its own).
+psql -h 127.0.0.1 -p "$X0_PG_PORT" -U postgres -qc "CREATE DATABASE bench_rw_http" >&2
+OURS_PORT=$((58095 + BENCH_PORT_OFFSET))
+start_dashboard "$OURS_PORT" viewer Store__Provider=Postgres Store__Postgres__Connection="${PG}bench_rw_http" \
+  RemoteWrite__Enabled=true Sources__Scrape__Enabled=false Sources__Prometheus__Url= Sources__Postgres__Connection= Sources__Redis__Endpoint=
+dotnet "$BENCH" remote-write-http "http://127.0.0.1:$OURS_PORT/" "$TARGETS" "$ROUNDS"
