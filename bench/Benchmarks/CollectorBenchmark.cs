@@ -40,12 +40,12 @@ internal static class CollectorBenchmark
     }
 
     /// <summary>A prometheus-net-like exposition: request histograms per endpoint (44 buckets each) and counters, padded with gauges.</summary>
-    private static string Exposition(int series, int scale)
+    internal static string Exposition(int series, int scale, int endpoints = 100)
     {
         var text = new StringBuilder();
         var written = 0;
         text.AppendLine("# TYPE x0tta6bl4_request_duration_seconds histogram");
-        for (var endpoint = 0; endpoint < 100 && written < series; endpoint++)
+        for (var endpoint = 0; endpoint < endpoints && written < series; endpoint++)
         {
             double cumulative = 0;
             for (var b = 0; b < 43; b++)

@@ -5,6 +5,7 @@ using X0tta6bl4.Ops.Dashboard.Hosting;
 using X0tta6bl4.Ops.Dashboard.Auth;
 using X0tta6bl4.Ops.Dashboard.LoadTests;
 using X0tta6bl4.Ops.Dashboard.QueryApi;
+using X0tta6bl4.Ops.Dashboard.RemoteWrite;
 
 if (args.FirstOrDefault() == "hash-password")
 {
@@ -68,6 +69,7 @@ if (!app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<X0tta
 
 app.MapAuthEndpoints();
 app.MapQueryApi();
+app.MapRemoteWrite();
 app.MapCapacityCsv();
 app.MapLoadExports();
 app.MapReportExports();

@@ -6,6 +6,7 @@ using X0tta6bl4.Ops.Dashboard.LoadTests;
 using X0tta6bl4.Ops.Dashboard.Model;
 using X0tta6bl4.Ops.Dashboard.Model.Changes;
 using X0tta6bl4.Ops.Dashboard.QueryApi;
+using X0tta6bl4.Ops.Dashboard.RemoteWrite;
 using X0tta6bl4.Ops.Dashboard.Reports;
 using X0tta6bl4.Ops.Metrics.Settings;
 using X0tta6bl4.Ops.Metrics.Store;
@@ -27,6 +28,7 @@ public static class DashboardServiceCollectionExtensions
         services.AddReports(builder.Configuration);
         services.AddDashboardAuth(builder.Configuration);
         services.AddQueryApiLimits(builder.Configuration);
+        services.AddRemoteWrite(builder.Configuration);
         services.AddProblemDetails();
         services.AddExceptionHandler<DashboardExceptionHandler>();
         services.AddRazorComponents().AddInteractiveServerComponents();

@@ -58,7 +58,9 @@ public static class QueryApiLimits
         return services;
     }
 
-    public static bool IsQueryApi(HttpContext context) => context.Request.Path.StartsWithSegments("/api/v1");
+    /// <summary>The query API's paths; the remote-write receiver (/api/v1/write) has limits of its own.</summary>
+    public static bool IsQueryApi(HttpContext context) =>
+        context.Request.Path.StartsWithSegments("/api/v1") && !context.Request.Path.StartsWithSegments(RemoteWrite.RemoteWriteEndpoint.Path);
 
     /// <summary>The signed-in user, or the address of a client that has not signed in.</summary>
     private static string ClientOf(HttpContext context) =>

@@ -20,15 +20,18 @@ public sealed class ScrapeDerivation
     private readonly IReadOnlyList<RequestMetric> _counters;
     private readonly BucketIncreases _buckets;
     private readonly Dictionary<string, string> _familyOfBucket;
+    private readonly string _source;
 
-    public ScrapeDerivation(string job, string pod, TimeSpan window, IReadOnlyList<RequestMetric> histograms, IReadOnlyList<RequestMetric> counters)
+    /// <param name="source">The series' source label: "scrape" for the direct scrape, "remote-write" for pushed targets.</param>
+    public ScrapeDerivation(string job, string pod, TimeSpan window, IReadOnlyList<RequestMetric> histograms, IReadOnlyList<RequestMetric> counters, string source = "scrape")
     {
         _job = job;
         _pod = pod;
+        _source = source;
         _window = new CounterWindow(window);
         _histograms = histograms;
         _counters = counters;
-        _buckets = new BucketIncreases(histograms.Select(h => h.Name).ToList(), "scrape");
+        _buckets = new BucketIncreases(histograms.Select(h => h.Name).ToList(), source);
         _familyOfBucket = _buckets.Families.ToDictionary(f => f + "_bucket", f => f, StringComparer.Ordinal);
     }
 
@@ -113,7 +116,7 @@ public sealed class ScrapeDerivation
             foreach (var (statusClass, increase) in byClass)
             {
                 output.Add(new SeriesSample(
-                    SeriesKey.Of(CanonicalSeries.ApiRequestsPerSecond, ("job", _job), ("class", statusClass), ("source", "scrape")),
+                    SeriesKey.Of(CanonicalSeries.ApiRequestsPerSecond, ("job", _job), ("class", statusClass), ("source", _source)),
                     timestampMs,
                     increase / seconds));
             }
@@ -128,7 +131,7 @@ public sealed class ScrapeDerivation
             foreach (var ((endpoint, statusClass), increase) in byEndpoint)
             {
                 output.Add(new SeriesSample(
-                    SeriesKey.Of(CanonicalSeries.ApiEndpointRequestsPerSecond, ("job", _job), ("endpoint", endpoint), ("class", statusClass), ("source", "scrape")),
+                    SeriesKey.Of(CanonicalSeries.ApiEndpointRequestsPerSecond, ("job", _job), ("endpoint", endpoint), ("class", statusClass), ("source", _source)),
                     timestampMs,
                     increase / seconds));
             }
@@ -168,9 +171,9 @@ public sealed class ScrapeDerivation
 
             var quantile = CanonicalSeries.FormatQuantile(q);
             output.Add(new SeriesSample(
-                SeriesKey.Of(CanonicalSeries.ApiLatencySeconds, ("job", _job), ("quantile", quantile), ("source", "scrape")), timestampMs, estimate.Value));
+                SeriesKey.Of(CanonicalSeries.ApiLatencySeconds, ("job", _job), ("quantile", quantile), ("source", _source)), timestampMs, estimate.Value));
             output.Add(new SeriesSample(
-                SeriesKey.Of(CanonicalSeries.ApiLatencyClamped, ("job", _job), ("quantile", quantile), ("source", "scrape")), timestampMs, estimate.ClampedAtTopBucket ? 1 : 0));
+                SeriesKey.Of(CanonicalSeries.ApiLatencyClamped, ("job", _job), ("quantile", quantile), ("source", _source)), timestampMs, estimate.ClampedAtTopBucket ? 1 : 0));
         }
     }
 
@@ -198,7 +201,7 @@ public sealed class ScrapeDerivation
                 if (!double.IsNaN(estimate.Value))
                 {
                     output.Add(new SeriesSample(SeriesKey.Of(CanonicalSeries.ApiEndpointLatencySeconds,
-                        ("job", _job), ("endpoint", endpoint), ("quantile", CanonicalSeries.FormatQuantile(q)), ("source", "scrape")), timestampMs, estimate.Value));
+                        ("job", _job), ("endpoint", endpoint), ("quantile", CanonicalSeries.FormatQuantile(q)), ("source", _source)), timestampMs, estimate.Value));
                 }
             }
         }
@@ -231,7 +234,7 @@ public sealed class ScrapeDerivation
         }
     }
 
-    private SeriesKey PodKey(string name) => SeriesKey.Of(name, ("job", _job), ("pod", _pod), ("source", "scrape"));
+    private SeriesKey PodKey(string name) => SeriesKey.Of(name, ("job", _job), ("pod", _pod), ("source", _source));
 
     private static string CounterId(ScrapedSample sample) => sample.Name + "{" + SeriesKey.FormatLabels(sample.Labels) + "}";
 }

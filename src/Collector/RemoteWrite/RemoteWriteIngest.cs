@@ -1,0 +1,268 @@
+using Microsoft.Extensions.Options;
+using X0tta6bl4.Ops.Collector.Configuration;
+using X0tta6bl4.Ops.Collector.Pipeline;
+using X0tta6bl4.Ops.Collector.Sources;
+using X0tta6bl4.Ops.Collector.Sources.Scrape;
+using X0tta6bl4.Ops.Metrics.Catalog;
+using X0tta6bl4.Ops.Metrics.Model;
+
+namespace X0tta6bl4.Ops.Collector.RemoteWrite;
+
+/// <summary>The outcome of one push: accepted (with what it gave), or refused because the write buffer is full.</summary>
+public readonly record struct IngestResult(bool Accepted, int SamplesReceived, int SamplesDerived);
+
+/// <summary>
+/// Turns pushed samples back into scrapes and feeds them to the direct scrape's <see cref="ScrapeDerivation"/>,
+/// one derivation per pushed target (job, instance), so a pushed job gets the same canonical series as a scraped
+/// one (source "remote-write", pod = the instance label).
+/// <para>
+/// A scrape is the samples of one target at one timestamp. Prometheus may split one scrape over several requests
+/// (max_samples_per_send) and, with several shards, interleave them, so a scrape is held until it is complete:
+/// when the samples that are not Prometheus's own report series number <c>scrape_samples_post_metric_relabeling</c>,
+/// or when a later timestamp of the same target arrives. A sample at or before the target's newest derived scrape
+/// (a late shard, a retried request) is left out and counted (x0tta6bl4_ops_remote_write_samples_ignored_total).
+/// </para>
+/// <para>
+/// A push is refused (nothing read, no state changed) while the collector's write buffer holds RemoteWrite:BufferLimit
+/// samples or more; Prometheus retries it. What is derived goes into that buffer, which logs it to the spool first.
+/// </para>
+/// </summary>
+public sealed class RemoteWriteIngest
+{
+    public const string SourceLabel = "remote-write";
+
+    /// <summary>Prometheus's own per-scrape series (scrape.go's report, and those of --enable-feature=extra-scrape-metrics).</summary>
+    private static readonly HashSet<string> ReportSeries = new(StringComparer.Ordinal)
+    {
+        "up", "scrape_duration_seconds", "scrape_samples_scraped", "scrape_samples_post_metric_relabeling", "scrape_series_added",
+        "scrape_timeout_seconds", "scrape_sample_limit", "scrape_body_size_bytes",
+    };
+
+    /// <summary>Prometheus's staleness marker: a NaN with this bit pattern (model/value.StaleNaN).</summary>
+    private const ulong StaleNaN = 0x7ff0000000000002;
+
+    private static readonly IReadOnlyDictionary<string, string> NoTypes = new Dictionary<string, string>();
+
+    private readonly object _gate = new();
+    private readonly Dictionary<(string Job, string Instance), PushedTarget> _targets = [];
+    private readonly Dictionary<string, JobPush> _jobs = new(StringComparer.Ordinal);
+    private readonly WriteBuffer _buffer;
+    private readonly CollectorOptions _collector;
+    private readonly RemoteWriteOptions _options;
+    private readonly TimeProvider _time;
+    private DateTimeOffset _lastSweep;
+
+    public RemoteWriteIngest(WriteBuffer buffer, IOptions<CollectorOptions> collector, IOptions<RemoteWriteOptions> options, TimeProvider time)
+    {
+        _buffer = buffer;
+        _collector = collector.Value;
+        _options = options.Value;
+        _time = time;
+    }
+
+    /// <summary>A pushed job as the Targets page lists it: its newest push, the instances pushing it and the samples its last push gave.</summary>
+    public sealed record JobPush(string Job, DateTimeOffset LastPush, IReadOnlyList<string> Instances, int SamplesDerived);
+
+    public IReadOnlyList<JobPush> Jobs()
+    {
+        lock (_gate)
+        {
+            return _jobs.Values.ToList();
+        }
+    }
+
+    public IngestResult Accept(IReadOnlyList<PushedSeries> request)
+    {
+        lock (_gate)
+        {
+            if (_buffer.Count >= _options.BufferLimit)
+            {
+                return new IngestResult(false, 0, 0);
+            }
+
+            var received = 0;
+            var touched = new HashSet<PushedTarget>(ReferenceEqualityComparer.Instance);
+            foreach (var series in request)
+            {
+                received += series.Samples.Count;
+                Take(series, touched);
+            }
+
+            var derived = new List<SeriesSample>();
+            var now = _time.GetUtcNow();
+            var byJob = new Dictionary<string, int>(StringComparer.Ordinal);
+            foreach (var target in touched)
+            {
+                var before = derived.Count;
+                target.DeriveCompleted(derived);
+                byJob[target.Job] = byJob.GetValueOrDefault(target.Job) + derived.Count - before;
+            }
+
+            foreach (var target in touched)
+            {
+                target.LastPush = now;
+            }
+
+            ForgetSilentTargets(now);
+            foreach (var (job, count) in byJob)
+            {
+                var instances = _targets.Keys.Where(k => k.Job == job).Select(k => k.Instance).Order(StringComparer.Ordinal).ToList();
+                // A push carrying only part of a scrape derives nothing yet: the page keeps the last scrape's count.
+                _jobs[job] = new JobPush(job, now, instances, count > 0 ? count : _jobs.GetValueOrDefault(job)?.SamplesDerived ?? 0);
+            }
+
+            _buffer.Add(derived);
+            RemoteWriteMetrics.SamplesReceived.Inc(received);
+            RemoteWriteMetrics.SeriesDerived.Inc(derived.Count);
+            return new IngestResult(true, received, derived.Count);
+        }
+    }
+
+    /// <summary>
+    /// A target silent for <see cref="BucketIncreases.ForgetAfter"/> is forgotten (its derivation and pending scrape), as
+    /// the scrape's bucket increases forget a series: memory stays bounded as pods come and go. Checked once a minute.
+    /// </summary>
+    private void ForgetSilentTargets(DateTimeOffset now)
+    {
+        if (now - _lastSweep < TimeSpan.FromMinutes(1))
+        {
+            return;
+        }
+
+        _lastSweep = now;
+        foreach (var (key, target) in _targets.Where(t => now - t.Value.LastPush > BucketIncreases.ForgetAfter).ToList())
+        {
+            _targets.Remove(key);
+        }
+
+        foreach (var job in _jobs.Keys.Where(j => !_targets.Keys.Any(k => k.Job == j)).ToList())
+        {
+            _jobs.Remove(job);
+        }
+    }
+
+    private void Take(PushedSeries series, HashSet<PushedTarget> touched)
+    {
+        if (series.NativeHistograms > 0)
+        {
+            RemoteWriteMetrics.SamplesIgnored.WithLabels("native_histogram").Inc(series.NativeHistograms);
+        }
+
+        string? name = null, job = null, instance = null;
+        var labels = new List<Label>(series.Labels.Count);
+        foreach (var label in series.Labels)
+        {
+            switch (label.Name)
+            {
+                case "__name__": name = label.Value; break;
+                case "job": job = label.Value; break;
+                case "instance": instance = label.Value; break;
+                default: labels.Add(label); break;
+            }
+        }
+
+        if (series.Samples.Count == 0)
+        {
+            return;
+        }
+
+        if (string.IsNullOrEmpty(job) || string.IsNullOrEmpty(name))
+        {
+            RemoteWriteMetrics.SamplesIgnored.WithLabels("no_job").Inc(series.Samples.Count);
+            return;
+        }
+
+        instance ??= "";
+        if (!_targets.TryGetValue((job, instance), out var target))
+        {
+            target = _targets[(job, instance)] = new PushedTarget(job, instance, new ScrapeDerivation(
+                job, instance, TimeSpan.FromSeconds(_collector.WindowSeconds), _collector.LatencyHistograms, _collector.RequestCounters, SourceLabel));
+        }
+
+        touched.Add(target);
+        foreach (var sample in series.Samples)
+        {
+            if (BitConverter.DoubleToUInt64Bits(sample.Value) == StaleNaN)
+            {
+                // Not data, but news that the target's earlier scrapes are over.
+                target.Seen(sample.TimestampMs);
+                RemoteWriteMetrics.SamplesIgnored.WithLabels("stale_marker").Inc();
+                continue;
+            }
+
+            if (sample.TimestampMs <= target.LastDerivedMs)
+            {
+                RemoteWriteMetrics.SamplesIgnored.WithLabels("out_of_order").Inc();
+                continue;
+            }
+
+            target.Add(sample.TimestampMs, new ScrapedSample(name, labels, sample.Value, null), ReportSeries.Contains(name));
+        }
+    }
+
+    /// <summary>One pushed target: its derivation and the scrapes not yet complete.</summary>
+    private sealed class PushedTarget(string job, string instance, ScrapeDerivation derivation)
+    {
+        private readonly SortedDictionary<long, Scrape> _pending = [];
+        private long _newestSeenMs = long.MinValue;
+
+        public string Job { get; } = job;
+
+        public string Instance { get; } = instance;
+
+        public long LastDerivedMs { get; private set; } = long.MinValue;
+
+        public DateTimeOffset LastPush { get; set; }
+
+        public void Seen(long timestampMs) => _newestSeenMs = Math.Max(_newestSeenMs, timestampMs);
+
+        public void Add(long timestampMs, ScrapedSample sample, bool report)
+        {
+            Seen(timestampMs);
+            if (!_pending.TryGetValue(timestampMs, out var scrape))
+            {
+                scrape = _pending[timestampMs] = new Scrape();
+            }
+
+            scrape.Samples.Add(sample);
+            if (!report)
+            {
+                scrape.Exposed++;
+            }
+            else if (sample.Name == "scrape_samples_post_metric_relabeling")
+            {
+                scrape.Expected = sample.Value;
+            }
+        }
+
+        /// <summary>Derives, oldest first, every pending scrape that is complete: a later timestamp was seen, or its samples are all here.</summary>
+        public void DeriveCompleted(List<SeriesSample> output)
+        {
+            while (_pending.Count > 0)
+            {
+                var (timestampMs, scrape) = _pending.First();
+                if (timestampMs >= _newestSeenMs && !(scrape.Expected is { } expected && scrape.Exposed >= expected))
+                {
+                    return;
+                }
+
+                _pending.Remove(timestampMs);
+                LastDerivedMs = timestampMs;
+                var samples = derivation.Derive(new Exposition(scrape.Samples, NoTypes), timestampMs);
+                output.AddRange(samples);
+                output.AddRange(DerivedSeries.From(samples));
+            }
+        }
+    }
+
+    private sealed class Scrape
+    {
+        public List<ScrapedSample> Samples { get; } = [];
+
+        /// <summary>Samples that are not report series.</summary>
+        public int Exposed { get; set; }
+
+        /// <summary>scrape_samples_post_metric_relabeling of this scrape, once it arrived.</summary>
+        public double? Expected { get; set; }
+    }
+}

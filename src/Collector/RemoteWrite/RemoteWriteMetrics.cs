@@ -1,0 +1,21 @@
+using Prometheus;
+
+namespace X0tta6bl4.Ops.Collector.RemoteWrite;
+
+/// <summary>The receiver's own figures on /metrics: nothing it refuses or leaves out goes uncounted.</summary>
+public static class RemoteWriteMetrics
+{
+    public static readonly Counter Requests = Prometheus.Metrics.CreateCounter(
+        "x0tta6bl4_ops_remote_write_requests_total", "Remote-write requests by outcome (accepted, malformed, too_large, full).", "outcome");
+
+    public static readonly Counter SamplesReceived = Prometheus.Metrics.CreateCounter(
+        "x0tta6bl4_ops_remote_write_samples_received_total", "Raw samples in accepted remote-write requests.");
+
+    public static readonly Counter SamplesIgnored = Prometheus.Metrics.CreateCounter(
+        "x0tta6bl4_ops_remote_write_samples_ignored_total",
+        "Raw pushed samples left out, by reason: out_of_order (at or before the target's newest derived scrape), no_job (no job label), stale_marker, native_histogram.",
+        "reason");
+
+    public static readonly Counter SeriesDerived = Prometheus.Metrics.CreateCounter(
+        "x0tta6bl4_ops_remote_write_derived_samples_total", "Canonical samples derived from pushed scrapes and handed to the write buffer.");
+}
