@@ -37,7 +37,7 @@ public class LoadPageTests
         return id;
     }
 
-    private static string LoadPlanJson => Model.LoadTests.LoadPlanForm.ToJson(DefaultPlans.Baseline());
+    private static string LoadPlanJson => PlanJson.Write(DefaultPlans.Baseline());
 
     [Fact]
     public async Task List_NoRuns_SaysSo_AndOffersTheSeedsPlanToOperators()

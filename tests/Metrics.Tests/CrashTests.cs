@@ -1,9 +1,5 @@
-using System.Diagnostics;
 using X0tta6bl4.Ops.Metrics.Model;
 using X0tta6bl4.Ops.Metrics.Store;
-using X0tta6bl4.Ops.Metrics.Store.Postgres;
-using X0tta6bl4.Ops.Metrics.Store.Sqlite;
-using X0tta6bl4.Ops.Tests;
 
 namespace X0tta6bl4.Ops.Metrics.Tests;
 
@@ -13,52 +9,17 @@ namespace X0tta6bl4.Ops.Metrics.Tests;
 /// store takes the next write. The writer is tests/StoreWriter, writing batch after batch as fast as it can,
 /// so a kill nearly always lands inside a write; its batches cross a chunk boundary.
 /// </summary>
-public sealed class CrashTests : IAsyncLifetime
+public sealed class CrashTests() : StoreKillTests("x0-crash-")
 {
     private const int Series = 20;
     private const long From = 1_795_136_340_000; // 2026-11-20 00:59:00 UTC; the writes start 30 s later
     private const long StartMs = From + 30_000;
 
-    private readonly string _dir = Directory.CreateTempSubdirectory("x0-crash-").FullName;
-    private readonly TemporaryDatabase _database = new();
-
-    public ValueTask InitializeAsync() => _database.InitializeAsync();
-
-    public async ValueTask DisposeAsync()
-    {
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        Directory.Delete(_dir, recursive: true);
-        await _database.DisposeAsync();
-    }
+    [Fact]
+    public Task Sqlite_WriterKilledMidWrite_LosesNothingCommitted() => OnSqliteAsync(AssertSurvivesKillsAsync);
 
     [Fact]
-    public async Task Sqlite_WriterKilledMidWrite_LosesNothingCommitted()
-    {
-        var path = Path.Combine(_dir, "metrics.db");
-        await AssertSurvivesKillsAsync("sqlite", path, async () => await SqliteMetricStore.OpenAsync(path, TestContext.Current.CancellationToken));
-    }
-
-    [Fact]
-    public async Task Postgres_WriterKilledMidWrite_LosesNothingCommitted()
-    {
-        var stores = new List<PostgresMetricStore>();
-        try
-        {
-            await AssertSurvivesKillsAsync("postgres", _database.ConnectionString, async () =>
-            {
-                var store = await PostgresMetricStore.OpenAsync(_database.ConnectionString, TestContext.Current.CancellationToken);
-                stores.Add(store);
-                return store;
-            });
-        }
-        finally
-        {
-            foreach (var store in stores)
-            {
-                await store.DisposeAsync();
-            }
-        }
-    }
+    public Task Postgres_WriterKilledMidWrite_LosesNothingCommitted() => OnPostgresAsync(AssertSurvivesKillsAsync);
 
     private static async Task AssertSurvivesKillsAsync(string provider, string target, Func<Task<IMetricStore>> open)
     {
@@ -96,13 +57,7 @@ public sealed class CrashTests : IAsyncLifetime
     /// <summary>Starts the writer, kills it once it has reported <paramref name="killAfter"/> batches; returns the last batch it reported.</summary>
     private static async Task<long> WriteUntilKilledAsync(string provider, string target, long first, int killAfter, Random random, CancellationToken ct)
     {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var arg in new[] { Path.Combine(AppContext.BaseDirectory, "X0tta6bl4.Ops.StoreWriter.dll"), provider, target, first.ToString(), StartMs.ToString(), Series.ToString() })
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        using var process = Process.Start(start)!;
+        using var process = StartStoreWriter(provider, target, first.ToString(), StartMs.ToString(), Series.ToString());
         var error = process.StandardError.ReadToEndAsync(ct);
         var last = first - 1;
         var reported = 0;

@@ -1,9 +1,5 @@
-using System.Diagnostics;
 using X0tta6bl4.Ops.Metrics.Model;
 using X0tta6bl4.Ops.Metrics.Store;
-using X0tta6bl4.Ops.Metrics.Store.Postgres;
-using X0tta6bl4.Ops.Metrics.Store.Sqlite;
-using X0tta6bl4.Ops.Tests;
 
 namespace X0tta6bl4.Ops.Metrics.Tests;
 
@@ -13,52 +9,17 @@ namespace X0tta6bl4.Ops.Metrics.Tests;
 /// never both and never neither — and a retention run afterwards finishes the job with the same answers.
 /// The retaining process is tests/StoreWriter in its "retain" mode.
 /// </summary>
-public sealed class RetentionCrashTests : IAsyncLifetime
+public sealed class RetentionCrashTests() : StoreKillTests("x0-retention-crash-")
 {
     private const int Series = 30;
     private const int Days = 4;
     private const long StartMs = 1_794_268_800_000; // 2026-11-10 00:00 UTC
 
-    private readonly string _dir = Directory.CreateTempSubdirectory("x0-retention-crash-").FullName;
-    private readonly TemporaryDatabase _database = new();
-
-    public ValueTask InitializeAsync() => _database.InitializeAsync();
-
-    public async ValueTask DisposeAsync()
-    {
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        Directory.Delete(_dir, recursive: true);
-        await _database.DisposeAsync();
-    }
+    [Fact]
+    public Task Sqlite_KilledWhileFoldingRawDays_CountsEveryMinuteOnce() => OnSqliteAsync(AssertSurvivesKillAsync);
 
     [Fact]
-    public async Task Sqlite_KilledWhileFoldingRawDays_CountsEveryMinuteOnce()
-    {
-        var path = Path.Combine(_dir, "metrics.db");
-        await AssertSurvivesKillAsync("sqlite", path, async () => await SqliteMetricStore.OpenAsync(path, TestContext.Current.CancellationToken));
-    }
-
-    [Fact]
-    public async Task Postgres_KilledWhileFoldingRawDays_CountsEveryMinuteOnce()
-    {
-        var stores = new List<PostgresMetricStore>();
-        try
-        {
-            await AssertSurvivesKillAsync("postgres", _database.ConnectionString, async () =>
-            {
-                var store = await PostgresMetricStore.OpenAsync(_database.ConnectionString, TestContext.Current.CancellationToken);
-                stores.Add(store);
-                return store;
-            });
-        }
-        finally
-        {
-            foreach (var store in stores)
-            {
-                await store.DisposeAsync();
-            }
-        }
-    }
+    public Task Postgres_KilledWhileFoldingRawDays_CountsEveryMinuteOnce() => OnPostgresAsync(AssertSurvivesKillAsync);
 
     private static async Task AssertSurvivesKillAsync(string provider, string target, Func<Task<IMetricStore>> open)
     {
@@ -103,13 +64,7 @@ public sealed class RetentionCrashTests : IAsyncLifetime
     /// <summary>Starts the retaining process and kills it a moment after its first day, inside the next day's fold.</summary>
     private static async Task RetainUntilKilledAsync(string provider, string target, Random random, CancellationToken ct)
     {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var arg in new[] { Path.Combine(AppContext.BaseDirectory, "X0tta6bl4.Ops.StoreWriter.dll"), "retain", provider, target, StartMs.ToString(), (Days - 1).ToString() })
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        using var process = Process.Start(start)!;
+        using var process = StartStoreWriter("retain", provider, target, StartMs.ToString(), (Days - 1).ToString());
         var error = process.StandardError.ReadToEndAsync(ct);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
         timeout.CancelAfter(TimeSpan.FromSeconds(60));

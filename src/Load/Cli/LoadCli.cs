@@ -1,5 +1,4 @@
 using System.Runtime.InteropServices;
-using System.Text.Json;
 using X0tta6bl4.Ops.Load.Engine;
 using X0tta6bl4.Ops.Load.Plans;
 using X0tta6bl4.Ops.Load.Reports;
@@ -25,19 +24,25 @@ internal static class LoadCli
 
         if (arguments.Command == "default-plan")
         {
-            await output.WriteLineAsync(JsonSerializer.Serialize(DefaultPlans.Baseline(arguments.BaseUrl ?? DefaultPlans.DefaultBaseUrl), LoadJson.Options));
+            await output.WriteLineAsync(PlanJson.Write(DefaultPlans.Baseline(arguments.BaseUrl ?? DefaultPlans.DefaultBaseUrl)));
             return ExitCodes.Passed;
         }
 
-        LoadPlan plan;
+        string text;
         try
         {
-            plan = JsonSerializer.Deserialize<LoadPlan>(await File.ReadAllTextAsync(arguments.PlanPath!), LoadJson.Options)
-                ?? throw new JsonException("the file holds no plan");
+            text = await File.ReadAllTextAsync(arguments.PlanPath!);
         }
-        catch (Exception e) when (e is IOException or JsonException or UnauthorizedAccessException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             await error.WriteLineAsync($"load: cannot read the plan {arguments.PlanPath}: {e.Message}");
+            return ExitCodes.BadPlan;
+        }
+
+        var (read, unreadable) = PlanJson.Read(text);
+        if (read is not { } plan)
+        {
+            await error.WriteLineAsync($"load: cannot read the plan {arguments.PlanPath}: {unreadable}");
             return ExitCodes.BadPlan;
         }
 

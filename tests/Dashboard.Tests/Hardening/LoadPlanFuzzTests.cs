@@ -34,7 +34,7 @@ public sealed partial class LoadPlanFuzzTests
     [Fact]
     public void PlanJson_Fuzzed_IsRefusedWithAReason_OrIsAPlanWithinTheRules()
     {
-        var baseline = LoadPlanForm.ToJson(DefaultPlans.Baseline("http://127.0.0.1:58080"));
+        var baseline = PlanJson.Write(DefaultPlans.Baseline("http://127.0.0.1:58080"));
         var literals = Literal().Matches(baseline).ToList();
         var random = new Random(17);
         var (refused, invalid, accepted) = (0, 0, 0);
@@ -62,7 +62,7 @@ public sealed partial class LoadPlanFuzzTests
             }
 
             var json = text.ToString();
-            var (plan, problem) = LoadPlanForm.Parse(json);
+            var (plan, problem) = PlanJson.Read(json);
             if (plan is null)
             {
                 refused++;
@@ -114,8 +114,8 @@ public sealed partial class LoadPlanFuzzTests
             };
 
             // As the page does: the form's plan is shown as JSON in the text box, and what runs is read back from it.
-            var json = LoadPlanForm.ToJson(form.ToPlan(Number(), Number()));
-            var (plan, problem) = LoadPlanForm.Parse(json);
+            var json = PlanJson.Write(form.ToPlan(Number(), Number()));
+            var (plan, problem) = PlanJson.Read(json);
             Assert.True(plan is not null, $"form case {i}: the form's own plan does not read back: {problem}\n{json}");
             if (Judge(plan, $"form case {i}: {json}"))
             {
