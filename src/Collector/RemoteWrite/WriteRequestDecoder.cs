@@ -26,8 +26,12 @@ public sealed record PushedSeries(IReadOnlyList<Label> Labels, IReadOnlyList<Pus
 
 public readonly record struct PushedSample(double Value, long TimestampMs);
 
-/// <summary>What is wrong with a remote-write body, in words for the client (it goes back as a 400).</summary>
-public sealed class RemoteWriteFormatException(string message, Exception? inner = null) : FormatException(message, inner);
+/// <summary>What is wrong with a remote-write body, in words for the client (it goes back as a 400, or a 413 when too large).</summary>
+public sealed class RemoteWriteFormatException(string message, Exception? inner = null, bool tooLarge = false) : FormatException(message, inner)
+{
+    /// <summary>The body is well formed as far as read, but unpacks past RemoteWrite:MaxDecodedBytes (413, not 400).</summary>
+    public bool TooLarge { get; } = tooLarge;
+}
 
 /// <summary>
 /// Decodes Prometheus Remote-Write 1.0: a snappy block (not the framed stream format) holding a protobuf
@@ -54,7 +58,7 @@ public static class WriteRequestDecoder
 
         if (length < 0 || length > maxDecodedBytes)
         {
-            throw new RemoteWriteFormatException($"the body unpacks to {length} bytes, more than RemoteWrite:MaxDecodedBytes ({maxDecodedBytes})");
+            throw new RemoteWriteFormatException($"the body unpacks to {length} bytes, more than RemoteWrite:MaxDecodedBytes ({maxDecodedBytes})", tooLarge: true);
         }
 
         var decoded = new byte[length];

@@ -65,8 +65,9 @@ public static class RemoteWriteEndpoint
         catch (RemoteWriteFormatException e)
         {
             logger.LogWarning("A remote-write push from {Address} was refused: {Error}", context.Connection.RemoteIpAddress, e.Message);
-            return Refuse(e.Message.Contains("MaxDecodedBytes", StringComparison.Ordinal) ? "too_large" : "malformed",
-                e.Message.Contains("MaxDecodedBytes", StringComparison.Ordinal) ? StatusCodes.Status413PayloadTooLarge : StatusCodes.Status400BadRequest, e.Message);
+            return e.TooLarge
+                ? Refuse("too_large", StatusCodes.Status413PayloadTooLarge, e.Message)
+                : Refuse("malformed", StatusCodes.Status400BadRequest, e.Message);
         }
         finally
         {
