@@ -23,7 +23,7 @@ public sealed class EnginesFixture : IAsyncLifetime
 
     public VictoriaMetricsProcess Victoria { get; private set; } = null!;
 
-    public BackfilledPrometheus Prometheus { get; private set; } = null!;
+    public PrometheusProcess Prometheus { get; private set; } = null!;
 
     public TenantProxy Proxy { get; private set; } = null!;
 
@@ -31,7 +31,7 @@ public sealed class EnginesFixture : IAsyncLifetime
     {
         Victoria = await VictoriaMetricsProcess.StartAsync();
         await Victoria.ImportAsync(Data.PrometheusText());
-        Prometheus = await BackfilledPrometheus.StartAsync(Data.OpenMetrics());
+        Prometheus = await PrometheusProcess.StartBackfilledAsync(Data.OpenMetrics(), TestContext.Current.CancellationToken);
         Proxy = await TenantProxy.StartAsync(Victoria.Url, Tenant, Token);
     }
 
@@ -81,7 +81,7 @@ public sealed class DistributedEngineTests(EnginesFixture engines) : IClassFixtu
     [Fact]
     public async Task Collect_VictoriaMetricsBehindPrefixAndTenant_GivesTheSameCanonicalSeriesAsPrometheus()
     {
-        var theirs = await TwoPollsAsync(Source(new PrometheusSourceOptions { Url = engines.Prometheus.Url.ToString() }), 200);
+        var theirs = await TwoPollsAsync(Source(new PrometheusSourceOptions { Url = engines.Prometheus.BaseAddress.ToString() }), 200);
         var victoria = await TwoPollsAsync(Source(engines.GatewayOptions()), 200);
 
         // What the comparison must cover, or it proves nothing: quantiles, classes, increases, pods, Prometheus itself.

@@ -7,6 +7,7 @@ using X0tta6bl4.Ops.Metrics.Model;
 using X0tta6bl4.Ops.Metrics.Store;
 using X0tta6bl4.Ops.Metrics.Store.Postgres;
 using X0tta6bl4.Ops.Tests;
+using X0tta6bl4.Ops.Tests.Engines;
 
 namespace X0tta6bl4.Ops.EndToEnd.Tests;
 

@@ -1,13 +1,12 @@
 using System.Diagnostics;
 using System.Text;
 using System.Text.Json;
-using X0tta6bl4.Ops.Tests;
-
-namespace X0tta6bl4.Ops.EndToEnd.Tests;
+namespace X0tta6bl4.Ops.Tests.Engines;
 
 /// <summary>
 /// A Prometheus of the test's own (the Debian package scripts/stack uses), on a free loopback port with a TSDB in a
-/// temporary folder and the configuration given; its log kept for the assertions and the failure message.
+/// temporary folder and the configuration given; its log kept for the assertions and the failure message. Started
+/// empty to scrape or push, or backfilled (<see cref="StartBackfilledAsync"/>) to serve exactly given samples.
 /// </summary>
 public sealed class PrometheusProcess : IAsyncDisposable
 {
@@ -35,13 +34,29 @@ public sealed class PrometheusProcess : IAsyncDisposable
         }
     }
 
-    public static async Task<PrometheusProcess> StartAsync(string configuration, CancellationToken ct)
+    public static Task<PrometheusProcess> StartAsync(string configuration, CancellationToken ct) =>
+        StartAsync(configuration, Directory.CreateTempSubdirectory("x0-prom-").FullName, [], ct);
+
+    /// <summary>
+    /// A Prometheus that scrapes nothing and serves the samples of <paramref name="openMetrics"/>, backfilled with
+    /// <c>promtool tsdb create-blocks-from openmetrics</c>: exactly the samples another engine is given.
+    /// </summary>
+    public static async Task<PrometheusProcess> StartBackfilledAsync(string openMetrics, CancellationToken ct)
     {
         var dir = Directory.CreateTempSubdirectory("x0-prom-").FullName;
+        var input = Path.Combine(dir, "input.om");
+        await File.WriteAllTextAsync(input, openMetrics, ct);
+        Directory.CreateDirectory(Path.Combine(dir, "data"));
+        await ServiceProcesses.RunAsync("promtool", "tsdb", "create-blocks-from", "openmetrics", input, Path.Combine(dir, "data"));
+        return await StartAsync("global:\n  scrape_interval: 1h\n", dir, ["--storage.tsdb.retention.time=100y"], ct);
+    }
+
+    private static async Task<PrometheusProcess> StartAsync(string configuration, string dir, string[] moreArguments, CancellationToken ct)
+    {
         await File.WriteAllTextAsync(Path.Combine(dir, "prometheus.yml"), configuration, ct);
         var port = ServiceProcesses.FreePort();
         var start = new ProcessStartInfo("prometheus") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var arg in new[] { $"--config.file={dir}/prometheus.yml", $"--storage.tsdb.path={dir}/data", $"--web.listen-address=127.0.0.1:{port}" })
+        foreach (var arg in (string[])[$"--config.file={dir}/prometheus.yml", $"--storage.tsdb.path={dir}/data", $"--web.listen-address=127.0.0.1:{port}", .. moreArguments])
         {
             start.ArgumentList.Add(arg);
         }
