@@ -22,6 +22,14 @@ public static class DatabaseSection
             });
         }
 
+        // A total that only grows or shrinks slowly: its last value, and its growth per day over the window.
+        async Task AddLastAndGrowth(string id, string label, string growthLabel, string unit, string series, Better better, string lastEstimator, string growthEstimator)
+        {
+            var stat = await c.Reader.StatAsync(ReportContext.Series(series), Combine.Sum, ct);
+            figures.Add(ReportContext.Last(id, label, unit, stat, better, c.MethodOf($"{series} ({pg})", lastEstimator, stat.Samples)));
+            figures.Add(new Figure(id + ".growth", growthLabel, unit + "/day", ReportContext.PerDay(stat), c.MethodOf($"{series} ({pg})", growthEstimator, stat.Samples)) { Better = Better.Lower });
+        }
+
         // The application's pool.
         await Add("db.pool.busy.mean", "Pool connections in use (mean)", "n", CanonicalSeries.DbPoolConnections, Combine.Sum, Better.Lower, "Mean over steps, summed over pods", s => s.Mean, true);
         await Add("db.pool.busy.max", "Pool connections in use (highest)", "n", CanonicalSeries.DbPoolConnections, Combine.Sum, Better.Lower, "Highest stored value, summed over pods per step", s => s.Max, true);
@@ -61,23 +69,17 @@ public static class DatabaseSection
         await Add("db.tuples", "Tuples read and written", "/s", PostgresSeries.TuplesPerSecond, Combine.Sum, Better.Neither, "Mean over steps, summed over databases and operations", s => s.Mean, false);
 
         // Size and growth.
-        var size = await c.Reader.StatAsync(ReportContext.Series(PostgresSeries.SizeBytes), Combine.Sum, ct);
-        figures.Add(ReportContext.Last("db.size", "Data size", "B", size, Better.Neither, c.MethodOf($"{PostgresSeries.SizeBytes} ({pg})", "pg_database_size at the last step, summed over databases", size.Samples)));
-        figures.Add(new Figure("db.size.growth", "Data growth per day", "B/day", ReportContext.PerDay(size),
-            c.MethodOf($"{PostgresSeries.SizeBytes} ({pg})", "(last step − first step) ÷ days between them; none with less than an hour of data", size.Samples)) { Better = Better.Lower });
-        var index = await c.Reader.StatAsync(ReportContext.Series(PostgresSeries.IndexSizeBytes), Combine.Sum, ct);
-        figures.Add(ReportContext.Last("db.index_size", "Index size", "B", index, Better.Neither, c.MethodOf($"{PostgresSeries.IndexSizeBytes} ({pg})", "Index bytes of the current database at the last step", index.Samples)));
-        figures.Add(new Figure("db.index_size.growth", "Index growth per day", "B/day", ReportContext.PerDay(index),
-            c.MethodOf($"{PostgresSeries.IndexSizeBytes} ({pg})", "(last step − first step) ÷ days between them", index.Samples)) { Better = Better.Lower });
+        await AddLastAndGrowth("db.size", "Data size", "Data growth per day", "B", PostgresSeries.SizeBytes, Better.Neither,
+            "pg_database_size at the last step, summed over databases", "(last step − first step) ÷ days between them; none with less than an hour of data");
+        await AddLastAndGrowth("db.index_size", "Index size", "Index growth per day", "B", PostgresSeries.IndexSizeBytes, Better.Neither,
+            "Index bytes of the current database at the last step", "(last step − first step) ÷ days between them");
 
         // Cache, vacuum, replication.
         await Add("db.cache_hit.mean", "Cache hit ratio (mean)", "ratio", PostgresSeries.CacheHitRatio, Combine.Mean, Better.Higher, "Mean over steps of blks_hit ÷ (blks_hit + blks_read) per poll", s => s.Mean, false);
         await Add("db.cache_hit.min", "Cache hit ratio (lowest)", "ratio", PostgresSeries.CacheHitRatio, Combine.Mean, Better.Higher, "Lowest stored value", s => s.Min, false);
         await Add("db.autovacuum.max", "Autovacuum workers (highest)", "n", PostgresSeries.AutovacuumWorkers, Combine.Max, Better.Neither, "Highest stored value", s => s.Max, false);
-        var dead = await c.Reader.StatAsync(ReportContext.Series(PostgresSeries.DeadTuples), Combine.Sum, ct);
-        figures.Add(ReportContext.Last("db.dead_tuples", "Dead rows", "n", dead, Better.Lower, c.MethodOf($"{PostgresSeries.DeadTuples} ({pg})", "n_dead_tup summed over tables at the last step", dead.Samples)));
-        figures.Add(new Figure("db.dead_tuples.growth", "Dead-row growth per day", "n/day", ReportContext.PerDay(dead),
-            c.MethodOf($"{PostgresSeries.DeadTuples} ({pg})", "(last step − first step) ÷ days between them, summed over tables", dead.Samples)) { Better = Better.Lower });
+        await AddLastAndGrowth("db.dead_tuples", "Dead rows", "Dead-row growth per day", "n", PostgresSeries.DeadTuples, Better.Lower,
+            "n_dead_tup summed over tables at the last step", "(last step − first step) ÷ days between them, summed over tables");
         var lag = await c.Reader.StatAsync(ReportContext.Series(PostgresSeries.ReplicationLagSeconds), Combine.Max, ct);
         figures.Add(lag.Samples == 0
             ? ReportContext.NotMeasured("db.replication_lag.max", "Replication lag (highest)", "s", "No replica reported replication lag in the window (none configured, or not a primary with replicas).")
