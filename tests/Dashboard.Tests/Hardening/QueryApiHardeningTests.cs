@@ -215,31 +215,49 @@ public sealed class QueryApiHardeningTests
             ["Auth:Users:1:Name"] = "bo", ["Auth:Users:1:PasswordHash"] = X0tta6bl4.Ops.Dashboard.Auth.PasswordHasher.Hash("pw2"), ["Auth:Users:1:Role"] = "viewer",
         }, kestrel: true); // over a socket, so the held body really holds the request open at the server
         var ana = app.Basic();
-        var release = new TaskCompletionSource();
-        HttpResponseMessage refused = null!, other, health, first;
+        var releases = new List<TaskCompletionSource>();
+        var helds = new List<Task<HttpResponseMessage>>();
+        HttpResponseMessage? refused = null;
+        HttpResponseMessage other, health;
+        HttpResponseMessage[] firsts;
         try
         {
-            var held = ana.SendAsync(Held(release), Ct);
-            // The held request has its slot once a second one from the same client is refused.
-            await Eventually.UntilAsync(async () => (refused = await ana.GetAsync("/api/v1/query?query=up", Ct)),
-                r => r.StatusCode == HttpStatusCode.TooManyRequests, TimeSpan.FromSeconds(30),
-                $"a second request from the same client refused (held request: {held.Status})", Ct);
+            // The held request has its slot once a second one from the same client is refused. The polls take that
+            // client's one slot too, so a held request that reaches the server while a poll holds it is refused at once
+            // (on a loaded machine, where polls are slow, it happens): another is held every 5 s until one has the slot.
+            for (var attempt = 0; refused?.StatusCode != HttpStatusCode.TooManyRequests; attempt++)
+            {
+                var release = new TaskCompletionSource();
+                releases.Add(release);
+                var held = ana.SendAsync(Held(release), Ct);
+                helds.Add(held);
+                try
+                {
+                    await Eventually.UntilAsync(async () => (refused = await ana.GetAsync("/api/v1/query?query=up", Ct)),
+                        r => r.StatusCode == HttpStatusCode.TooManyRequests, TimeSpan.FromSeconds(attempt < 5 ? 5 : 30),
+                        $"a second request from the same client refused (held request: {held.Status})", Ct);
+                }
+                catch (TimeoutException) when (attempt < 5)
+                {
+                }
+            }
+
             other = await app.Basic("bo", "pw2").GetAsync("/api/v1/query?query=up", Ct);
             health = await app.Anonymous().GetAsync("/health", Ct);
-            release.SetResult();
-            first = await held;
+            releases.ForEach(r => r.SetResult());
+            firsts = await Task.WhenAll(helds);
         }
         finally
         {
-            // Never leave the held request open: the host would wait for it when disposed.
-            release.TrySetResult();
+            // Never leave a held request open: the host would wait for it when disposed.
+            releases.ForEach(r => r.TrySetResult());
         }
 
         NoInternals.PrometheusError(refused, await refused.Content.ReadAsStringAsync(Ct), "429");
         Assert.Equal("1", refused.Headers.RetryAfter?.ToString());
         Assert.Equal(HttpStatusCode.OK, other.StatusCode);
         Assert.Equal(HttpStatusCode.OK, health.StatusCode);
-        Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        Assert.Contains(firsts, first => first.StatusCode == HttpStatusCode.OK); // the held request that had the slot is served
     }
 
     [Fact]
