@@ -12,7 +12,8 @@ namespace X0tta6bl4.Ops.Metrics.Tests;
 /// <summary>
 /// The last row-per-sample schemas (PostgreSQL version 3, SQLite version 2) open under this build with every
 /// sample moved into chunks — those older than the raw retention too, which retention then drops as it always
-/// did, folding them into the 1-min tier — the 1-h tier as it was, and the 1-min tier only for hours without chunks.
+/// did, folding them into the tiers — with the same tier answers, the tiers kept only for hours without chunks (the
+/// 1-min tier on both stores; the 1-h tier on PostgreSQL, whose chunk rows carry their hour's summary).
 /// </summary>
 public sealed class ChunkUpgradeTests : IAsyncLifetime
 {
@@ -53,12 +54,14 @@ public sealed class ChunkUpgradeTests : IAsyncLifetime
         await using var store = await PostgresMetricStore.OpenAsync(_database.ConnectionString, ct);
 
         await AssertConvertedAsync(store);
-        Assert.Equal(5, await ScalarAsync("SELECT max(version) FROM metric_schema_version", ct));
+        Assert.Equal(6, await ScalarAsync("SELECT max(version) FROM metric_schema_version", ct));
         Assert.Equal(0, await ScalarAsync("SELECT count(*) FROM rollup_1m_chunks", ct)); // every hour still has its raw chunk
+        Assert.Equal(0, await ScalarAsync("SELECT count(*) FROM rollup_1h_chunks", ct)); // … whose row carries the hour's summary
         Assert.Equal(0, await ScalarAsync("SELECT count(*) FROM pg_class WHERE relname LIKE 'metric\\_samples%'", ct));
         Assert.Equal(2, await ScalarAsync("SELECT count(*) FROM pg_inherits i JOIN pg_class p ON p.oid = i.inhparent WHERE p.relname = 'metric_chunks'", ct));
         await AssertRetentionAfterUpgradeAsync(store);
         Assert.Equal(1, await ScalarAsync("SELECT count(*) FROM rollup_1m_chunks", ct)); // the old hour, folded as its day went
+        Assert.Equal(1, await ScalarAsync("SELECT count(*) FROM rollup_1h_chunks", ct));
     }
 
     [Fact]

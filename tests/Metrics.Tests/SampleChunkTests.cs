@@ -165,10 +165,12 @@ public sealed class SampleChunkTests
         var stored = SampleChunk.Encode([new Sample(hour, 1), new Sample(hour + 30_000, 3)]);
         var batch = ChunkBatch.Group([(7, hour + 45_000, 4), (7, hour + 15_000, 2), (7, hour + 30_000, 99), (7, hour + 45_000, 98), (7, hour + 3_600_000, 5)]);
 
-        var (chunk, added) = batch.Apply((7, hour), stored);
+        var (chunk, added, held) = batch.Apply((7, hour), stored);
 
         Assert.Equal(2, batch.Keys.Count); // this hour and the next
         Assert.Equal([new Sample(hour, 1), new Sample(hour + 15_000, 2), new Sample(hour + 30_000, 3), new Sample(hour + 45_000, 4)], SampleChunk.Decode(chunk));
+        Assert.Equal(SampleChunk.Decode(chunk), held);
+        Assert.Equal(new ChunkSummary(1, 4, 10, 4, hour + 45_000, 4), ChunkSummary.Of(held.ToArray()));
         Assert.Equal([new Sample(hour + 15_000, 2), new Sample(hour + 45_000, 4)], added);
         Assert.Equal(2, batch.Duplicates); // 98 repeats the batch's own 45 s, 99 the stored 30 s
     }

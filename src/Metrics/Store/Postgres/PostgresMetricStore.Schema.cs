@@ -89,6 +89,11 @@ public sealed partial class PostgresMetricStore
                     COMMIT;
                     """, cancellationToken);
             }
+
+            if (current < 6)
+            {
+                await AddChunkSummariesAsync(connection, cancellationToken);
+            }
         }
         finally
         {
@@ -180,6 +185,62 @@ public sealed partial class PostgresMetricStore
         }
 
         await ExecuteAsync(connection, "DROP TABLE metric_samples; INSERT INTO metric_schema_version (version) VALUES (4);", cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// Version 6 keeps each raw chunk's hour summary in its row (<see cref="ChunkSummary"/>), the 1-h tier's answer
+    /// for that hour while the chunk is kept, so a write updates one row per series instead of two: the summaries
+    /// of the chunks already stored are computed from their samples, the 1-h tier rows of those hours go, and
+    /// retention folds the summaries into the tier when it drops their day. One transaction: a failed upgrade
+    /// leaves version 5 untouched.
+    /// </summary>
+    private static async Task AddChunkSummariesAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    {
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await ExecuteAsync(connection, """
+            ALTER TABLE metric_chunks ADD COLUMN min double precision, ADD COLUMN max double precision, ADD COLUMN sum double precision,
+                ADD COLUMN count bigint, ADD COLUMN last_ts bigint, ADD COLUMN last double precision;
+            """, cancellationToken);
+        foreach (var (name, _) in await PartitionsAsync(connection, "metric_chunks", cancellationToken))
+        {
+            // The day's keys and summaries (not its bytes) in memory, written back 10,000 rows a statement.
+            var rows = new List<(long SeriesId, long Start, ChunkSummary Summary)>();
+            await using (var read = new NpgsqlCommand($"SELECT series_id, start, data FROM {name}", connection))
+            await using (var reader = await read.ExecuteReaderAsync(cancellationToken))
+            {
+                while (await reader.ReadAsync(cancellationToken))
+                {
+                    var samples = SampleChunk.Decode(reader.GetFieldValue<byte[]>(2));
+                    rows.Add((reader.GetInt64(0), reader.GetInt64(1), ChunkSummary.Of(CollectionsMarshal.AsSpan(samples))));
+                }
+            }
+
+            foreach (var part in rows.Chunk(10_000))
+            {
+                var summaries = new ChunkRows(part.Length);
+                foreach (var (seriesId, start, summary) in part)
+                {
+                    summaries.Add(seriesId, start, [], summary);
+                }
+
+                await using var update = new NpgsqlCommand($"""
+                    UPDATE {name} c SET min = k.min, max = k.max, sum = k.sum, count = k.count, last_ts = k.last_ts, last = k.last
+                    FROM unnest($1::bigint[], $2::bigint[], $3::float8[], $4::float8[], $5::float8[], $6::bigint[], $7::bigint[], $8::float8[])
+                         AS k(series_id, start, min, max, sum, count, last_ts, last)
+                    WHERE c.series_id = k.series_id AND c.start = k.start
+                    """, connection);
+                summaries.AddSummaryParameters(update);
+                await update.ExecuteNonQueryAsync(cancellationToken);
+            }
+        }
+
+        await ExecuteAsync(connection, """
+            ALTER TABLE metric_chunks ALTER COLUMN min SET NOT NULL, ALTER COLUMN max SET NOT NULL, ALTER COLUMN sum SET NOT NULL,
+                ALTER COLUMN count SET NOT NULL, ALTER COLUMN last_ts SET NOT NULL, ALTER COLUMN last SET NOT NULL;
+            DELETE FROM rollup_1h_chunks t USING metric_chunks c WHERE c.series_id = t.series_id AND c.start = t.chunk;
+            INSERT INTO metric_schema_version (version) VALUES (6);
+            """, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
     }
 

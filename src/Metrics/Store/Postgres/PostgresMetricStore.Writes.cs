@@ -76,8 +76,10 @@ public sealed partial class PostgresMetricStore
             }
         }
 
-        // Samples and their rollups in one transaction: a failed write leaves nothing behind to be doubled by the
-        // retry, and a sample is durable (its chunk committed) when the write returns.
+        // One transaction: a failed write leaves nothing behind to be doubled by the retry, and a sample is durable
+        // (its chunk committed) when the write returns. The rollup tiers are not written here: a chunk row carries
+        // its hour's summary (the 1-h tier while the chunk is kept) and answers 1-min reads itself; retention folds
+        // both into the tier tables when it drops the chunk (MinuteTier, FoldIntoTiersAsync).
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         var batch = ChunkBatch.Group(rows);
         var added = await WriteChunksAsync(connection, batch, cancellationToken);
@@ -86,21 +88,16 @@ public sealed partial class PostgresMetricStore
             (refused, reason) = (refused + batch.Duplicates, batch.DuplicateReason);
         }
 
-        if (added.Count > 0)
-        {
-            await WriteRollupsAsync(connection, FoldTiers(added), cancellationToken);
-        }
-
         await transaction.CommitAsync(cancellationToken);
-        return new WriteResult(added.Count, refused, reason);
+        return new WriteResult(added, refused, reason);
     }
 
     /// <summary>
     /// Merges the batch into its sample chunks: the chunks it touches are read (with the writers' lock, held to
-    /// the commit, so two writers never merge into the same chunk at once), merged and written back. Returns
-    /// the samples that were new, for the rollups. The usual batch appends to each series' current hour.
+    /// the commit, so two writers never merge into the same chunk at once), merged and written back with their
+    /// hour's summary. Returns how many samples were new. The usual batch appends to each series' current hour.
     /// </summary>
-    private static async Task<List<(long SeriesId, long TimestampMs, double Value)>> WriteChunksAsync(
+    private static async Task<int> WriteChunksAsync(
         NpgsqlConnection connection, ChunkBatch batch, CancellationToken cancellationToken)
     {
         var keys = batch.Keys.ToList();
@@ -126,42 +123,36 @@ public sealed partial class PostgresMetricStore
             }
         }
 
-        var added = new List<(long, long, double)>();
-        var (ids, starts, data) = (new List<long>(keys.Count), new List<long>(keys.Count), new List<byte[]>(keys.Count));
+        var added = 0;
+        var written = new ChunkRows(keys.Count);
         foreach (var key in keys)
         {
-            var (chunk, fresh) = batch.Apply(key, stored.GetValueOrDefault(key));
+            var (chunk, fresh, held) = batch.Apply(key, stored.GetValueOrDefault(key));
             if (fresh.Count > 0)
             {
-                ids.Add(key.SeriesId);
-                starts.Add(key.StartMs);
-                data.Add(chunk);
-                added.AddRange(fresh.Select(s => (key.SeriesId, s.TimestampMs, s.Value)));
+                written.Add(key.SeriesId, key.StartMs, chunk, ChunkSummary.Of(CollectionsMarshal.AsSpan(held)));
+                added += fresh.Count;
             }
         }
 
-        if (ids.Count > 0)
+        if (written.Count > 0)
         {
             await using var upsert = new NpgsqlCommand("""
-                INSERT INTO metric_chunks (series_id, start, data) SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::bytea[])
-                ON CONFLICT (series_id, start) DO UPDATE SET data = excluded.data
+                INSERT INTO metric_chunks (series_id, start, data, min, max, sum, count, last_ts, last)
+                SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::bytea[], $4::float8[], $5::float8[], $6::float8[], $7::bigint[], $8::bigint[], $9::float8[])
+                ON CONFLICT (series_id, start) DO UPDATE SET data = excluded.data, min = excluded.min, max = excluded.max,
+                    sum = excluded.sum, count = excluded.count, last_ts = excluded.last_ts, last = excluded.last
                 """, connection);
-            upsert.Parameters.AddWithValue(ids.ToArray());
-            upsert.Parameters.AddWithValue(starts.ToArray());
-            upsert.Parameters.AddWithValue(data.ToArray());
+            written.AddParameters(upsert);
             await upsert.ExecuteNonQueryAsync(cancellationToken);
         }
 
         return added;
     }
 
-    /// <summary>The batch's 1-h tier chunks; the 1-min tier is folded from the raw chunks when retention drops them (<see cref="MinuteTier"/>).</summary>
-    private static List<(RollupTier Tier, Dictionary<(long SeriesId, long StartMs), TierChunk> Chunks)> FoldTiers(List<(long SeriesId, long TimestampMs, double Value)> samples) =>
-        [(RollupTier.Hour, TierChunk.Group(RollupTier.Hour, samples))];
-
     /// <summary>
-    /// Keeps the tiers current as data arrives: the batch's chunks are inserted where there is none yet (a
-    /// backfill's chunks all are new); those that exist are merged (<see cref="MergeIntoStoredAsync"/>).
+    /// Writes tier chunks (retention folding dropped raw chunks into the tiers): inserted where there is none yet;
+    /// those that exist (samples written into an hour after its raw chunk went) are merged (<see cref="MergeIntoStoredAsync"/>).
     /// Writers take this step one at a time (a lock held to the commit), so a second writer reads the first
     /// one's chunks instead of racing it.
     /// </summary>

@@ -6,14 +6,15 @@ using X0tta6bl4.Ops.Metrics.Store.Chunks;
 namespace X0tta6bl4.Ops.Metrics.Store.Postgres;
 
 /// <summary>
-/// The production store: raw samples in chunks of a series' hour (<see cref="SampleChunk"/>), in a table
-/// range-partitioned by day (retention drops whole partitions, folding them into the 1-min tier); the rollup tiers
-/// in chunk rows of their own (<see cref="TierChunk"/>; the 1-min tier only for hours without raw chunks, <see cref="MinuteTier"/>); series in their own table, keyed by name and label text. Schema and writes are
-/// in the partial files beside.
+/// The production store: raw samples in chunks of a series' hour (<see cref="SampleChunk"/>), each row with its
+/// hour's summary (<see cref="ChunkSummary"/>), in a table range-partitioned by day (retention drops whole
+/// partitions, folding them into the tiers); the rollup tiers in chunk rows of their own (<see cref="TierChunk"/>),
+/// only for hours without raw chunks (<see cref="MinuteTier"/>; the 1-h tier's answer for an hour with one is its
+/// summary); series in their own table, keyed by name and label text. Schema and writes are in the partial files beside.
 /// </summary>
 public sealed partial class PostgresMetricStore : IMetricStore, IStoreSchema, IAsyncDisposable
 {
-    private const int SchemaVersion = 5;
+    private const int SchemaVersion = 6;
 
     private readonly NpgsqlDataSource _dataSource;
     private readonly ConcurrentDictionary<SeriesKey, long> _seriesIds = new();
@@ -105,10 +106,11 @@ public sealed partial class PostgresMetricStore : IMetricStore, IStoreSchema, IA
                 return await ReadSeriesAsync(connection, query.Selector, ids => [RawCommand(ids, query)], (reader, series, ct) => ReadRawAsync(reader, series, query, ct), cancellationToken);
             }
 
-            // The 1-min tier holds only the hours whose raw chunks are gone (MinuteTier): both are read, in one round trip.
+            // The tiers hold only the hours whose raw chunks are gone (MinuteTier; a chunk row carries its hour's
+            // summary): the chunks and the tier are both read, in one round trip.
             return tier == RollupTier.Minute
                 ? await ReadSeriesAsync(connection, query.Selector, ids => [RawCommand(ids, query), TierCommand(tier, ids, query)], (reader, series, ct) => ReadMinutesAsync(reader, series, query, ct), cancellationToken)
-                : await ReadSeriesAsync(connection, query.Selector, ids => [TierCommand(tier, ids, query)], (reader, series, ct) => ReadTierAsync(reader, tier, series, query, ct), cancellationToken);
+                : await ReadSeriesAsync(connection, query.Selector, ids => [SummaryCommand(ids, query), TierCommand(tier, ids, query)], (reader, series, ct) => ReadHoursAsync(reader, series, query, ct), cancellationToken);
         }
         finally
         {
@@ -251,29 +253,63 @@ public sealed partial class PostgresMetricStore : IMetricStore, IStoreSchema, IA
         Parameters = { new() { Value = ids }, new() { Value = TierChunk.ChunkOf(query.FromMs) }, new() { Value = query.ToMs } },
     };
 
-    private static async Task<IReadOnlyList<RangeSeries>> ReadTierAsync(
-        NpgsqlDataReader reader, RollupTier tier, List<(long Id, SeriesKey Key)> series, RangeQuery query, CancellationToken cancellationToken)
+    /// <summary>A chunk row's key and hour summary, as <see cref="SummaryRow"/> reads them.</summary>
+    private const string SummaryColumns = "series_id, start, min, max, sum, count, last_ts, last";
+
+    /// <summary>A row selected with <see cref="SummaryColumns"/>, as the 1-h tier's row for that hour.</summary>
+    private static RollupRow SummaryRow(NpgsqlDataReader reader) =>
+        new(reader.GetInt64(0), reader.GetInt64(1), reader.GetDouble(2), reader.GetDouble(3), reader.GetDouble(4), reader.GetInt64(5), reader.GetInt64(6), reader.GetDouble(7));
+
+    /// <summary>The hour summaries of the raw chunks that overlap the range (the 1-h tier's answer for those hours).</summary>
+    private static NpgsqlBatchCommand SummaryCommand(long[] ids, RangeQuery query) => new(
+        $"SELECT {SummaryColumns} FROM metric_chunks WHERE series_id = ANY($1) AND start >= $2 AND start <= $3 ORDER BY series_id, start")
     {
-        var chunks = series.ToDictionary(s => s.Id, _ => new List<TierChunk.Encoded>());
+        Parameters = { new() { Value = ids }, new() { Value = ChunkBatch.StartOf(query.FromMs) }, new() { Value = query.ToMs } },
+    };
+
+    /// <summary>
+    /// A 1-h read: the chunks' summaries (first result) and the tier's chunks (second), merged hour by hour — an hour
+    /// in both (samples written after its raw chunk went) is both pieces, which the steps merge as one bucket.
+    /// </summary>
+    private static async Task<IReadOnlyList<RangeSeries>> ReadHoursAsync(
+        NpgsqlDataReader reader, List<(long Id, SeriesKey Key)> series, RangeQuery query, CancellationToken cancellationToken)
+    {
+        var hours = series.ToDictionary(s => s.Id, _ => new List<RollupRow>());
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            var row = SummaryRow(reader);
+            hours[row.SeriesId].Add(row);
+        }
+
+        await reader.NextResultAsync(cancellationToken);
+        var tier = series.ToDictionary(s => s.Id, _ => new RowList());
         while (await reader.ReadAsync(cancellationToken))
         {
             var chunk = TierChunk.Encoded.Read(reader);
-            chunks[chunk.SeriesId].Add(chunk);
+            chunk.AddTo(RollupTier.Hour, tier[chunk.SeriesId]);
         }
 
         var points = new IReadOnlyList<Sample>[series.Count];
-        ForEachSeries(series.Count, chunks.Values.Sum(c => c.Count), i =>
+        for (var s = 0; s < series.Count; s++)
         {
+            var (raw, kept) = (hours[series[s].Id], tier[series[s].Id]);
             var steps = new StepAccumulator(query);
-            foreach (var chunk in chunks[series[i].Id])
+            int i = 0, j = 0;
+            while (i < raw.Count || j < kept.Count)
             {
-                chunk.AddTo(tier, steps);
+                steps.Add(j == kept.Count || (i < raw.Count && raw[i].BucketMs <= kept[j].BucketMs) ? raw[i++] : kept[j++]);
             }
 
-            points[i] = steps.Finish();
-        });
+            points[s] = steps.Finish();
+        }
 
         return series.Select((s, i) => new RangeSeries(s.Key, points[i])).Where(s => s.Points.Count > 0).ToList();
+    }
+
+    /// <summary>Tier rows kept as they come, in bucket order.</summary>
+    private sealed class RowList : List<RollupRow>, IRollupSink
+    {
+        void IRollupSink.Add(in RollupRow row) => Add(row);
     }
 
     /// <summary>
@@ -284,7 +320,7 @@ public sealed partial class PostgresMetricStore : IMetricStore, IStoreSchema, IA
     public async Task<int> EnforceRetentionAsync(RetentionPolicy policy, DateTimeOffset now, CancellationToken cancellationToken = default)
     {
         var cutoffs = policy.TierCutoffs(now);
-        return await DropBeforeAsync(now - policy.Raw, cutoffs[RollupTier.Minute], cancellationToken) + await DeleteRollupsBeforeAsync(cutoffs, cancellationToken);
+        return await DropBeforeAsync(now - policy.Raw, cutoffs, cancellationToken) + await DeleteRollupsBeforeAsync(cutoffs, cancellationToken);
     }
 
     /// <summary>Deletes the tier chunks that end before each tier's cut-off; returns how many.</summary>
@@ -305,11 +341,11 @@ public sealed partial class PostgresMetricStore : IMetricStore, IStoreSchema, IA
 
     /// <summary>
     /// Drops the day partitions (of sample chunks) that end before <paramref name="keepFrom"/>, each in one
-    /// transaction with its samples folded into the 1-min tier (those the tier still keeps, from
-    /// <paramref name="minuteKeepFromMs"/>): a crash leaves the day either raw or folded, never both or neither.
-    /// Returns how many partitions went.
+    /// transaction with its samples folded into the 1-min tier and its chunks' hour summaries into the 1-h tier
+    /// (those each tier still keeps, from its cut-off in <paramref name="tierKeepFromMs"/>): a crash leaves the day
+    /// either raw or folded, never both or neither. Returns how many partitions went.
     /// </summary>
-    public async Task<int> DropBeforeAsync(DateTimeOffset keepFrom, long minuteKeepFromMs, CancellationToken cancellationToken = default)
+    public async Task<int> DropBeforeAsync(DateTimeOffset keepFrom, IReadOnlyDictionary<RollupTier, long> tierKeepFromMs, CancellationToken cancellationToken = default)
     {
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
         var dropped = 0;
@@ -319,7 +355,8 @@ public sealed partial class PostgresMetricStore : IMetricStore, IStoreSchema, IA
             if (day <= lastDayToDrop)
             {
                 await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-                await FoldIntoMinutesAsync(connection, name, minuteKeepFromMs, cancellationToken);
+                await FoldIntoMinutesAsync(connection, name, tierKeepFromMs[RollupTier.Minute], cancellationToken);
+                await FoldIntoHoursAsync(connection, name, tierKeepFromMs[RollupTier.Hour], cancellationToken);
                 await ExecuteAsync(connection, $"DROP TABLE {name}", cancellationToken);
                 await transaction.CommitAsync(cancellationToken);
                 _partitions.TryRemove(day, out _);
@@ -330,8 +367,29 @@ public sealed partial class PostgresMetricStore : IMetricStore, IStoreSchema, IA
         return dropped;
     }
 
-    /// <summary>Drops the day partitions that end before <paramref name="keepFrom"/>, folding all of their samples into the 1-min tier.</summary>
-    public Task<int> DropBeforeAsync(DateTimeOffset keepFrom, CancellationToken cancellationToken = default) => DropBeforeAsync(keepFrom, long.MinValue, cancellationToken);
+    /// <summary>Drops the day partitions that end before <paramref name="keepFrom"/>, folding all of their samples into the tiers.</summary>
+    public Task<int> DropBeforeAsync(DateTimeOffset keepFrom, CancellationToken cancellationToken = default) =>
+        DropBeforeAsync(keepFrom, RollupTier.All.ToDictionary(t => t, _ => long.MinValue), cancellationToken);
+
+    /// <summary>A day partition's hour summaries into the 1-h tier (from its cut-off), merged into what the tier holds already.</summary>
+    private static async Task FoldIntoHoursAsync(NpgsqlConnection connection, string partition, long hourKeepFromMs, CancellationToken cancellationToken)
+    {
+        var rows = new List<RollupRow>();
+        await using (var read = new NpgsqlCommand($"SELECT {SummaryColumns} FROM {partition} WHERE start > $1", connection))
+        {
+            read.Parameters.AddWithValue(hourKeepFromMs == long.MinValue ? long.MinValue : hourKeepFromMs - ChunkBatch.WindowMs);
+            await using var reader = await read.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                rows.Add(SummaryRow(reader));
+            }
+        }
+
+        if (rows.Count > 0)
+        {
+            await WriteRollupsAsync(connection, [(RollupTier.Hour, TierChunk.Group(RollupTier.Hour, rows))], cancellationToken);
+        }
+    }
 
     /// <summary>
     /// A day partition's samples into the 1-min tier, a few hundred series at a time (a day of 5,000 series is

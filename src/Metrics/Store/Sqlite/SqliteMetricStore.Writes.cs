@@ -78,7 +78,7 @@ public sealed partial class SqliteMetricStore
         foreach (var key in batch.Keys)
         {
             (id.Value, start.Value) = (key.SeriesId, key.StartMs);
-            var (chunk, fresh) = batch.Apply(key, await read.ExecuteScalarAsync(cancellationToken) as byte[]);
+            var (chunk, fresh, _) = batch.Apply(key, await read.ExecuteScalarAsync(cancellationToken) as byte[]);
             if (fresh.Count == 0)
             {
                 continue;
