@@ -19,6 +19,7 @@ public sealed class OverviewQuery(SeriesReader reader, SqlCollectorStateStore st
         var tiles = new List<MetricTile>();
         var latency = new List<ChartLine>();
         var throughput = new List<ChartLine>();
+        var partialSteps = PartialSteps.None;
         if (job is not null && source is not null)
         {
             var marks = await PartialMarks.LoadAsync(reader, cancellationToken);
@@ -34,6 +35,7 @@ public sealed class OverviewQuery(SeriesReader reader, SqlCollectorStateStore st
             throughput.AddRange(await reader.LinesAsync(
                 SeriesSelector.Where(CanonicalSeries.ApiRequestsPerSecond, ("job", job), ("source", source)), range,
                 k => k["class"] ?? "?", ct: cancellationToken));
+            partialSteps = await PartialSteps.LoadAsync(reader, source, range, cancellationToken);
         }
 
         tiles.AddRange(await HitRatioTilesAsync(now, cancellationToken));
@@ -41,7 +43,12 @@ public sealed class OverviewQuery(SeriesReader reader, SqlCollectorStateStore st
             .Where(a => a.State == X0tta6bl4.Ops.Metrics.Alerts.AlertState.Firing)
             .OrderBy(a => a.Severity == "critical" ? 0 : 1).ThenBy(a => a.StartedMs).ToList();
         var sources = (await state.SourcesAsync(cancellationToken)).Select(s => s.AsOf(now)).ToList();
-        return new OverviewModel(job, jobs, source, tiles, latency, throughput, sources) { Firing = firing };
+        return new OverviewModel(job, jobs, source, tiles, latency, throughput, sources)
+        {
+            Firing = firing,
+            LatencyPartial = partialSteps.For(latency),
+            ThroughputPartial = partialSteps.For(throughput),
+        };
     }
 
     /// <summary>p95 a week earlier, laid over the current range.</summary>
