@@ -125,4 +125,24 @@ public sealed class PartialChartTests
             Assert.Equal("partial data from prometheus at 1 point", page.Find($"[data-testid={chart}-partial]").TextContent.Trim());
         }
     }
+
+    [Fact]
+    public async Task Resources_PartialStep_MarkedOnTheChartOfTheJobsItsSourceServes()
+    {
+        await using var context = await PageContext.CreateAsync(async f =>
+        {
+            await ArrangeAsync(f, 5, Missing[0]);
+            // A second job from the direct scrape, which never warns, with data where the Prometheus job has none: its
+            // points are not partial, though Prometheus's poll in that step was.
+            await f.Store.WriteAsync(Enumerable.Range(0, Grid.Count - 1).Select(step => new SeriesSample(
+                SeriesKey.Of(CanonicalSeries.PodMemoryBytes, ("job", "worker"), ("pod", "10.0.0.2:8080"), ("source", "scrape")), StepMs(step) + 2_000, 100 * 1048576.0)).ToList(),
+                Xunit.TestContext.Current.CancellationToken);
+        });
+
+        var page = context.Render<ResourcesPage>();
+
+        page.WaitForAssertion(() => Assert.NotEmpty(page.FindAll("[data-testid=memory-chart-partial]")));
+        Assert.Equal("partial data from prometheus at 1 point", page.Find("[data-testid=memory-chart-partial]").TextContent.Trim());
+        Assert.Empty(page.FindAll("[data-testid=cpu-chart-partial]"));
+    }
 }

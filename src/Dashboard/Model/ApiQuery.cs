@@ -95,12 +95,12 @@ public sealed class ApiQuery(SeriesReader reader, X0tta6bl4.Ops.Metrics.Settings
         tiles.Insert(2, Tiles.Make("errors", "Error rate (5xx)", errors, newest, now, Display.Percent, v => v < sla.ErrorRatePercent / 100, $"< {sla.ErrorRatePercent:0.###} %", $"5xx ÷ all requests in the collector window; {how}."));
 
         var marks = await PartialMarks.LoadAsync(reader, ct);
-        var steps = await PartialSteps.LoadAsync(reader, source, range, ct);
+        var steps = await PartialSteps.LoadAsync(reader, range, ct);
         return new ApiModel(job, jobs, source, marks.Mark(tiles, source).ToList(), latency, mix, throughput, await EndpointsAsync(job, source, ct))
         {
-            LatencyPartial = steps.For(latency),
-            StatusMixPartial = steps.For(mix),
-            ThroughputPartial = steps.For(throughput),
+            LatencyPartial = steps.For(source, latency),
+            StatusMixPartial = steps.For(source, mix),
+            ThroughputPartial = steps.For(source, throughput),
         };
     }
 

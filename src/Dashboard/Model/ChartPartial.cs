@@ -17,52 +17,64 @@ public sealed record ChartPartial(string Source, int Points, IReadOnlyList<Parti
 }
 
 /// <summary>
-/// The steps of a page's range in which a source had a poll with warnings: one range read of its
-/// <see cref="CanonicalSeries.SourcePartial"/> series (counted per step, so the rollup tiers answer long ranges), then
-/// matched against each chart in memory. A chart step aggregates the polls in it, so a step is partial when any of its
-/// polls was — the safe side, as for the tiles (<see cref="PartialMarks"/>). A marked step where the chart has no value
-/// stays a gap: missing data is shown as missing, never as partial.
+/// The steps of a page's range in which a source had a poll with warnings: one range read of
+/// <see cref="CanonicalSeries.SourcePartial"/> for every source (counted per step, so the rollup tiers answer long
+/// ranges), then matched against each chart in memory. A chart step aggregates the polls in it, so a step is partial
+/// when any of its polls was — the safe side, as for the tiles (<see cref="PartialMarks"/>). A marked step where the
+/// chart has no value stays a gap: missing data is shown as missing, never as partial.
 /// </summary>
 public sealed class PartialSteps
 {
-    public static readonly PartialSteps None = new(null, new HashSet<DateTime>(), 0);
-
-    private readonly string? _source;
-    private readonly HashSet<DateTime> _marked;
+    private readonly IReadOnlyDictionary<string, HashSet<DateTime>> _marked;
     private readonly long _stepMs;
 
-    private PartialSteps(string? source, HashSet<DateTime> marked, long stepMs) => (_source, _marked, _stepMs) = (source, marked, stepMs);
+    private PartialSteps(IReadOnlyDictionary<string, HashSet<DateTime>> marked, long stepMs) => (_marked, _stepMs) = (marked, stepMs);
 
-    public static async Task<PartialSteps> LoadAsync(SeriesReader reader, string? source, TimeRange range, CancellationToken ct)
+    public static async Task<PartialSteps> LoadAsync(SeriesReader reader, TimeRange range, CancellationToken ct)
     {
-        if (source is null)
-        {
-            return None;
-        }
-
-        var lines = await reader.LinesAsync(SeriesSelector.Where(CanonicalSeries.SourcePartial, ("source", source)), range, _ => source,
+        var lines = await reader.LinesAsync(new SeriesSelector(CanonicalSeries.SourcePartial), range, k => k["source"] ?? "",
             aggregation: Aggregation.Count, ct: ct);
-        var marked = lines.SelectMany(l => l.X.Where((_, i) => l.Y[i] is > 0)).ToHashSet();
-        return marked.Count == 0 ? None : new PartialSteps(source, marked, range.StepMs);
+        var marked = lines.Where(l => l.Name.Length > 0)
+            .GroupBy(l => l.Name, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => g.SelectMany(l => l.X.Where((_, i) => l.Y[i] is > 0)).ToHashSet(), StringComparer.Ordinal);
+        return new PartialSteps(marked, range.StepMs);
     }
 
-    /// <summary>The chart's points (x values where a solid line has a value) that are in a marked step; dashed lines (a week ago, a limit) are not this range's polls.</summary>
-    public ChartPartial? For(IReadOnlyList<ChartLine> lines)
+    /// <summary>The chart's points that are in a marked step of <paramref name="source"/>, the source its lines come from.</summary>
+    public ChartPartial? For(string? source, IReadOnlyList<ChartLine> lines) => For([(source, lines)]);
+
+    /// <summary>
+    /// The same for a chart whose lines come from several sources (a job each): the points (x values where a solid line
+    /// has a value) in a marked step of their own source. Dashed lines (a week ago, a limit) are not this range's polls.
+    /// </summary>
+    public ChartPartial? For(IEnumerable<(string? Source, IReadOnlyList<ChartLine> Lines)> parts)
     {
-        if (_source is null)
+        var sources = new List<string>();
+        var points = new SortedSet<DateTime>();
+        foreach (var (source, lines) in parts)
         {
-            return null;
+            if (source is null || !_marked.TryGetValue(source, out var marked))
+            {
+                continue;
+            }
+
+            var found = lines.Where(l => !l.Dashed).SelectMany(l => l.X.Where((x, i) => l.Y[i] is not null && marked.Contains(x))).ToList();
+            if (found.Count > 0)
+            {
+                points.UnionWith(found);
+                if (!sources.Contains(source))
+                {
+                    sources.Add(source);
+                }
+            }
         }
 
-        var points = lines.Where(l => !l.Dashed)
-            .SelectMany(l => l.X.Where((x, i) => l.Y[i] is not null && _marked.Contains(x)))
-            .Distinct().Order().ToList();
-        if (points.Count == 0)
-        {
-            return null;
-        }
+        return points.Count == 0 ? null : new ChartPartial(string.Join(", ", sources), points.Count, Spans(points.ToList()));
+    }
 
-        // Neighbouring steps become one span, so a long partial stretch is one shape, not one per point.
+    /// <summary>Neighbouring steps become one span, so a long partial stretch is one shape, not one per point.</summary>
+    private IReadOnlyList<PartialSpan> Spans(IReadOnlyList<DateTime> points)
+    {
         var half = TimeSpan.FromMilliseconds(_stepMs / 2.0);
         var step = TimeSpan.FromMilliseconds(_stepMs);
         var spans = new List<PartialSpan>();
@@ -79,6 +91,6 @@ public sealed class PartialSteps
         }
 
         spans.Add(new PartialSpan(first - half, last + half));
-        return new ChartPartial(_source, points.Count, spans);
+        return spans;
     }
 }

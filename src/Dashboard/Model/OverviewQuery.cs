@@ -19,7 +19,6 @@ public sealed class OverviewQuery(SeriesReader reader, SqlCollectorStateStore st
         var tiles = new List<MetricTile>();
         var latency = new List<ChartLine>();
         var throughput = new List<ChartLine>();
-        var partialSteps = PartialSteps.None;
         if (job is not null && source is not null)
         {
             var marks = await PartialMarks.LoadAsync(reader, cancellationToken);
@@ -35,10 +34,10 @@ public sealed class OverviewQuery(SeriesReader reader, SqlCollectorStateStore st
             throughput.AddRange(await reader.LinesAsync(
                 SeriesSelector.Where(CanonicalSeries.ApiRequestsPerSecond, ("job", job), ("source", source)), range,
                 k => k["class"] ?? "?", ct: cancellationToken));
-            partialSteps = await PartialSteps.LoadAsync(reader, source, range, cancellationToken);
         }
 
         tiles.AddRange(await HitRatioTilesAsync(now, cancellationToken));
+        var partialSteps = job is null || source is null ? null : await PartialSteps.LoadAsync(reader, range, cancellationToken);
         var firing = (await alerts.OpenAlertsAsync(cancellationToken))
             .Where(a => a.State == X0tta6bl4.Ops.Metrics.Alerts.AlertState.Firing)
             .OrderBy(a => a.Severity == "critical" ? 0 : 1).ThenBy(a => a.StartedMs).ToList();
@@ -46,8 +45,8 @@ public sealed class OverviewQuery(SeriesReader reader, SqlCollectorStateStore st
         return new OverviewModel(job, jobs, source, tiles, latency, throughput, sources)
         {
             Firing = firing,
-            LatencyPartial = partialSteps.For(latency),
-            ThroughputPartial = partialSteps.For(throughput),
+            LatencyPartial = partialSteps?.For(source, latency),
+            ThroughputPartial = partialSteps?.For(source, throughput),
         };
     }
 

@@ -57,12 +57,13 @@ public sealed class TargetsQuery(SeriesReader reader, SqlCollectorStateStore sta
         var ingestLines = await reader.LinesAsync(new SeriesSelector(CanonicalSeries.PrometheusIngestPerSecond), range, k => k["instance"] ?? "prometheus", ct: ct);
         var scrapeLines = await reader.LinesAsync(new SeriesSelector(CanonicalSeries.TargetScrapeSeconds), range, k => $"{k["job"]} {k["instance"]}", v => v * 1000, ct: ct);
         // The three charts are the Prometheus source's own series.
-        var steps = await PartialSteps.LoadAsync(reader, series?.Key["source"] ?? ingest?.Key["source"], range, ct);
+        var source = series?.Key["source"] ?? ingest?.Key["source"];
+        var steps = await PartialSteps.LoadAsync(reader, range, ct);
         return new TargetsModel(snapshot, sources, tiles, seriesLines, ingestLines, scrapeLines)
         {
-            SeriesPartial = steps.For(seriesLines),
-            IngestPartial = steps.For(ingestLines),
-            ScrapeDurationsPartial = steps.For(scrapeLines),
+            SeriesPartial = steps.For(source, seriesLines),
+            IngestPartial = steps.For(source, ingestLines),
+            ScrapeDurationsPartial = steps.For(source, scrapeLines),
             Collectors = await state.InstancesAsync(now.AddHours(-1), now, ct),
         };
     }
