@@ -15,6 +15,9 @@ public static class PromResponses
     /// <summary>A matrix, each point reported at its time plus <paramref name="shiftMs"/>.</summary>
     public static IResult Matrix(IReadOnlyList<X0tta6bl4.Ops.Metrics.Store.RangeSeries> series, long shiftMs) => new MatrixResult(series, shiftMs);
 
+    /// <summary>The most bytes <see cref="FormatPoint"/> writes.</summary>
+    public const int MaxPointBytes = 96;
+
     /// <summary><c>[unix seconds,"value"]</c> as UTF-8 into <paramref name="buffer"/>: what <see cref="Point"/> gives, without allocating.</summary>
     public static ReadOnlySpan<byte> FormatPoint(Span<byte> buffer, long timestampMs, double value)
     {

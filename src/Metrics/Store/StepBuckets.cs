@@ -30,6 +30,7 @@ public sealed class StepFolder(RangeQuery query)
 {
     private readonly List<Sample> _points = new((int)Math.Min((query.ToMs - query.FromMs) / query.StepMs + 1, 4_096));
     private long _bucket = long.MinValue;
+    private long _bucketEnd = long.MinValue;
     private double _sum, _min, _max, _last;
     private int _count;
 
@@ -41,11 +42,12 @@ public sealed class StepFolder(RangeQuery query)
             return;
         }
 
-        var start = query.FromMs + (timestampMs - query.FromMs) / query.StepMs * query.StepMs;
-        if (start != _bucket)
+        // Samples come in order, so most fall in the bucket of the one before: the division only at a new bucket.
+        if (timestampMs >= _bucketEnd || timestampMs < _bucket)
         {
             Flush();
-            _bucket = start;
+            _bucket = query.FromMs + (timestampMs - query.FromMs) / query.StepMs * query.StepMs;
+            _bucketEnd = _bucket + query.StepMs;
             _count = 0;
             _sum = 0;
             _min = double.PositiveInfinity;

@@ -200,19 +200,19 @@ public sealed partial class PostgresMetricStore : IMetricStore, IStoreSchema, IA
     private static async Task<IReadOnlyList<RangeSeries>> ReadRawAsync(
         NpgsqlDataReader reader, List<(long Id, SeriesKey Key)> series, RangeQuery query, CancellationToken cancellationToken)
     {
-        var chunks = series.ToDictionary(s => s.Id, _ => new List<byte[]>());
+        using var chunks = new ChunkArena(series.Select(s => s.Id));
         while (await reader.ReadAsync(cancellationToken))
         {
-            chunks[reader.GetInt64(0)].Add(reader.GetFieldValue<byte[]>(1));
+            chunks.Add(reader, 0, 1);
         }
 
         var points = new IReadOnlyList<Sample>[series.Count];
-        ForEachSeries(series.Count, chunks.Values.Sum(c => c.Count), i =>
+        ForEachSeries(series.Count, chunks.Count, i =>
         {
             var steps = new StepFolder(query);
-            foreach (var chunk in chunks[series[i].Id])
+            foreach (var chunk in chunks.Of(series[i].Id))
             {
-                SampleChunk.FoldInto(chunk, steps, query.ToMs);
+                SampleChunk.FoldInto(chunks.Bytes(chunk), steps, query.ToMs);
             }
 
             points[i] = steps.Finish();
