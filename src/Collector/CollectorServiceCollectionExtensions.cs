@@ -149,7 +149,7 @@ public static class CollectorServiceCollectionExtensions
         {
             var client = PrometheusHttp.WithBaseAddress(http.CreateClient(PrometheusHttp.ClientName), options.Prometheus);
             sources.Add(new PrometheusSource(
-                new PrometheusClient(client, options.Prometheus.MaxGetUrlLength),
+                new PrometheusClient(client, options.Prometheus.MaxGetUrlLength, options.Prometheus.PartialResponse),
                 options.Prometheus, collector, PublishSnapshots(state, leases.Name, services.GetRequiredService<ILoggerFactory>().CreateLogger<PrometheusSource>())));
         }
 

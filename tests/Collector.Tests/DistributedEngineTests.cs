@@ -68,7 +68,7 @@ public sealed class DistributedEngineTests(EnginesFixture engines) : IClassFixtu
     }
 
     private static PrometheusSource Source(PrometheusSourceOptions options) =>
-        new(new PrometheusClient(PrometheusHttp.CreateClient(options), options.MaxGetUrlLength), options, Collector());
+        new(new PrometheusClient(PrometheusHttp.CreateClient(options), options.MaxGetUrlLength, options.PartialResponse), options, Collector());
 
     /// <summary>Two polls a step apart (the second has bucket increases); the second's samples.</summary>
     private async Task<IReadOnlyList<SeriesSample>> TwoPollsAsync(PrometheusSource source, int point)
@@ -157,6 +157,45 @@ public sealed class DistributedEngineTests(EnginesFixture engines) : IClassFixtu
         Assert.Single(longAnswer.Samples);
         Assert.Equal(["GET", "POST"], engines.Proxy.Requests.Select(r => r.Method));
         Assert.True(engines.Proxy.Requests.First().UrlLength <= 200);
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task Collect_WithPartialResponse_SendsPartialResponseTrueWithEveryQuery_GetAndPost_OtherwiseNever(bool partialResponse)
+    {
+        var options = engines.GatewayOptions();
+        options.PartialResponse = partialResponse;
+        // Short enough that the long histogram queries are POSTed, the short ones sent as GET.
+        options.MaxGetUrlLength = 300;
+        engines.Proxy.Requests.Clear();
+
+        var samples = await Source(options).CollectAsync(engines.Data.At(120).ToUnixTimeMilliseconds(), TestContext.Current.CancellationToken);
+
+        // VictoriaMetrics ignores the parameter (Thanos is not packaged here): the poll is answered as without it.
+        Assert.Contains(samples, s => s.Key.Name == CanonicalSeries.ApiLatencySeconds);
+        var queries = engines.Proxy.Requests.Where(r => r.Path.EndsWith("/api/v1/query", StringComparison.Ordinal)).ToList();
+        Assert.Contains(queries, r => r.Method == "GET");
+        Assert.Contains(queries, r => r.Method == "POST");
+        Assert.All(queries, r => Assert.Equal(partialResponse ? "true" : null, r.Parameters.GetValueOrDefault("partial_response")));
+    }
+
+    [Fact]
+    public async Task QueryRange_WithPartialResponse_SendsIt_AndPrometheusAnswersAsWithout()
+    {
+        var options = engines.GatewayOptions();
+        options.PartialResponse = true;
+        var client = new PrometheusClient(PrometheusHttp.CreateClient(options), options.MaxGetUrlLength, options.PartialResponse);
+        var direct = new PrometheusClient(PrometheusHttp.CreateClient(new PrometheusSourceOptions { Url = engines.Prometheus.BaseAddress.ToString() }), partialResponse: true);
+        var ct = TestContext.Current.CancellationToken;
+        engines.Proxy.Requests.Clear();
+
+        var range = await client.QueryRangeAsync("up", engines.Data.At(10), engines.Data.At(20), TimeSpan.FromSeconds(15), ct);
+        var prometheus = await direct.QueryAsync("up", engines.Data.At(10), ct);
+
+        Assert.Equal(3, range.Count);
+        Assert.Equal("true", Assert.Single(engines.Proxy.Requests).Parameters["partial_response"]);
+        Assert.Equal(3, prometheus.Samples.Count);
     }
 
     [Fact]

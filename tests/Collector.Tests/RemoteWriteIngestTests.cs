@@ -104,19 +104,165 @@ public class RemoteWriteIngestTests
         Assert.Equal(0.1, p50.Value, 12);
     }
 
-    [Fact]
-    public async Task ScrapeWithoutReportSeries_DerivedWhenTheNextTimestampArrives()
+    /// <summary>What the direct scrape derives from <see cref="Scrapes"/>, with the remote-write source label.</summary>
+    private static IReadOnlyList<string> DirectlyDerived(int count)
     {
+        var direct = new ScrapeDerivation("api", Instance, TimeSpan.FromSeconds(60), CollectorOptions.DefaultLatencyHistograms, CollectorOptions.DefaultRequestCounters);
+        var expected = new List<SeriesSample>();
+        foreach (var (exposition, t) in Scrapes.Take(count))
+        {
+            var samples = direct.Derive(exposition, t);
+            expected.AddRange([.. samples, .. DerivedSeries.From(samples)]);
+        }
+
+        return expected.Select(s => Text(s with { Key = s.Key.With("source", RemoteWriteIngest.SourceLabel) })).Order(StringComparer.Ordinal).ToList();
+    }
+
+    [Fact]
+    public async Task ScrapeSplitAcrossShards_TheNextScrapeArrivingBeforeItsLastPart_DerivedOnceComplete()
+    {
+        // Shard B holds the first 7 series of the second scrape (the /a requests and buckets) while shard A sends the
+        // rest of it and then the whole third scrape; B's part comes last, within the grace.
         var (ingest, buffer) = NewIngest();
+        var second = RemoteWriteRequests.FromExposition(Scrapes[1].Exposition, "api", Instance, Scrapes[1].TimestampMs);
+        var outOfOrder = RemoteWriteMetrics.SamplesIgnored.WithLabels("out_of_order").Value;
+
+        ingest.Accept(Push(RemoteWriteRequests.FromExposition(Scrapes[0].Exposition, "api", Instance, Scrapes[0].TimestampMs)));
+        ingest.Accept(Push(second.Skip(7)));
+        ingest.Accept(Push(RemoteWriteRequests.FromExposition(Scrapes[2].Exposition, "api", Instance, Scrapes[2].TimestampMs)));
+        Assert.DoesNotContain(await BufferedAsync(buffer), s => s.TimestampMs == Scrapes[1].TimestampMs);
+        ingest.Accept(Push(second.Take(7)));
+
+        // Exactly what the three whole scrapes give in order: nothing derived from half a scrape, nothing left out.
+        Assert.Equal(DirectlyDerived(3), (await BufferedAsync(buffer)).Select(Text).Order(StringComparer.Ordinal));
+        Assert.Equal(outOfOrder, RemoteWriteMetrics.SamplesIgnored.WithLabels("out_of_order").Value);
+    }
+
+    private static readonly TimeSpan Grace = TimeSpan.FromSeconds(new RemoteWriteOptions().IncompleteScrapeGraceSeconds);
+
+    private static double Incomplete(string reason) => RemoteWriteMetrics.ScrapesIncomplete.WithLabels(reason).Value;
+
+    [Fact]
+    public async Task ScrapeWithoutReportSeries_DerivedOnceTheGraceAfterTheNextTimestampRunsOut_AndCounted()
+    {
+        var time = new FakeTimeProvider(DateTimeOffset.FromUnixTimeMilliseconds(Scrapes[0].TimestampMs));
+        var (ingest, buffer) = NewIngest(time);
+        var uncounted = Incomplete("uncounted");
         IEnumerable<RemoteWriteRequests.Series> Bare(int i) =>
             RemoteWriteRequests.FromExposition(Scrapes[i].Exposition, "api", Instance, Scrapes[i].TimestampMs).Where(s => s.Labels[0].Value is not ("up" or "scrape_samples_post_metric_relabeling"));
 
         ingest.Accept(Push(Bare(0)));
         ingest.Accept(Push(Bare(1)));
+        time.Advance(Grace - TimeSpan.FromMilliseconds(1));
+        Assert.Equal(0, ingest.Sweep());
+        Assert.Empty(await BufferedAsync(buffer));
+
+        // Without its count nothing says the first scrape is whole: it is derived once the grace after the second's arrival ran out.
+        time.Advance(TimeSpan.FromMilliseconds(1));
+        Assert.True(ingest.Sweep() > 0);
+        Assert.Contains(await BufferedAsync(buffer), s => s.Key.Name == DerivedSeries.DbPoolUsageRatio && s.TimestampMs == Scrapes[0].TimestampMs);
         Assert.DoesNotContain(await BufferedAsync(buffer), s => s.TimestampMs == Scrapes[1].TimestampMs);
+        Assert.Equal(1, Incomplete("uncounted") - uncounted);
 
         ingest.Accept(Push(Bare(2)));
+        time.Advance(Grace);
+        ingest.Sweep();
         Assert.Contains(await BufferedAsync(buffer), s => s.Key.Name == CanonicalSeries.ApiLatencySeconds && s.TimestampMs == Scrapes[1].TimestampMs);
+        Assert.Equal(2, Incomplete("uncounted") - uncounted);
+    }
+
+    [Fact]
+    public async Task IncompleteScrapeWhoseLastPartNeverComes_DerivedAsItIsAtTheGrace_InOrder_Counted_AndTheLatePartLeftOut()
+    {
+        var time = new FakeTimeProvider(DateTimeOffset.FromUnixTimeMilliseconds(Scrapes[0].TimestampMs));
+        var (ingest, buffer) = NewIngest(time);
+        var second = RemoteWriteRequests.FromExposition(Scrapes[1].Exposition, "api", Instance, Scrapes[1].TimestampMs);
+        var (short_, outOfOrder) = (Incomplete("short"), RemoteWriteMetrics.SamplesIgnored.WithLabels("out_of_order").Value);
+
+        ingest.Accept(Push(RemoteWriteRequests.FromExposition(Scrapes[0].Exposition, "api", Instance, Scrapes[0].TimestampMs)));
+        ingest.Accept(Push(second.Skip(7)));
+        time.Advance(TimeSpan.FromSeconds(1));
+        ingest.Accept(Push(RemoteWriteRequests.FromExposition(Scrapes[2].Exposition, "api", Instance, Scrapes[2].TimestampMs)));
+
+        // Pushes of another target sweep the waiting one too: not yet within the grace, then once it ran out.
+        time.Advance(Grace - TimeSpan.FromMilliseconds(1));
+        ingest.Accept(Push(RemoteWriteRequests.FromExposition(Scrapes[0].Exposition, "other", Instance, Scrapes[0].TimestampMs)));
+        Assert.DoesNotContain(await BufferedAsync(buffer), s => s.Key["job"] == "api" && s.TimestampMs > Scrapes[0].TimestampMs);
+        time.Advance(TimeSpan.FromMilliseconds(1));
+        var swept = ingest.Accept(Push(RemoteWriteRequests.FromExposition(Scrapes[1].Exposition, "other", Instance, Scrapes[1].TimestampMs)));
+
+        // The half scrape first, then the whole one after it: the derivation's rate state sees them in order.
+        var api = (await BufferedAsync(buffer)).Where(s => s.Key["job"] == "api").Select(s => s.TimestampMs).ToList();
+        Assert.True(swept.SamplesDerived > 0);
+        Assert.Equal([Scrapes[0].TimestampMs, Scrapes[1].TimestampMs, Scrapes[2].TimestampMs], api.Distinct());
+        Assert.Equal(api.Order(), api);
+        Assert.Equal(1, Incomplete("short") - short_);
+
+        ingest.Accept(Push(second.Take(7)));
+        Assert.Equal(7, RemoteWriteMetrics.SamplesIgnored.WithLabels("out_of_order").Value - outOfOrder);
+    }
+
+    [Fact]
+    public async Task TargetThatStopsPushing_ItsWaitingScrapesDerivedByTheSweeper()
+    {
+        var time = new FakeTimeProvider(DateTimeOffset.FromUnixTimeMilliseconds(Scrapes[0].TimestampMs));
+        var (ingest, buffer) = NewIngest(time);
+        ingest.Accept(Push(RemoteWriteRequests.FromExposition(Scrapes[0].Exposition, "api", Instance, Scrapes[0].TimestampMs)));
+        ingest.Accept(Push(RemoteWriteRequests.FromExposition(Scrapes[1].Exposition, "api", Instance, Scrapes[1].TimestampMs).Skip(7)));
+        ingest.Accept(Push(RemoteWriteRequests.FromExposition(Scrapes[2].Exposition, "api", Instance, Scrapes[2].TimestampMs)));
+        using var sweeper = new RemoteWriteSweeper(ingest, time);
+        await sweeper.StartAsync(TestContext.Current.CancellationToken);
+
+        // No push comes again: the sweeper's own ticks derive the waiting scrape and the complete one behind it. The
+        // clock moves a tick per look, as a tick's sweep runs after the timer fires and reads the clock then.
+        time.Advance(Grace);
+        await X0tta6bl4.Ops.Tests.Eventually.UntilAsync(async () =>
+        {
+            time.Advance(RemoteWriteSweeper.Every);
+            return (await BufferedAsync(buffer)).Any(s => s.TimestampMs == Scrapes[2].TimestampMs);
+        }, TimeSpan.FromSeconds(10), "the third scrape derived by the sweeper", TestContext.Current.CancellationToken);
+        await sweeper.StopAsync(TestContext.Current.CancellationToken);
+    }
+
+    [Fact]
+    public async Task ManyScrapesBehindAnIncompleteOne_TheOldestDerivedAtTheLimit_Counted()
+    {
+        var (ingest, buffer) = NewIngest();
+        var limit = Incomplete("pending_limit");
+        ingest.Accept(Push(RemoteWriteRequests.FromExposition(Scrapes[0].Exposition, "api", Instance, Scrapes[0].TimestampMs)));
+        ingest.Accept(Push(RemoteWriteRequests.FromExposition(Scrapes[1].Exposition, "api", Instance, Scrapes[1].TimestampMs).Skip(7)));
+        IEnumerable<RemoteWriteRequests.Series> Later(int i) => RemoteWriteRequests.FromExposition(Scrapes[2].Exposition, "api", Instance, Scrapes[2].TimestampMs + i * 15_000);
+
+        // A replayed backlog arriving faster than the grace: the incomplete scrape holds the whole ones behind it...
+        for (var i = 0; i < PushedTarget.MaxPendingScrapes - 1; i++)
+        {
+            ingest.Accept(Push(Later(i)));
+        }
+
+        Assert.DoesNotContain(await BufferedAsync(buffer), s => s.TimestampMs > Scrapes[0].TimestampMs);
+
+        // ...until the target holds more than the limit: then it is derived as it is, and the rest after it.
+        ingest.Accept(Push(Later(PushedTarget.MaxPendingScrapes - 1)));
+        var timestamps = (await BufferedAsync(buffer)).Select(s => s.TimestampMs).Distinct().ToList();
+        Assert.Equal(PushedTarget.MaxPendingScrapes + 2, timestamps.Count);
+        Assert.Equal(1, Incomplete("pending_limit") - limit);
+    }
+
+    [Fact]
+    public async Task TargetForgottenWhileHoldingAnIncompleteScrape_ItIsDerivedAsItIs_Counted()
+    {
+        var time = new FakeTimeProvider(DateTimeOffset.FromUnixTimeMilliseconds(Scrapes[0].TimestampMs));
+        var (ingest, buffer) = NewIngest(time);
+        var forgotten = Incomplete("target_forgotten");
+        ingest.Accept(Push(RemoteWriteRequests.FromExposition(Scrapes[0].Exposition, "api", Instance, Scrapes[0].TimestampMs)));
+        ingest.Accept(Push(RemoteWriteRequests.FromExposition(Scrapes[1].Exposition, "api", Instance, Scrapes[1].TimestampMs).Skip(7)));
+
+        time.Advance(TimeSpan.FromHours(2));
+        ingest.Sweep();
+
+        Assert.Contains(await BufferedAsync(buffer), s => s.Key.Name == DerivedSeries.DbPoolUsageRatio && s.TimestampMs == Scrapes[1].TimestampMs);
+        Assert.Equal(1, Incomplete("target_forgotten") - forgotten);
+        Assert.Empty(ingest.Jobs());
     }
 
     [Fact]

@@ -159,12 +159,14 @@ public sealed class RemoteWriteEndpointTests : IAsyncLifetime
     [Fact]
     public void EnabledWithoutTheCollector_FailsAtStartSayingWhy()
     {
-        using var factory = Host(("RemoteWrite:Enabled", "true"), ("Collector:Enabled", "false"), ("RemoteWrite:BufferLimit", "3000000"));
+        using var factory = Host(("RemoteWrite:Enabled", "true"), ("Collector:Enabled", "false"), ("RemoteWrite:BufferLimit", "3000000"),
+            ("RemoteWrite:IncompleteScrapeGraceSeconds", "-1"));
 
         var e = Assert.ThrowsAny<Exception>(() => factory.CreateClient());
 
         var message = string.Join("\n", (e is AggregateException all ? all.InnerExceptions : [e]).OfType<OptionsValidationException>().SelectMany(v => v.Failures));
         Assert.Contains("RemoteWrite:Enabled needs Collector:Enabled", message);
         Assert.Contains("RemoteWrite:BufferLimit must be at least 1 and below Collector:BufferCapacity", message);
+        Assert.Contains("RemoteWrite:IncompleteScrapeGraceSeconds must be 0–300 (was -1)", message);
     }
 }

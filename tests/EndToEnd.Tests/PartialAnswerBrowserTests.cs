@@ -7,7 +7,8 @@ namespace X0tta6bl4.Ops.EndToEnd.Tests;
 /// <summary>
 /// The dashboard's collector polling a real VictoriaMetrics (scraping the stack's Prometheus) through a Mimir-shaped
 /// gateway that demands a tenant and a token and answers partially: in Chromium, the Targets page shows the warnings
-/// and marks the figure of that poll, and the token is in neither the page nor the process's log.
+/// and marks the figure and the chart of those polls, every query asks for a partial answer (Sources:Prometheus:PartialResponse),
+/// and the token is in neither the page nor the process's log.
 /// </summary>
 public class PartialAnswerBrowserTests
 {
@@ -38,6 +39,8 @@ public class PartialAnswerBrowserTests
             ["Sources__Prometheus__Headers__1__Value"] = "Bearer " + Token,
             ["Sources__Prometheus__IntervalSeconds"] = "2",
             ["Sources__Prometheus__TimeoutSeconds"] = "2",
+            // As for a Thanos Query started with --no-query.partial-response; VictoriaMetrics ignores it.
+            ["Sources__Prometheus__PartialResponse"] = "true",
             ["Sources__Scrape__Enabled"] = "false",
             ["Sources__Redis__Endpoint"] = "",
             ["Sources__Postgres__Connection"] = "",
@@ -54,6 +57,9 @@ public class PartialAnswerBrowserTests
         await Assertions.Expect(row.Locator("[data-testid=source-warnings]")).ToContainTextAsync("isPartial");
         await Assertions.Expect(page.Locator("[data-testid=tile-series]")).ToHaveAttributeAsync("data-partial", "true", new() { Timeout = 45_000 });
         await Assertions.Expect(page.Locator("[data-testid=tile-series] [data-testid=tile-partial]")).ToBeVisibleAsync();
+        // The chart of the same series shades the steps of those polls and says so in its header.
+        await Assertions.Expect(page.Locator("[data-testid=series-chart-partial]")).ToContainTextAsync("partial data from prometheus at", new() { Timeout = 45_000 });
+        await Assertions.Expect(page.Locator("[data-testid=series-chart] .shapelayer path").First).ToBeAttachedAsync(new() { Timeout = 45_000 });
         await browser.ScreenshotAsync("targets-partial");
         Assert.DoesNotContain(Token, await page.ContentAsync());
 
@@ -66,6 +72,7 @@ public class PartialAnswerBrowserTests
 
         Assert.All(gateway.Requests, r => Assert.Equal(("team-a", "Bearer " + Token), (r.Tenant, r.Authorization)));
         Assert.Contains(gateway.Requests, r => r.Path == TenantProxy.Prefix + "/api/v1/query");
+        Assert.All(gateway.Requests.Where(r => r.Path == TenantProxy.Prefix + "/api/v1/query"), r => Assert.Equal("true", r.Parameters.GetValueOrDefault("partial_response")));
         Assert.Contains("X-Scope-OrgID", dashboard.Output);
         Assert.DoesNotContain(Token, dashboard.Output);
         Assert.Empty(browser.ConsoleErrors);

@@ -68,6 +68,14 @@ public sealed class PrometheusSourceOptions
     /// </summary>
     public int MaxGetUrlLength { get; set; } = DefaultMaxGetUrlLength;
 
+    /// <summary>
+    /// Send <c>partial_response=true</c> with every query (GET or POST), so Thanos Query answers with what the stores it
+    /// reached hold, and says so in <c>warnings</c>, instead of failing the query — what it does without the parameter
+    /// when started with --no-query.partial-response. The answer's warnings mark the poll's figures partial.
+    /// Prometheus, Mimir and VictoriaMetrics ignore the parameter.
+    /// </summary>
+    public bool PartialResponse { get; set; }
+
     /// <summary>Under the 4 KiB request line many proxies allow (nginx's large_client_header_buffers is 8 KiB).</summary>
     public const int DefaultMaxGetUrlLength = 2048;
 }

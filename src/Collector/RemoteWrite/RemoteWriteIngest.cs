@@ -17,10 +17,13 @@ public readonly record struct IngestResult(bool Accepted, int SamplesReceived, i
 /// one (source "remote-write", pod = the instance label).
 /// <para>
 /// A scrape is the samples of one target at one timestamp. Prometheus may split one scrape over several requests
-/// (max_samples_per_send) and, with several shards, interleave them, so a scrape is held until it is complete:
-/// when the samples that are not Prometheus's own report series number <c>scrape_samples_post_metric_relabeling</c>,
-/// or when a later timestamp of the same target arrives. A sample at or before the target's newest derived scrape
-/// (a late shard, a retried request) is left out and counted (x0tta6bl4_ops_remote_write_samples_ignored_total).
+/// (max_samples_per_send) and, with several shards, interleave them, so a scrape is held until it is complete (see
+/// <see cref="PushedTarget"/>): when the samples that are not Prometheus's own report series number
+/// <c>scrape_samples_post_metric_relabeling</c>, or, counted as incomplete, once RemoteWrite:IncompleteScrapeGraceSeconds
+/// have passed since a later timestamp of the same target arrived. Waiting scrapes are looked at on every push and by
+/// <see cref="RemoteWriteSweeper"/>, so a target that stops pushing still gets them derived. A sample at or before the
+/// target's newest derived scrape (a shard later than the grace, a retried request) is left out and counted
+/// (x0tta6bl4_ops_remote_write_samples_ignored_total).
 /// </para>
 /// <para>
 /// A push is refused (nothing read, no state changed) while the collector's write buffer holds RemoteWrite:BufferLimit
@@ -41,15 +44,17 @@ public sealed class RemoteWriteIngest
     /// <summary>Prometheus's staleness marker: a NaN with this bit pattern (model/value.StaleNaN).</summary>
     private const ulong StaleNaN = 0x7ff0000000000002;
 
-    private static readonly IReadOnlyDictionary<string, string> NoTypes = new Dictionary<string, string>();
-
     private readonly object _gate = new();
     private readonly Dictionary<(string Job, string Instance), PushedTarget> _targets = [];
     private readonly Dictionary<string, JobPush> _jobs = new(StringComparer.Ordinal);
+
+    /// <summary>Targets whose oldest scrape waits for its grace: the only ones a push or a sweep need look at besides those it touched.</summary>
+    private readonly HashSet<PushedTarget> _waiting = new(ReferenceEqualityComparer.Instance);
     private readonly WriteBuffer _buffer;
     private readonly CollectorOptions _collector;
     private readonly RemoteWriteOptions _options;
     private readonly TimeProvider _time;
+    private readonly TimeSpan _grace;
     private DateTimeOffset _lastSweep;
 
     public RemoteWriteIngest(WriteBuffer buffer, IOptions<CollectorOptions> collector, IOptions<RemoteWriteOptions> options, TimeProvider time)
@@ -58,6 +63,7 @@ public sealed class RemoteWriteIngest
         _collector = collector.Value;
         _options = options.Value;
         _time = time;
+        _grace = TimeSpan.FromSeconds(_options.IncompleteScrapeGraceSeconds);
     }
 
     /// <summary>A pushed job as the Targets page lists it: its newest push, the instances pushing it and the samples its last push gave.</summary>
@@ -80,30 +86,28 @@ public sealed class RemoteWriteIngest
                 return new IngestResult(false, 0, 0);
             }
 
+            var now = _time.GetUtcNow();
             var received = 0;
             var touched = new HashSet<PushedTarget>(ReferenceEqualityComparer.Instance);
             foreach (var series in request)
             {
                 received += series.Samples.Count;
-                Take(series, touched);
+                Take(series, touched, now);
             }
 
             var derived = new List<SeriesSample>();
-            var now = _time.GetUtcNow();
             var byJob = new Dictionary<string, int>(StringComparer.Ordinal);
             foreach (var target in touched)
             {
                 var before = derived.Count;
-                target.DeriveCompleted(derived);
+                DeriveReady(target, now, derived);
                 byJob[target.Job] = byJob.GetValueOrDefault(target.Job) + derived.Count - before;
-            }
-
-            foreach (var target in touched)
-            {
                 target.LastPush = now;
             }
 
-            ForgetSilentTargets(now);
+            // Other targets' scrapes whose grace ran out: a push costs nothing more while none wait.
+            DeriveWaiting(now, derived, touched);
+            ForgetSilentTargets(now, derived);
             foreach (var (job, count) in byJob)
             {
                 var instances = _targets.Keys.Where(k => k.Job == job).Select(k => k.Instance).Order(StringComparer.Ordinal).ToList();
@@ -111,18 +115,81 @@ public sealed class RemoteWriteIngest
                 _jobs[job] = new JobPush(job, now, instances, count > 0 ? count : _jobs.GetValueOrDefault(job)?.SamplesDerived ?? 0);
             }
 
-            _buffer.Add(derived);
+            Hand(derived);
             RemoteWriteMetrics.SamplesReceived.Inc(received);
-            RemoteWriteMetrics.SeriesDerived.Inc(derived.Count);
             return new IngestResult(true, received, derived.Count);
+        }
+    }
+
+    /// <summary>
+    /// Derives the scrapes whose grace has run out and forgets silent targets, without a push: called every second by
+    /// <see cref="RemoteWriteSweeper"/>, so the last scrapes of a target (or a whole Prometheus) that stopped pushing are
+    /// not held until it pushes again. Nothing is derived while the write buffer is at its limit: pushes are refused
+    /// then, so nothing new is held, and what is held waits for room.
+    /// </summary>
+    /// <returns>The samples derived.</returns>
+    public int Sweep()
+    {
+        lock (_gate)
+        {
+            if (_buffer.Count >= _options.BufferLimit)
+            {
+                return 0;
+            }
+
+            var now = _time.GetUtcNow();
+            var derived = new List<SeriesSample>();
+            DeriveWaiting(now, derived, null);
+            ForgetSilentTargets(now, derived);
+            Hand(derived);
+            return derived.Count;
+        }
+    }
+
+    private void DeriveReady(PushedTarget target, DateTimeOffset now, List<SeriesSample> output)
+    {
+        target.DeriveReady(now, _grace, output);
+        if (target.Waiting)
+        {
+            _waiting.Add(target);
+        }
+        else
+        {
+            _waiting.Remove(target);
+        }
+    }
+
+    private void DeriveWaiting(DateTimeOffset now, List<SeriesSample> output, HashSet<PushedTarget>? done)
+    {
+        if (_waiting.Count == 0)
+        {
+            return;
+        }
+
+        foreach (var target in _waiting.ToList())
+        {
+            if (done is null || !done.Contains(target))
+            {
+                DeriveReady(target, now, output);
+            }
+        }
+    }
+
+    private void Hand(List<SeriesSample> derived)
+    {
+        if (derived.Count > 0)
+        {
+            _buffer.Add(derived);
+            RemoteWriteMetrics.SeriesDerived.Inc(derived.Count);
         }
     }
 
     /// <summary>
     /// A target silent for <see cref="BucketIncreases.ForgetAfter"/> is forgotten (its derivation and pending scrape), as
     /// the scrape's bucket increases forget a series: memory stays bounded as pods come and go. Checked once a minute.
+    /// What a forgotten target still holds (a last scrape no later timestamp ended) is derived as it is and counted.
     /// </summary>
-    private void ForgetSilentTargets(DateTimeOffset now)
+    private void ForgetSilentTargets(DateTimeOffset now, List<SeriesSample> output)
     {
         if (now - _lastSweep < TimeSpan.FromMinutes(1))
         {
@@ -132,6 +199,8 @@ public sealed class RemoteWriteIngest
         _lastSweep = now;
         foreach (var (key, target) in _targets.Where(t => now - t.Value.LastPush > BucketIncreases.ForgetAfter).ToList())
         {
+            target.DeriveAll(output);
+            _waiting.Remove(target);
             _targets.Remove(key);
         }
 
@@ -141,7 +210,7 @@ public sealed class RemoteWriteIngest
         }
     }
 
-    private void Take(PushedSeries series, HashSet<PushedTarget> touched)
+    private void Take(PushedSeries series, HashSet<PushedTarget> touched, DateTimeOffset now)
     {
         if (series.NativeHistograms > 0)
         {
@@ -180,12 +249,13 @@ public sealed class RemoteWriteIngest
         }
 
         touched.Add(target);
+        var report = ReportSeries.Contains(name);
         foreach (var sample in series.Samples)
         {
             if (BitConverter.DoubleToUInt64Bits(sample.Value) == StaleNaN)
             {
                 // Not data, but news that the target's earlier scrapes are over.
-                target.Seen(sample.TimestampMs);
+                target.Seen(sample.TimestampMs, now);
                 RemoteWriteMetrics.SamplesIgnored.WithLabels("stale_marker").Inc();
                 continue;
             }
@@ -196,73 +266,7 @@ public sealed class RemoteWriteIngest
                 continue;
             }
 
-            target.Add(sample.TimestampMs, new ScrapedSample(name, labels, sample.Value, null), ReportSeries.Contains(name));
+            target.Add(sample.TimestampMs, new ScrapedSample(name, labels, sample.Value, null), report, now);
         }
-    }
-
-    /// <summary>One pushed target: its derivation and the scrapes not yet complete.</summary>
-    private sealed class PushedTarget(string job, string instance, ScrapeDerivation derivation)
-    {
-        private readonly SortedDictionary<long, Scrape> _pending = [];
-        private long _newestSeenMs = long.MinValue;
-
-        public string Job { get; } = job;
-
-        public string Instance { get; } = instance;
-
-        public long LastDerivedMs { get; private set; } = long.MinValue;
-
-        public DateTimeOffset LastPush { get; set; }
-
-        public void Seen(long timestampMs) => _newestSeenMs = Math.Max(_newestSeenMs, timestampMs);
-
-        public void Add(long timestampMs, ScrapedSample sample, bool report)
-        {
-            Seen(timestampMs);
-            if (!_pending.TryGetValue(timestampMs, out var scrape))
-            {
-                scrape = _pending[timestampMs] = new Scrape();
-            }
-
-            scrape.Samples.Add(sample);
-            if (!report)
-            {
-                scrape.Exposed++;
-            }
-            else if (sample.Name == "scrape_samples_post_metric_relabeling")
-            {
-                scrape.Expected = sample.Value;
-            }
-        }
-
-        /// <summary>Derives, oldest first, every pending scrape that is complete: a later timestamp was seen, or its samples are all here.</summary>
-        public void DeriveCompleted(List<SeriesSample> output)
-        {
-            while (_pending.Count > 0)
-            {
-                var (timestampMs, scrape) = _pending.First();
-                if (timestampMs >= _newestSeenMs && !(scrape.Expected is { } expected && scrape.Exposed >= expected))
-                {
-                    return;
-                }
-
-                _pending.Remove(timestampMs);
-                LastDerivedMs = timestampMs;
-                var samples = derivation.Derive(new Exposition(scrape.Samples, NoTypes), timestampMs);
-                output.AddRange(samples);
-                output.AddRange(DerivedSeries.From(samples));
-            }
-        }
-    }
-
-    private sealed class Scrape
-    {
-        public List<ScrapedSample> Samples { get; } = [];
-
-        /// <summary>Samples that are not report series.</summary>
-        public int Exposed { get; set; }
-
-        /// <summary>scrape_samples_post_metric_relabeling of this scrape, once it arrived.</summary>
-        public double? Expected { get; set; }
     }
 }

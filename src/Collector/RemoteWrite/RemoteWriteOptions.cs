@@ -29,6 +29,15 @@ public sealed class RemoteWriteOptions
     /// <summary>Seconds a refused push is told to wait (Retry-After).</summary>
     public int RetryAfterSeconds { get; set; } = 5;
 
+    /// <summary>
+    /// Seconds an incomplete scrape (fewer samples than its scrape_samples_post_metric_relabeling, or that count not
+    /// arrived) waits for its missing part once a later scrape of the same target has arrived, before it is derived as
+    /// it is and counted. Prometheus's shards send independently, each a batch when full or after batch_send_deadline
+    /// (5 s by default), so one shard may deliver a target's next scrape before another delivers the rest of this one.
+    /// 0 derives at the later scrape, as before this option.
+    /// </summary>
+    public int IncompleteScrapeGraceSeconds { get; set; } = 5;
+
     /// <summary>How often a pushing Prometheus is expected to send; the Targets page marks a pushed job stale after three of these.</summary>
     public int IntervalSeconds { get; set; } = 15;
 }
@@ -57,6 +66,7 @@ public sealed class RemoteWriteOptionsValidator(IConfiguration configuration) : 
         Check(o.BufferLimit >= 1 && o.BufferLimit < collector.BufferCapacity,
             $"RemoteWrite:BufferLimit must be at least 1 and below Collector:BufferCapacity ({collector.BufferCapacity}), so that the buffer never drops a pushed sample (was {o.BufferLimit}).");
         Check(o.RetryAfterSeconds is >= 1 and <= 3600, $"RemoteWrite:RetryAfterSeconds must be 1–3600 (was {o.RetryAfterSeconds}).");
+        Check(o.IncompleteScrapeGraceSeconds is >= 0 and <= 300, $"RemoteWrite:IncompleteScrapeGraceSeconds must be 0–300 (was {o.IncompleteScrapeGraceSeconds}).");
         Check(o.IntervalSeconds is >= 1 and <= 3600, $"RemoteWrite:IntervalSeconds must be 1–3600 (was {o.IntervalSeconds}).");
         Check(!o.Enabled || collector.Enabled,
             "RemoteWrite:Enabled needs Collector:Enabled: pushed samples go through this process's collector (its write buffer and spool) to the store.");

@@ -19,6 +19,7 @@ public static class RemoteWriteServiceCollectionExtensions
         {
             services.TryAddSingleton<RemoteWriteIngest>();
             services.AddHostedService<RemoteWriteStatus>();
+            services.AddHostedService<RemoteWriteSweeper>();
         }
 
         return services;

@@ -14,7 +14,15 @@ public sealed record ApiModel(
     IReadOnlyList<ChartLine> Latency,
     IReadOnlyList<ChartLine> StatusMix,
     IReadOnlyList<ChartLine> Throughput,
-    IReadOnlyList<EndpointRow> Endpoints);
+    IReadOnlyList<EndpointRow> Endpoints)
+{
+    /// <summary>Each chart's points from polls with warnings, if any (<see cref="PartialSteps"/>).</summary>
+    public ChartPartial? LatencyPartial { get; init; }
+
+    public ChartPartial? StatusMixPartial { get; init; }
+
+    public ChartPartial? ThroughputPartial { get; init; }
+}
 
 /// <summary>The API page: every latency quantile, the status mix, throughput with its peak, and per-endpoint figures.</summary>
 public sealed class ApiQuery(SeriesReader reader, X0tta6bl4.Ops.Metrics.Settings.SlaTargets slaTargets)
@@ -87,7 +95,13 @@ public sealed class ApiQuery(SeriesReader reader, X0tta6bl4.Ops.Metrics.Settings
         tiles.Insert(2, Tiles.Make("errors", "Error rate (5xx)", errors, newest, now, Display.Percent, v => v < sla.ErrorRatePercent / 100, $"< {sla.ErrorRatePercent:0.###} %", $"5xx ÷ all requests in the collector window; {how}."));
 
         var marks = await PartialMarks.LoadAsync(reader, ct);
-        return new ApiModel(job, jobs, source, marks.Mark(tiles, source).ToList(), latency, mix, throughput, await EndpointsAsync(job, source, ct));
+        var steps = await PartialSteps.LoadAsync(reader, range, ct);
+        return new ApiModel(job, jobs, source, marks.Mark(tiles, source).ToList(), latency, mix, throughput, await EndpointsAsync(job, source, ct))
+        {
+            LatencyPartial = steps.For(source, latency),
+            StatusMixPartial = steps.For(source, mix),
+            ThroughputPartial = steps.For(source, throughput),
+        };
     }
 
     private async Task<IReadOnlyList<EndpointRow>> EndpointsAsync(string job, string source, CancellationToken ct)

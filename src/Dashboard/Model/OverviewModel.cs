@@ -46,4 +46,9 @@ public sealed record OverviewModel(
 {
     /// <summary>Alerts firing now (from the collector's rules), most severe first.</summary>
     public IReadOnlyList<X0tta6bl4.Ops.Metrics.Alerts.AlertRecord> Firing { get; init; } = [];
+
+    /// <summary>The latency chart's points from polls with warnings, if any (<see cref="PartialSteps"/>).</summary>
+    public ChartPartial? LatencyPartial { get; init; }
+
+    public ChartPartial? ThroughputPartial { get; init; }
 }

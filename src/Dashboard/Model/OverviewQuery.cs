@@ -37,11 +37,17 @@ public sealed class OverviewQuery(SeriesReader reader, SqlCollectorStateStore st
         }
 
         tiles.AddRange(await HitRatioTilesAsync(now, cancellationToken));
+        var partialSteps = job is null || source is null ? null : await PartialSteps.LoadAsync(reader, range, cancellationToken);
         var firing = (await alerts.OpenAlertsAsync(cancellationToken))
             .Where(a => a.State == X0tta6bl4.Ops.Metrics.Alerts.AlertState.Firing)
             .OrderBy(a => a.Severity == "critical" ? 0 : 1).ThenBy(a => a.StartedMs).ToList();
         var sources = (await state.SourcesAsync(cancellationToken)).Select(s => s.AsOf(now)).ToList();
-        return new OverviewModel(job, jobs, source, tiles, latency, throughput, sources) { Firing = firing };
+        return new OverviewModel(job, jobs, source, tiles, latency, throughput, sources)
+        {
+            Firing = firing,
+            LatencyPartial = partialSteps?.For(source, latency),
+            ThroughputPartial = partialSteps?.For(source, throughput),
+        };
     }
 
     /// <summary>p95 a week earlier, laid over the current range.</summary>

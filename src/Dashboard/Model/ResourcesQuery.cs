@@ -17,7 +17,13 @@ public sealed record ResourcesModel(
     IReadOnlyList<ChartLine> Cpu,
     IReadOnlyList<ChartLine> Memory,
     double CpuLimitMillicores,
-    double MemoryLimitBytes);
+    double MemoryLimitBytes)
+{
+    /// <summary>Each chart's points from polls with warnings, each job's lines against its own source (<see cref="PartialSteps"/>).</summary>
+    public ChartPartial? CpuPartial { get; init; }
+
+    public ChartPartial? MemoryPartial { get; init; }
+}
 
 /// <summary>The Resources page: CPU and memory per pod against configurable limits, and restarts.</summary>
 public sealed class ResourcesQuery(SeriesReader reader, IOptions<ResourceOptions> options)
@@ -30,6 +36,8 @@ public sealed class ResourcesQuery(SeriesReader reader, IOptions<ResourceOptions
         var pods = new List<PodRow>();
         var cpuLines = new List<ChartLine>();
         var memoryLines = new List<ChartLine>();
+        var cpuBySource = new List<(string?, IReadOnlyList<ChartLine>)>();
+        var memoryBySource = new List<(string?, IReadOnlyList<ChartLine>)>();
         foreach (var job in jobSources.Jobs)
         {
             var source = jobSources.SourceOf(job);
@@ -62,8 +70,12 @@ public sealed class ResourcesQuery(SeriesReader reader, IOptions<ResourceOptions
                     starts == 0 ? null : starts - 1, Math.Max(cpu?.Sample.TimestampMs ?? 0, memory?.Sample.TimestampMs ?? 0)));
             }
 
-            cpuLines.AddRange(cpuAvg.Select(l => l with { Name = $"{job} {l.Name}" }));
-            memoryLines.AddRange(memoryAvg.Select(l => l with { Name = $"{job} {l.Name}", Y = l.Y.Select(v => v / (1 << 20)).ToList() }));
+            var cpuOfJob = cpuAvg.Select(l => l with { Name = $"{job} {l.Name}" }).ToList();
+            var memoryOfJob = memoryAvg.Select(l => l with { Name = $"{job} {l.Name}", Y = l.Y.Select(v => v / (1 << 20)).ToList() }).ToList();
+            cpuLines.AddRange(cpuOfJob);
+            memoryLines.AddRange(memoryOfJob);
+            cpuBySource.Add((source, cpuOfJob));
+            memoryBySource.Add((source, memoryOfJob));
             if (weekAgo)
             {
                 cpuLines.AddRange((await reader.WeekAgoLinesAsync(cpuSelector, range, k => $"{job} {k["pod"]}", ct: ct)));
@@ -77,7 +89,12 @@ public sealed class ResourcesQuery(SeriesReader reader, IOptions<ResourceOptions
             memoryLines.Add(new ChartLine("limit", grid, grid.Select(_ => (double?)(limits.MemoryLimitBytes / (1 << 20))).ToList()) { Dashed = true });
         }
 
-        return new ResourcesModel(pods, cpuLines, memoryLines, limits.CpuLimitMillicores, limits.MemoryLimitBytes);
+        var steps = await PartialSteps.LoadAsync(reader, range, ct);
+        return new ResourcesModel(pods, cpuLines, memoryLines, limits.CpuLimitMillicores, limits.MemoryLimitBytes)
+        {
+            CpuPartial = steps.For(cpuBySource),
+            MemoryPartial = steps.For(memoryBySource),
+        };
     }
 
     private static IEnumerable<double> Values(IReadOnlyList<ChartLine> lines, string pod) =>

@@ -14,6 +14,13 @@ public sealed record TargetsModel(
 {
     /// <summary>The collector instances heard from in the last hour, with the leases each holds.</summary>
     public IReadOnlyList<CollectorInstance> Collectors { get; init; } = [];
+
+    /// <summary>Each Prometheus chart's points from polls with warnings, if any (<see cref="PartialSteps"/>).</summary>
+    public ChartPartial? SeriesPartial { get; init; }
+
+    public ChartPartial? IngestPartial { get; init; }
+
+    public ChartPartial? ScrapeDurationsPartial { get; init; }
 }
 
 /// <summary>
@@ -46,11 +53,17 @@ public sealed class TargetsQuery(SeriesReader reader, SqlCollectorStateStore sta
                 "The collectors' sources whose last poll failed, or that no collector has polled for three intervals."),
         };
 
-        return new TargetsModel(snapshot, sources, tiles,
-            await reader.LinesAsync(new SeriesSelector(CanonicalSeries.PrometheusSeries), range, k => k["instance"] ?? "prometheus", ct: ct),
-            await reader.LinesAsync(new SeriesSelector(CanonicalSeries.PrometheusIngestPerSecond), range, k => k["instance"] ?? "prometheus", ct: ct),
-            await reader.LinesAsync(new SeriesSelector(CanonicalSeries.TargetScrapeSeconds), range, k => $"{k["job"]} {k["instance"]}", v => v * 1000, ct: ct))
+        var seriesLines = await reader.LinesAsync(new SeriesSelector(CanonicalSeries.PrometheusSeries), range, k => k["instance"] ?? "prometheus", ct: ct);
+        var ingestLines = await reader.LinesAsync(new SeriesSelector(CanonicalSeries.PrometheusIngestPerSecond), range, k => k["instance"] ?? "prometheus", ct: ct);
+        var scrapeLines = await reader.LinesAsync(new SeriesSelector(CanonicalSeries.TargetScrapeSeconds), range, k => $"{k["job"]} {k["instance"]}", v => v * 1000, ct: ct);
+        // The three charts are the Prometheus source's own series.
+        var source = series?.Key["source"] ?? ingest?.Key["source"];
+        var steps = await PartialSteps.LoadAsync(reader, range, ct);
+        return new TargetsModel(snapshot, sources, tiles, seriesLines, ingestLines, scrapeLines)
         {
+            SeriesPartial = steps.For(source, seriesLines),
+            IngestPartial = steps.For(source, ingestLines),
+            ScrapeDurationsPartial = steps.For(source, scrapeLines),
             Collectors = await state.InstancesAsync(now.AddHours(-1), now, ct),
         };
     }

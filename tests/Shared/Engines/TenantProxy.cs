@@ -6,13 +6,18 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace X0tta6bl4.Ops.Tests.Engines;
 
 /// <summary>One request as the proxy saw it: what the collector sent, headers included.</summary>
-public sealed record ProxiedRequest(string Method, string Path, int UrlLength, string? Tenant, string? Authorization);
+public sealed record ProxiedRequest(string Method, string Path, int UrlLength, string? Tenant, string? Authorization)
+{
+    /// <summary>The query's parameters, from the URL (GET) and the form body (POST).</summary>
+    public IReadOnlyDictionary<string, string> Parameters { get; init; } = new Dictionary<string, string>();
+}
 
 /// <summary>
 /// The shape Mimir (or a gateway in front of Thanos or a VictoriaMetrics cluster) gives the query API: everything
@@ -68,7 +73,24 @@ public sealed class TenantProxy : IAsyncDisposable
         var tenant = request.Headers["X-Scope-OrgID"].FirstOrDefault();
         var authorization = request.Headers.Authorization.FirstOrDefault();
         var url = request.Path + request.QueryString;
-        Requests.Enqueue(new ProxiedRequest(request.Method, request.Path, $"{request.Scheme}://{request.Host}{url}".Length, tenant, authorization));
+        byte[]? sent = null;
+        if (request.ContentLength > 0 || request.Headers.TransferEncoding.Count > 0)
+        {
+            using var buffer = new MemoryStream();
+            await request.Body.CopyToAsync(buffer);
+            sent = buffer.ToArray();
+        }
+
+        var parameters = QueryHelpers.ParseQuery(request.QueryString.Value).ToDictionary(p => p.Key, p => p.Value.ToString());
+        if (sent is not null && request.HasFormContentType)
+        {
+            foreach (var (name, value) in QueryHelpers.ParseQuery(System.Text.Encoding.UTF8.GetString(sent)))
+            {
+                parameters[name] = value.ToString();
+            }
+        }
+
+        Requests.Enqueue(new ProxiedRequest(request.Method, request.Path, $"{request.Scheme}://{request.Host}{url}".Length, tenant, authorization) { Parameters = parameters });
         if (!request.Path.StartsWithSegments(Prefix, out var rest))
         {
             context.Response.StatusCode = 404;
@@ -84,11 +106,9 @@ public sealed class TenantProxy : IAsyncDisposable
         }
 
         using var forward = new HttpRequestMessage(new HttpMethod(request.Method), rest.Value!.TrimStart('/') + request.QueryString);
-        if (request.ContentLength > 0 || request.Headers.TransferEncoding.Count > 0)
+        if (sent is not null)
         {
-            using var buffer = new MemoryStream();
-            await request.Body.CopyToAsync(buffer);
-            forward.Content = new ByteArrayContent(buffer.ToArray());
+            forward.Content = new ByteArrayContent(sent);
             forward.Content.Headers.TryAddWithoutValidation("Content-Type", request.ContentType);
         }
 

@@ -35,7 +35,8 @@ public sealed class PrometheusApiException(string message, string? errorType = n
 /// (<see cref="PrometheusHttp"/>), the base path and headers to its configuration; this reads what comes back.
 /// </summary>
 /// <param name="maxGetUrlLength">Queries whose GET URL would be longer are POSTed as a form; 0 POSTs all.</param>
-public sealed class PrometheusClient(HttpClient http, int maxGetUrlLength = PrometheusSourceOptions.DefaultMaxGetUrlLength)
+/// <param name="partialResponse">Ask for partial answers (Thanos's <c>partial_response=true</c>) with every query; see <see cref="PrometheusSourceOptions.PartialResponse"/>.</param>
+public sealed class PrometheusClient(HttpClient http, int maxGetUrlLength = PrometheusSourceOptions.DefaultMaxGetUrlLength, bool partialResponse = false)
 {
     private readonly HttpClient _http = http;
 
@@ -195,6 +196,11 @@ public sealed class PrometheusClient(HttpClient http, int maxGetUrlLength = Prom
             }
             else
             {
+                if (partialResponse)
+                {
+                    form["partial_response"] = "true";
+                }
+
                 using var content = new FormUrlEncodedContent(form);
                 var encoded = await content.ReadAsStringAsync(cancellationToken);
                 var url = path + "?" + encoded;
