@@ -22,6 +22,13 @@ public sealed class FloatTextTests
     [InlineData(double.Epsilon)]
     [InlineData(double.MaxValue)]
     [InlineData(123.4560001)]
+    [InlineData(2_747_045)]
+    [InlineData(-1)]
+    [InlineData(1)]
+    [InlineData(999_999_999_999_999)]
+    [InlineData(-999_999_999_999_999)]
+    [InlineData(1e15 - 0.5)]
+    [InlineData(4_503_599_627_370_496)]
     public void Format_EqualsTheRoundTripFormat(double value) => AssertSame(value);
 
     [Fact]
@@ -36,6 +43,7 @@ public sealed class FloatTextTests
             var value = (random.NextDouble() - 0.3) * magnitude;
             AssertSame(Math.Round(value, decimals));   // the common case: a few decimals
             AssertSame(value);                        // and arbitrary doubles
+            AssertSame(Math.Round(value * 1_000));     // and whole numbers (counters)
         }
     }
 

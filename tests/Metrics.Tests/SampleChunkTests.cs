@@ -133,7 +133,7 @@ public sealed class SampleChunkTests
         var chunk = SampleChunk.Encode(Enumerable.Range(0, 10).Select(i => new Sample(i * 1_000L, i)).ToArray());
         var steps = new StepFolder(new RangeQuery(new SeriesSelector("m"), 3_000, 5_500, 2_000, Aggregation.Avg));
 
-        SampleChunk.FoldInto(chunk, steps, 5_500);
+        SampleChunk.FoldInto(chunk, steps, 3_000, 5_500);
 
         Assert.Equal([new Sample(3_000, 3.5), new Sample(5_000, 5)], steps.Finish());
     }

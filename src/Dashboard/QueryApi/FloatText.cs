@@ -17,6 +17,14 @@ public static class FloatText
     public static int Format(double value, Span<byte> destination)
     {
         var magnitude = Math.Abs(value);
+        // Whole numbers (counters, sizes) below 10^15, where the general formatter writes all their digits: an
+        // integer's text, without the scaling below (a third of formatting a 1-h answer of counters, dotnet-trace).
+        if (magnitude >= 1 && magnitude < 1e15 && Math.Floor(magnitude) == magnitude)
+        {
+            ((long)value).TryFormat(destination, out var digits, default, CultureInfo.InvariantCulture);
+            return digits;
+        }
+
         // The range where the general formatter writes plain decimals and value × 10^6 stays an exact integer.
         if (magnitude >= 1e-4 && magnitude < 1e9)
         {

@@ -79,12 +79,26 @@ public static class SampleChunk
         }
     }
 
-    /// <summary>The samples of a chunk up to <see cref="StepFolder"/>'s range end, folded as they are decoded.</summary>
-    public static void FoldInto(ReadOnlySpan<byte> chunk, StepFolder folder, long toMs)
+    /// <summary>
+    /// The samples of a chunk from <paramref name="fromMs"/> to <paramref name="toMs"/>, folded as they are decoded:
+    /// the samples before the range are decoded (the encoding reads from the chunk's start) but go no further —
+    /// a range starting just before an hour reads all of the hour before for its last sample.
+    /// </summary>
+    public static void FoldInto(ReadOnlySpan<byte> chunk, StepFolder folder, long fromMs, long toMs)
     {
         var reader = new ChunkReader(chunk);
-        while (reader.TryRead(out var sample) && sample.TimestampMs <= toMs)
+        while (reader.TryRead(out var sample))
         {
+            if (sample.TimestampMs < fromMs)
+            {
+                continue;
+            }
+
+            if (sample.TimestampMs > toMs)
+            {
+                return;
+            }
+
             folder.Add(sample.TimestampMs, sample.Value);
         }
     }

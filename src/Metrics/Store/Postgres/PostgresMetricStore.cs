@@ -214,7 +214,7 @@ public sealed partial class PostgresMetricStore : IMetricStore, IStoreSchema, IA
             var steps = new StepFolder(query);
             foreach (var chunk in chunks.Of(series[i].Id))
             {
-                SampleChunk.FoldInto(chunks.Bytes(chunk), steps, query.ToMs);
+                SampleChunk.FoldInto(chunks.Bytes(chunk), steps, query.FromMs, query.ToMs);
             }
 
             points[i] = steps.Finish();

@@ -179,7 +179,7 @@ public sealed partial class SqliteMetricStore : IMetricStore, IStoreSchema
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
-            SampleChunk.FoldInto((byte[])reader.GetValue(0), steps, query.ToMs);
+            SampleChunk.FoldInto((byte[])reader.GetValue(0), steps, query.FromMs, query.ToMs);
         }
 
         return steps.Finish();
