@@ -16,10 +16,10 @@ public sealed class RetentionCrashTests() : StoreKillTests("x0-retention-crash-"
     private const long StartMs = 1_794_268_800_000; // 2026-11-10 00:00 UTC
 
     [Fact]
-    public Task Sqlite_KilledWhileFoldingRawDays_CountsEveryMinuteOnce() => OnSqliteAsync(AssertSurvivesKillAsync);
+    public Task Sqlite_KilledWhileFoldingRawDays_CountsEveryMinuteAndHourOnce() => OnSqliteAsync(AssertSurvivesKillAsync);
 
     [Fact]
-    public Task Postgres_KilledWhileFoldingRawDays_CountsEveryMinuteOnce() => OnPostgresAsync(AssertSurvivesKillAsync);
+    public Task Postgres_KilledWhileFoldingRawDays_CountsEveryMinuteAndHourOnce() => OnPostgresAsync(AssertSurvivesKillAsync);
 
     private static async Task AssertSurvivesKillAsync(string provider, string target, Func<Task<IMetricStore>> open)
     {
@@ -40,6 +40,9 @@ public sealed class RetentionCrashTests() : StoreKillTests("x0-retention-crash-"
         var query = new RangeQuery(new SeriesSelector("retained_metric"), StartMs, StartMs + Days * 86_400_000L - 1, 60_000, Aggregation.Count);
         var sums = new RangeQuery(query.Selector, query.FromMs, query.ToMs, 3_600_000 / 4, Aggregation.Avg); // 15-min steps: raw and tier merged
         var expectedSums = await store.QueryRangeAsync(sums, ct);
+        var hours = new RangeQuery(query.Selector, query.FromMs, query.ToMs, 3_600_000, Aggregation.Avg); // the 1-h tier (PostgreSQL: chunk summaries, then tier rows)
+        var expectedHours = await store.QueryRangeAsync(hours, ct);
+        var hourCounts = new RangeQuery(query.Selector, query.FromMs, query.ToMs, 3_600_000, Aggregation.Count);
 
         await RetainUntilKilledAsync(provider, target, new Random(16), ct);
 
@@ -50,6 +53,8 @@ public sealed class RetentionCrashTests() : StoreKillTests("x0-retention-crash-"
             Assert.All(minutes, s => Assert.Equal(Enumerable.Repeat(4.0, Days * 1_440), s.Points.Select(p => p.Value)));
             var after = await reopened.QueryRangeAsync(sums, ct);
             Assert.Equal(expectedSums.SelectMany(s => s.Points), after.SelectMany(s => s.Points));
+            Assert.Equal(expectedHours.SelectMany(s => s.Points), (await reopened.QueryRangeAsync(hours, ct)).SelectMany(s => s.Points));
+            Assert.All(await reopened.QueryRangeAsync(hourCounts, ct), s => Assert.Equal(Enumerable.Repeat(240.0, Days * 24), s.Points.Select(p => p.Value)));
         }
 
         var reopened = await open();
