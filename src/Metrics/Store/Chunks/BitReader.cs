@@ -40,9 +40,6 @@ internal ref struct BitReader(ReadOnlySpan<byte> bytes)
         return value;
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public bool ReadBit() => Read(1) != 0;
-
     /// <summary>
     /// The next <paramref name="count"/> bits (1–8) without consuming them; past the end they read as zeros.
     /// A prefix code is then told apart with one look instead of a read per bit.

@@ -79,7 +79,7 @@ public sealed partial class PostgresMetricStore
         // One transaction: a failed write leaves nothing behind to be doubled by the retry, and a sample is durable
         // (its chunk committed) when the write returns. The rollup tiers are not written here: a chunk row carries
         // its hour's summary (the 1-h tier while the chunk is kept) and answers 1-min reads itself; retention folds
-        // both into the tier tables when it drops the chunk (MinuteTier, FoldIntoTiersAsync).
+        // both into the tier tables when it drops the chunk (MinuteTier, FoldIntoHoursAsync).
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         var batch = ChunkBatch.Group(rows);
         var added = await WriteChunksAsync(connection, batch, cancellationToken);

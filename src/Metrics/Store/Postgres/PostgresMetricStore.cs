@@ -71,21 +71,17 @@ public sealed partial class PostgresMetricStore : IMetricStore, IStoreSchema, IA
     public async Task<IReadOnlyList<LatestSample>> LatestAsync(SeriesSelector selector, CancellationToken cancellationToken = default)
     {
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
-        // Each series' newest chunk; its last sample is the newest.
+        // Each series' newest chunk: the last sample of its summary is the series' newest (no chunk bytes read or decoded).
         var latest = await ReadSeriesAsync<LatestSample>(connection, selector, ids => [new NpgsqlBatchCommand("""
-            SELECT s.id, l.data FROM unnest($1::bigint[]) AS s(id)
-            CROSS JOIN LATERAL (SELECT data FROM metric_chunks WHERE series_id = s.id ORDER BY start DESC LIMIT 1) l
+            SELECT s.id, l.last_ts, l.last FROM unnest($1::bigint[]) AS s(id)
+            CROSS JOIN LATERAL (SELECT last_ts, last FROM metric_chunks WHERE series_id = s.id ORDER BY start DESC LIMIT 1) l
             """) { Parameters = { new() { Value = ids } } }], async (reader, series, ct) =>
         {
             var keys = series.ToDictionary(s => s.Id, s => s.Key);
             var result = new List<LatestSample>();
             while (await reader.ReadAsync(ct))
             {
-                var chunk = reader.GetFieldValue<byte[]>(1);
-                if (SampleChunk.Count(chunk) > 0)
-                {
-                    result.Add(new LatestSample(keys[reader.GetInt64(0)], SampleChunk.Decode(chunk)[^1]));
-                }
+                result.Add(new LatestSample(keys[reader.GetInt64(0)], new Sample(reader.GetInt64(1), reader.GetDouble(2))));
             }
 
             return (IReadOnlyList<LatestSample>)result;
@@ -313,8 +309,8 @@ public sealed partial class PostgresMetricStore : IMetricStore, IStoreSchema, IA
     }
 
     /// <summary>
-    /// Raw samples go a whole day partition at a time (the day that ends before the cut-off), folded into the 1-min
-    /// tier as they go (<see cref="MinuteTier"/>); tier rows a whole chunk at a time (the chunk that ends before the
+    /// Raw samples go a whole day partition at a time (the day that ends before the cut-off), folded into the tiers
+    /// as they go (<see cref="MinuteTier"/>, the chunks' hour summaries); tier rows a whole chunk at a time (the chunk that ends before the
     /// cut-off), so each tier is kept up to one chunk longer.
     /// </summary>
     public async Task<int> EnforceRetentionAsync(RetentionPolicy policy, DateTimeOffset now, CancellationToken cancellationToken = default)
