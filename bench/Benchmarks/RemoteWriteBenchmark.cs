@@ -33,33 +33,12 @@ internal static class RemoteWriteBenchmark
         var collector = new CollectorOptions();
         collector.LatencyHistograms.AddRange(CollectorOptions.DefaultLatencyHistograms);
         collector.RequestCounters.AddRange(CollectorOptions.DefaultRequestCounters);
-        // A target's exposition at a round: the counters grow from one round to the next (scale 1, 2, 3 … of the same shape).
-        var texts = Enumerable.Range(1, rounds + 1).Select(scale => CollectorBenchmark.Exposition(SeriesPerTarget, scale, Endpoints)).ToArray();
+        var texts = Texts(rounds);
         var start = DateTimeOffset.UtcNow.AddHours(-1).ToUnixTimeMilliseconds() / 15_000 * 15_000;
         long At(int round) => start + round * 15_000L;
         string Text(int round) => texts[round];
 
-        Console.Error.WriteLine($"bench: encoding {targets} targets × {rounds + 1} rounds of {SeriesPerTarget} series as remote-write bodies");
-        var bodies = new List<byte[]>[rounds + 1];
-        long rawPerRound = 0;
-        for (var r = 0; r <= rounds; r++)
-        {
-            bodies[r] = [];
-            var exposition = ExpositionParser.Parse(Text(r));
-            for (var t = 0; t < targets; t++)
-            {
-                var series = RemoteWriteRequests.FromExposition(exposition, $"bench-{t}", $"10.0.{t / 250}.{t % 250}:8080", At(r));
-                for (var i = 0; i < series.Count; i += SamplesPerSend)
-                {
-                    bodies[r].Add(RemoteWriteRequests.Body(series.Skip(i).Take(SamplesPerSend)));
-                }
-
-                if (r == 1)
-                {
-                    rawPerRound += series.Count;
-                }
-            }
-        }
+        var (bodies, rawPerRound) = Bodies(texts, targets, At);
 
         var pushStore = await PostgresMetricStore.OpenAsync(remoteWriteStore);
         var scrapeStoreOpened = await PostgresMetricStore.OpenAsync(scrapeStore);
@@ -69,7 +48,7 @@ internal static class RemoteWriteBenchmark
         var scrapeBuffer = new WriteBuffer(collector.BufferCapacity, scrapeSpool);
         var ingest = new RemoteWriteIngest(pushBuffer, Options.Create(collector), Options.Create(new RemoteWriteOptions { Enabled = true }), TimeProvider.System);
         var derivations = Enumerable.Range(0, targets).Select(t => new ScrapeDerivation(
-            $"bench-{t}", $"10.0.{t / 250}.{t % 250}:8080", TimeSpan.FromSeconds(collector.WindowSeconds), collector.LatencyHistograms, collector.RequestCounters)).ToArray();
+            $"bench-{t}", Instance(t), TimeSpan.FromSeconds(collector.WindowSeconds), collector.LatencyHistograms, collector.RequestCounters)).ToArray();
 
         void Push(int round)
         {
@@ -148,6 +127,44 @@ internal static class RemoteWriteBenchmark
         Figures.Print("remote_write_goal_samples_per_s", 100_000, "0");
         return pushWritten == scrapeWritten ? 0 : Fail($"the two paths stored different counts: {pushWritten} vs {scrapeWritten}");
     }
+
+    /// <summary>Each target's instance label, the same on both paths and in the HTTP benchmark.</summary>
+    public static string Instance(int target) => $"10.0.{target / 250}.{target % 250}:8080";
+
+    /// <summary>
+    /// Every round's pushes as Prometheus sends them (up to 2,000 samples a request, snappy block), from each round's
+    /// exposition text at its time; and the raw samples of one round (every round has the same series).
+    /// </summary>
+    public static (List<byte[]>[] Bodies, long RawPerRound) Bodies(IReadOnlyList<string> texts, int targets, Func<int, long> at)
+    {
+        Console.Error.WriteLine($"bench: encoding {targets} targets × {texts.Count} rounds of {SeriesPerTarget} series as remote-write bodies");
+        var bodies = new List<byte[]>[texts.Count];
+        long rawPerRound = 0;
+        for (var r = 0; r < texts.Count; r++)
+        {
+            bodies[r] = [];
+            var exposition = ExpositionParser.Parse(texts[r]);
+            for (var t = 0; t < targets; t++)
+            {
+                var series = RemoteWriteRequests.FromExposition(exposition, $"bench-{t}", Instance(t), at(r));
+                for (var i = 0; i < series.Count; i += SamplesPerSend)
+                {
+                    bodies[r].Add(RemoteWriteRequests.Body(series.Skip(i).Take(SamplesPerSend)));
+                }
+
+                if (r == 0)
+                {
+                    rawPerRound += series.Count;
+                }
+            }
+        }
+
+        return (bodies, rawPerRound);
+    }
+
+    /// <summary>A target's exposition at each of <paramref name="rounds"/> + 1 rounds: the counters grow from one round to the next (scale 1, 2, 3 … of the same shape).</summary>
+    public static string[] Texts(int rounds) =>
+        Enumerable.Range(1, rounds + 1).Select(scale => CollectorBenchmark.Exposition(SeriesPerTarget, scale, Endpoints)).ToArray();
 
     private static int Fail(string message)
     {

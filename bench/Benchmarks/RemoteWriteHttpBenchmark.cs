@@ -1,8 +1,6 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
-using X0tta6bl4.Ops.Collector.Sources.Scrape;
-using X0tta6bl4.Ops.Collector.Tests;
 
 namespace X0tta6bl4.Ops.Benchmarks;
 
@@ -21,23 +19,8 @@ internal static class RemoteWriteHttpBenchmark
         using var http = new HttpClient { BaseAddress = new Uri(url), Timeout = TimeSpan.FromMinutes(2) };
         http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String("bench:bench-password"u8.ToArray()));
         var start = DateTimeOffset.UtcNow.AddHours(-1).ToUnixTimeMilliseconds() / 15_000 * 15_000;
-        var bodies = new List<byte[]>[rounds + 1];
-        long raw = 0;
-        for (var r = 0; r <= rounds; r++)
-        {
-            bodies[r] = [];
-            var exposition = ExpositionParser.Parse(CollectorBenchmark.Exposition(2_000, r + 1, 10));
-            for (var t = 0; t < targets; t++)
-            {
-                var series = RemoteWriteRequests.FromExposition(exposition, $"bench-{t}", $"10.0.{t / 250}.{t % 250}:8080", start + r * 15_000L);
-                for (var i = 0; i < series.Count; i += 2_000)
-                {
-                    bodies[r].Add(RemoteWriteRequests.Body(series.Skip(i).Take(2_000)));
-                }
-
-                raw += r > 0 ? series.Count : 0;
-            }
-        }
+        var (bodies, rawPerRound) = RemoteWriteBenchmark.Bodies(RemoteWriteBenchmark.Texts(rounds), targets, r => start + r * 15_000L);
+        var raw = rawPerRound * rounds; // the timed rounds: all but the first
 
         var refused = 0;
         async Task PushRoundAsync(int round)

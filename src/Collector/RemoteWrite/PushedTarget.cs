@@ -19,7 +19,7 @@ namespace X0tta6bl4.Ops.Collector.RemoteWrite;
 /// first sample a 5-s grace would cut off exactly the late part it is meant to wait for.
 /// </para>
 /// </summary>
-internal sealed class PushedTarget(string job, string instance, ScrapeDerivation derivation)
+internal sealed class PushedTarget(string job, ScrapeDerivation derivation)
 {
     /// <summary>
     /// Scrapes held per target before the oldest is derived as it is: in steady state a target holds one or two (its
@@ -30,12 +30,11 @@ internal sealed class PushedTarget(string job, string instance, ScrapeDerivation
 
     private static readonly IReadOnlyDictionary<string, string> NoTypes = new Dictionary<string, string>();
 
-    private readonly SortedDictionary<long, PendingScrape> _pending = [];
+    // Sorted by timestamp; a handful at most (see MaxPendingScrapes), so the oldest is Keys[0] without an enumerator.
+    private readonly SortedList<long, PendingScrape> _pending = [];
     private long _newestSeenMs = long.MinValue;
 
     public string Job { get; } = job;
-
-    public string Instance { get; } = instance;
 
     public long LastDerivedMs { get; private set; } = long.MinValue;
 
@@ -91,7 +90,7 @@ internal sealed class PushedTarget(string job, string instance, ScrapeDerivation
     {
         while (_pending.Count > 0)
         {
-            var (timestampMs, scrape) = _pending.First();
+            var (timestampMs, scrape) = (_pending.Keys[0], _pending.Values[0]);
             if (!scrape.Complete)
             {
                 var reason = scrape.LaterSeenAt is { } seen && now - seen >= grace ? scrape.Expected is null ? "uncounted" : "short"
@@ -117,7 +116,7 @@ internal sealed class PushedTarget(string job, string instance, ScrapeDerivation
     {
         while (_pending.Count > 0)
         {
-            var (timestampMs, scrape) = _pending.First();
+            var (timestampMs, scrape) = (_pending.Keys[0], _pending.Values[0]);
             if (!scrape.Complete)
             {
                 RemoteWriteMetrics.ScrapesIncomplete.WithLabels("target_forgotten").Inc();
@@ -129,9 +128,10 @@ internal sealed class PushedTarget(string job, string instance, ScrapeDerivation
         Waiting = false;
     }
 
+    /// <summary>Derives the oldest scrape held (<paramref name="timestampMs"/>, <paramref name="scrape"/>).</summary>
     private void Derive(long timestampMs, PendingScrape scrape, List<SeriesSample> output)
     {
-        _pending.Remove(timestampMs);
+        _pending.RemoveAt(0);
         LastDerivedMs = timestampMs;
         var samples = derivation.Derive(new Exposition(scrape.Samples, NoTypes), timestampMs);
         output.AddRange(samples);

@@ -46,7 +46,8 @@ public sealed class RemoteWriteIngest
 
     private readonly object _gate = new();
     private readonly Dictionary<(string Job, string Instance), PushedTarget> _targets = [];
-    private readonly Dictionary<string, JobPush> _jobs = new(StringComparer.Ordinal);
+    /// <summary>Each pushed job's newest push and the samples its last deriving push gave; its instances are the targets'.</summary>
+    private readonly Dictionary<string, (DateTimeOffset LastPush, int SamplesDerived)> _jobs = new(StringComparer.Ordinal);
 
     /// <summary>Targets whose oldest scrape waits for its grace: the only ones a push or a sweep need look at besides those it touched.</summary>
     private readonly HashSet<PushedTarget> _waiting = new(ReferenceEqualityComparer.Instance);
@@ -73,7 +74,8 @@ public sealed class RemoteWriteIngest
     {
         lock (_gate)
         {
-            return _jobs.Values.ToList();
+            var instances = _targets.Keys.ToLookup(k => k.Job, k => k.Instance, StringComparer.Ordinal);
+            return _jobs.Select(j => new JobPush(j.Key, j.Value.LastPush, instances[j.Key].Order(StringComparer.Ordinal).ToList(), j.Value.SamplesDerived)).ToList();
         }
     }
 
@@ -110,9 +112,8 @@ public sealed class RemoteWriteIngest
             ForgetSilentTargets(now, derived);
             foreach (var (job, count) in byJob)
             {
-                var instances = _targets.Keys.Where(k => k.Job == job).Select(k => k.Instance).Order(StringComparer.Ordinal).ToList();
                 // A push carrying only part of a scrape derives nothing yet: the page keeps the last scrape's count.
-                _jobs[job] = new JobPush(job, now, instances, count > 0 ? count : _jobs.GetValueOrDefault(job)?.SamplesDerived ?? 0);
+                _jobs[job] = (now, count > 0 ? count : _jobs.GetValueOrDefault(job).SamplesDerived);
             }
 
             Hand(derived);
@@ -204,7 +205,8 @@ public sealed class RemoteWriteIngest
             _targets.Remove(key);
         }
 
-        foreach (var job in _jobs.Keys.Where(j => !_targets.Keys.Any(k => k.Job == j)).ToList())
+        var live = _targets.Keys.Select(k => k.Job).ToHashSet(StringComparer.Ordinal);
+        foreach (var job in _jobs.Keys.Where(j => !live.Contains(j)).ToList())
         {
             _jobs.Remove(job);
         }
@@ -244,7 +246,7 @@ public sealed class RemoteWriteIngest
         instance ??= "";
         if (!_targets.TryGetValue((job, instance), out var target))
         {
-            target = _targets[(job, instance)] = new PushedTarget(job, instance, new ScrapeDerivation(
+            target = _targets[(job, instance)] = new PushedTarget(job, new ScrapeDerivation(
                 job, instance, TimeSpan.FromSeconds(_collector.WindowSeconds), _collector.LatencyHistograms, _collector.RequestCounters, SourceLabel));
         }
 

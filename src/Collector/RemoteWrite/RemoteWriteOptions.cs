@@ -9,6 +9,9 @@ public sealed class RemoteWriteOptions
 {
     public const string Section = "RemoteWrite";
 
+    /// <summary>RemoteWrite:Enabled read straight from configuration: the services and the endpoint are added by it before the options are bound.</summary>
+    public static bool IsEnabled(IConfiguration configuration) => configuration.GetValue(Section + ":Enabled", false);
+
     public bool Enabled { get; set; }
 
     /// <summary>A token Prometheus may send as <c>Authorization: Bearer …</c> (its remote_write authorization); empty: Basic only. Set it from the environment.</summary>

@@ -15,7 +15,7 @@ public static class RemoteWriteServiceCollectionExtensions
     {
         services.AddOptions<RemoteWriteOptions>().Bind(configuration.GetSection(RemoteWriteOptions.Section)).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RemoteWriteOptions>, RemoteWriteOptionsValidator>());
-        if (configuration.GetValue(RemoteWriteOptions.Section + ":Enabled", false))
+        if (RemoteWriteOptions.IsEnabled(configuration))
         {
             services.TryAddSingleton<RemoteWriteIngest>();
             services.AddHostedService<RemoteWriteStatus>();

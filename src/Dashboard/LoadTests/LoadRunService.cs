@@ -43,7 +43,7 @@ public sealed class LoadRunService(
         var now = time.GetUtcNow();
         await store.FailAbandonedAsync((now - AbandonedAfter).ToUnixTimeMilliseconds(), now.ToUnixTimeMilliseconds(), ct);
         var kind = plan.Scenarios.Any(s => s.Executor == Executors.CapacitySearch) ? "capacity" : "load";
-        var id = await store.StartAsync(plan.Name, kind, JsonSerializer.Serialize(plan, LoadJson.Options), ChangeResult.NameOf(user), Runner,
+        var id = await store.StartAsync(plan.Name, kind, PlanJson.Write(plan), ChangeResult.NameOf(user), Runner,
             now.ToUnixTimeMilliseconds(), options.Value.MaxConcurrentRuns, ct);
         if (id is not { } runId)
         {

@@ -19,9 +19,11 @@ public sealed class OverviewQuery(SeriesReader reader, SqlCollectorStateStore st
         var tiles = new List<MetricTile>();
         var latency = new List<ChartLine>();
         var throughput = new List<ChartLine>();
+        PartialSteps? partialSteps = null;
         if (job is not null && source is not null)
         {
             var marks = await PartialMarks.LoadAsync(reader, cancellationToken);
+            partialSteps = await PartialSteps.LoadAsync(reader, range, cancellationToken);
             tiles.AddRange(marks.Mark(await RequestTilesAsync(job, source, now, sla, cancellationToken), source));
             tiles.AddRange(marks.Mark(await ResourceTilesAsync(job, source, now, sla, cancellationToken), source));
             foreach (var q in new[] { "0.5", "0.95", "0.99" })
@@ -37,7 +39,6 @@ public sealed class OverviewQuery(SeriesReader reader, SqlCollectorStateStore st
         }
 
         tiles.AddRange(await HitRatioTilesAsync(now, cancellationToken));
-        var partialSteps = job is null || source is null ? null : await PartialSteps.LoadAsync(reader, range, cancellationToken);
         var firing = (await alerts.OpenAlertsAsync(cancellationToken))
             .Where(a => a.State == X0tta6bl4.Ops.Metrics.Alerts.AlertState.Firing)
             .OrderBy(a => a.Severity == "critical" ? 0 : 1).ThenBy(a => a.StartedMs).ToList();

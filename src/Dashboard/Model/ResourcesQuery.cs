@@ -36,8 +36,8 @@ public sealed class ResourcesQuery(SeriesReader reader, IOptions<ResourceOptions
         var pods = new List<PodRow>();
         var cpuLines = new List<ChartLine>();
         var memoryLines = new List<ChartLine>();
-        var cpuBySource = new List<(string?, IReadOnlyList<ChartLine>)>();
-        var memoryBySource = new List<(string?, IReadOnlyList<ChartLine>)>();
+        // Each job's own lines with its source, for the partial marks (the week-ago and limit lines have none).
+        var perJob = new List<(string Source, IReadOnlyList<ChartLine> Cpu, IReadOnlyList<ChartLine> Memory)>();
         foreach (var job in jobSources.Jobs)
         {
             var source = jobSources.SourceOf(job);
@@ -74,8 +74,7 @@ public sealed class ResourcesQuery(SeriesReader reader, IOptions<ResourceOptions
             var memoryOfJob = memoryAvg.Select(l => l with { Name = $"{job} {l.Name}", Y = l.Y.Select(v => v / (1 << 20)).ToList() }).ToList();
             cpuLines.AddRange(cpuOfJob);
             memoryLines.AddRange(memoryOfJob);
-            cpuBySource.Add((source, cpuOfJob));
-            memoryBySource.Add((source, memoryOfJob));
+            perJob.Add((source, cpuOfJob, memoryOfJob));
             if (weekAgo)
             {
                 cpuLines.AddRange((await reader.WeekAgoLinesAsync(cpuSelector, range, k => $"{job} {k["pod"]}", ct: ct)));
@@ -92,8 +91,8 @@ public sealed class ResourcesQuery(SeriesReader reader, IOptions<ResourceOptions
         var steps = await PartialSteps.LoadAsync(reader, range, ct);
         return new ResourcesModel(pods, cpuLines, memoryLines, limits.CpuLimitMillicores, limits.MemoryLimitBytes)
         {
-            CpuPartial = steps.For(cpuBySource),
-            MemoryPartial = steps.For(memoryBySource),
+            CpuPartial = steps.For(perJob.Select(j => ((string?)j.Source, j.Cpu))),
+            MemoryPartial = steps.For(perJob.Select(j => ((string?)j.Source, j.Memory))),
         };
     }
 

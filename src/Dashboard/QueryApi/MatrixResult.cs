@@ -27,7 +27,7 @@ internal sealed class MatrixResult(IReadOnlyList<RangeSeries> series, long shift
             Parallel.For(0, series.Count, i =>
             {
                 parts[i] = new PooledBufferWriter(BytesFor(series[i].Points.Count));
-                Format(series[i], parts[i], first: true);
+                Format(series[i], parts[i]);
             });
         }
         else
@@ -36,7 +36,7 @@ internal sealed class MatrixResult(IReadOnlyList<RangeSeries> series, long shift
             parts = [new PooledBufferWriter(BytesFor(points) + 256 * series.Count)];
             for (var i = 0; i < series.Count; i++)
             {
-                Format(series[i], parts[0], first: i == 0);
+                Format(series[i], parts[0]);
             }
         }
 
@@ -84,9 +84,10 @@ internal sealed class MatrixResult(IReadOnlyList<RangeSeries> series, long shift
     /// One series as a JSON object, appended to the buffer: its labels through a JSON writer, its points as raw bytes
     /// formatted straight into the buffer — a writer call per point was a third of formatting a 1-h answer (dotnet-trace).
     /// </summary>
-    private void Format(RangeSeries line, PooledBufferWriter buffer, bool first)
+    private void Format(RangeSeries line, PooledBufferWriter buffer)
     {
-        Append(buffer, first ? "{\"metric\":"u8 : ",{\"metric\":"u8);
+        // A series after another in the same buffer is separated from it by a comma.
+        Append(buffer, buffer.WrittenSpan.IsEmpty ? "{\"metric\":"u8 : ",{\"metric\":"u8);
         using (var json = new Utf8JsonWriter(buffer))
         {
             json.WriteStartObject();

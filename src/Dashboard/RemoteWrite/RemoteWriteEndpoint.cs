@@ -1,7 +1,7 @@
-using System.Buffers;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
 using X0tta6bl4.Ops.Collector.RemoteWrite;
+using X0tta6bl4.Ops.Dashboard.QueryApi;
 
 namespace X0tta6bl4.Ops.Dashboard.RemoteWrite;
 
@@ -17,7 +17,7 @@ public static class RemoteWriteEndpoint
     public static IEndpointRouteBuilder MapRemoteWrite(this IEndpointRouteBuilder app)
     {
         // From configuration, as AddRemoteWriteIngest decides: the options are validated at start, after mapping.
-        if (app.ServiceProvider.GetRequiredService<IConfiguration>().GetValue(RemoteWriteOptions.Section + ":Enabled", false))
+        if (RemoteWriteOptions.IsEnabled(app.ServiceProvider.GetRequiredService<IConfiguration>()))
         {
             app.MapPost(Path, WriteAsync).DisableAntiforgery().RequireAuthorization(RemoteWriteAuth.Policy);
         }
@@ -51,7 +51,7 @@ public static class RemoteWriteEndpoint
             size.MaxRequestBodySize = o.MaxBodyBytes + 1L;
         }
 
-        var body = await ReadAsync(request, o.MaxBodyBytes, context.RequestAborted);
+        using var body = await ReadAsync(request, o.MaxBodyBytes, context.RequestAborted);
         if (body is null)
         {
             return Refuse("too_large", StatusCodes.Status413PayloadTooLarge, $"the body is more than RemoteWrite:MaxBodyBytes ({o.MaxBodyBytes}) bytes");
@@ -60,7 +60,7 @@ public static class RemoteWriteEndpoint
         IReadOnlyList<PushedSeries> series;
         try
         {
-            series = WriteRequestDecoder.Decode(body.Value.Buffer.AsSpan(0, body.Value.Length), o.MaxDecodedBytes);
+            series = WriteRequestDecoder.Decode(body.WrittenSpan, o.MaxDecodedBytes);
         }
         catch (RemoteWriteFormatException e)
         {
@@ -68,10 +68,6 @@ public static class RemoteWriteEndpoint
             return e.TooLarge
                 ? Refuse("too_large", StatusCodes.Status413PayloadTooLarge, e.Message)
                 : Refuse("malformed", StatusCodes.Status400BadRequest, e.Message);
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(body.Value.Buffer);
         }
 
         var result = ingest.Accept(series);
@@ -92,56 +88,36 @@ public static class RemoteWriteEndpoint
         return TypedResults.Text(message + "\n", "text/plain; charset=utf-8", statusCode: status);
     }
 
-    /// <summary>The body in a pooled buffer (the caller returns it), or null when it is longer than <paramref name="max"/>.</summary>
-    private static async Task<(byte[] Buffer, int Length)?> ReadAsync(HttpRequest request, int max, CancellationToken ct)
+    /// <summary>The body in a pooled buffer (the caller disposes it), or null when it is longer than <paramref name="max"/>.</summary>
+    private static async Task<PooledBufferWriter?> ReadAsync(HttpRequest request, int max, CancellationToken ct)
     {
-        var buffer = ArrayPool<byte>.Shared.Rent((int)Math.Min(request.ContentLength ?? 64 * 1024, max) + 1);
-        var length = 0;
+        var body = new PooledBufferWriter((int)Math.Min(request.ContentLength ?? 64 * 1024, max) + 1);
         try
         {
-            while (true)
+            int read;
+            while (body.WrittenSpan.Length <= max && (read = await request.Body.ReadAsync(body.GetMemory(), ct)) > 0)
             {
-                if (length == buffer.Length)
-                {
-                    if (length > max)
-                    {
-                        ArrayPool<byte>.Shared.Return(buffer);
-                        return null;
-                    }
-
-                    var larger = ArrayPool<byte>.Shared.Rent(Math.Min(buffer.Length * 2, max + 1));
-                    buffer.AsSpan(0, length).CopyTo(larger);
-                    ArrayPool<byte>.Shared.Return(buffer);
-                    buffer = larger;
-                }
-
-                var read = await request.Body.ReadAsync(buffer.AsMemory(length), ct);
-                if (read == 0)
-                {
-                    break;
-                }
-
-                length += read;
+                body.Advance(read);
             }
         }
         catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {
             // Kestrel's own limit, set just above ours.
-            ArrayPool<byte>.Shared.Return(buffer);
+            body.Dispose();
             return null;
         }
         catch
         {
-            ArrayPool<byte>.Shared.Return(buffer);
+            body.Dispose();
             throw;
         }
 
-        if (length > max)
+        if (body.WrittenSpan.Length > max)
         {
-            ArrayPool<byte>.Shared.Return(buffer);
+            body.Dispose();
             return null;
         }
 
-        return (buffer, length);
+        return body;
     }
 }
