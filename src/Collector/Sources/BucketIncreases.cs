@@ -68,7 +68,7 @@ public sealed class BucketIncreases
         for (var i = 0; i < readings.Count; i++)
         {
             var r = readings[i];
-            ids[i] = r.Family + "\u0000" + r.Job + "\u0000" + SeriesKey.FormatLabels(IsSorted(r.Labels) ? r.Labels : r.Labels.OrderBy(l => l.Name, StringComparer.Ordinal));
+            ids[i] = r.Family + "\u0000" + r.Job + "\u0000" + SeriesKey.FormatLabels(SeriesKey.SortedByName(r.Labels));
             values[ids[i]] = r.Value;
         }
 
@@ -143,18 +143,5 @@ public sealed class BucketIncreases
             r.Label("query") is { Length: > 0 } query
                 ? SeriesKey.Of(HistogramSeries.DbQueryBucketIncrease, ("job", r.Job), ("query", query), ("le", le), ("source", _source))
                 : null);
-    }
-
-    private static bool IsSorted(IReadOnlyList<Label> labels)
-    {
-        for (var i = 1; i < labels.Count; i++)
-        {
-            if (string.CompareOrdinal(labels[i - 1].Name, labels[i].Name) > 0)
-            {
-                return false;
-            }
-        }
-
-        return true;
     }
 }
