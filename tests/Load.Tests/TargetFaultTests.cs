@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http;
 using X0tta6bl4.Ops.Load.Engine;
 using X0tta6bl4.Ops.Load.Plans;
+using X0tta6bl4.Ops.Load.Reports;
 using X0tta6bl4.Ops.Tests;
 
 namespace X0tta6bl4.Ops.Load.Tests;
@@ -102,11 +103,36 @@ public sealed class TargetFaultTests
 
         Assert.Equal(RunStatus.Stopped, run.Status);
         Assert.InRange(run.Summary.TotalRequests, 90, 1000);
-        Assert.Equal(target.Requests, run.Summary.TotalRequests);
+        // A request out at the stop is cut off, whether or not the target had it yet: counted apart, never lost.
+        Assert.InRange(target.Requests, run.Summary.TotalRequests, run.Summary.TotalRequests + run.Summary.Interrupted);
+        Assert.Equal(run.Summary.TotalRequests, run.Seconds.Sum(s => s.Requests.Total));
         Assert.True(run.Seconds.Count >= 2);
         Assert.Equal(0, progress[0].Second.Second);
         Assert.Equal(30, progress[0].PlannedSeconds);
         Assert.Equal(50, progress[1].CurrentRate, 1);
+    }
+
+    [Fact]
+    public async Task Run_CancelledWhileTheTargetHoldsEveryRequest_CountsThemInterruptedNotAsErrors()
+    {
+        await using var target = await LoopbackTarget.StartAsync(context => Task.Delay(Timeout.Infinite, context.RequestAborted));
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+        var running = new LoadRunner().RunAsync(Plans.OneGet(target.Url, Plans.Constant(rate: 50, seconds: 30)), cancellationToken: stop.Token);
+
+        await Eventually.UntilAsync(() => target.Requests >= 20, TimeSpan.FromSeconds(10), "20 requests held by the target", TestContext.Current.CancellationToken);
+        await stop.CancelAsync();
+        var run = await running;
+
+        Assert.Equal(RunStatus.Stopped, run.Status);
+        Assert.Equal(0, run.Summary.TotalRequests);
+        Assert.Equal(0, run.Summary.Errors);
+        Assert.True(run.Summary.Interrupted >= target.Requests, $"{run.Summary.Interrupted} interrupted, the target held {target.Requests}");
+        Assert.Equal(run.Summary.Interrupted, Assert.Single(run.Requests).Summary.Interrupted);
+        var note = $"{run.Summary.Interrupted} requests were sent but still unanswered when the run stopped";
+        Assert.Contains(note, run.Summary.InterruptedNote);
+        Assert.Contains(note, TextSummary.Render(run));
+        Assert.Contains(note, MarkdownReport.Render(run));
+        Assert.Contains(note, HtmlReport.Render(run));
     }
 
     [Fact]

@@ -167,6 +167,18 @@ public sealed record RunSummary
 
     public long Dropped { get; init; }
 
+    /// <summary>
+    /// Requests sent but unanswered when the run stopped early (the caller, the maxDurationSeconds bound or an
+    /// abortOnFail threshold): in no status or latency figure, since they were cut off, not answered. The target
+    /// may or may not have received them.
+    /// </summary>
+    public long Interrupted { get; init; }
+
+    /// <summary>The sentence every report shows on <see cref="Interrupted"/>; null when the stop cut nothing off.</summary>
+    [JsonIgnore]
+    public string? InterruptedNote => Interrupted == 0 ? null
+        : $"{Interrupted} {(Interrupted == 1 ? "request was" : "requests were")} sent but still unanswered when the run stopped; they are in no count or latency figure.";
+
     public double GeneratorLagP99Ms { get; init; }
 
     public double GeneratorLagMaxMs { get; init; }

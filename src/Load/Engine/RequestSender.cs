@@ -22,7 +22,7 @@ internal sealed class RequestSender(HttpClient client, IReadOnlyList<PreparedReq
 
     /// <param name="intended">When the schedule wanted it sent; for the closed model pass null (it is sent now).</param>
     /// <param name="window">A capacity step's totals, also recorded into.</param>
-    /// <param name="ct">Cancelled when the run stops (not recorded) or the scenario's graceful stop ends (an error).</param>
+    /// <param name="ct">Cancelled when the run stops (counted as interrupted) or the scenario's graceful stop ends (an error).</param>
     public async Task SendAsync(int request, long? intended, Totals? window, CancellationToken ct)
     {
         var prepared = requests[request];
@@ -53,7 +53,8 @@ internal sealed class RequestSender(HttpClient client, IReadOnlyList<PreparedReq
         }
         catch (OperationCanceledException) when (runStopped.IsCancellationRequested)
         {
-            return; // the run was stopped: an unanswered request is not the target's fault
+            recorder.RecordInterrupted(request); // the run was stopped: an unanswered request is not the target's fault
+            return;
         }
         catch (Exception e) when (e is HttpRequestException or OperationCanceledException or IOException or SocketException)
         {

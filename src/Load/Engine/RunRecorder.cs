@@ -45,6 +45,16 @@ internal sealed class RunRecorder
         }
     }
 
+    /// <summary>A request the run's stop cut off: no outcome or latency, but counted, so every request sent is accounted for.</summary>
+    public void RecordInterrupted(int request)
+    {
+        lock (_gate)
+        {
+            _run.RecordInterrupted();
+            _byName[request].RecordInterrupted();
+        }
+    }
+
     /// <summary>Ends the current second: its snapshot, with the histograms encoded, and a fresh second.</summary>
     public SecondSnapshot CloseSecond(int index, DateTimeOffset startedAt, string scenario, double targetRate, int vus, int inFlight)
     {

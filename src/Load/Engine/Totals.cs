@@ -31,6 +31,9 @@ internal sealed class Totals
 
     public long Dropped { get; private set; }
 
+    /// <summary>Requests sent but still unanswered when the run stopped (the caller, a bound or an abortOnFail threshold).</summary>
+    public long Interrupted { get; private set; }
+
     public long LagMaxMicroseconds { get; private set; }
 
     public long Requests => _outcomes.Sum();
@@ -55,6 +58,8 @@ internal sealed class Totals
 
     public void RecordDropped() => Dropped++;
 
+    public void RecordInterrupted() => Interrupted++;
+
     public StatusCounts Counts() => new()
     {
         Status2xx = _outcomes[0],
@@ -69,6 +74,7 @@ internal sealed class Totals
         Array.Clear(_outcomes);
         Errors = 0;
         Dropped = 0;
+        Interrupted = 0;
         LagMaxMicroseconds = 0;
         Latency.Reset();
         ServiceTime.Reset();
@@ -102,6 +108,7 @@ internal sealed class Totals
             Latency = Percentiles(Latency),
             ServiceTime = Percentiles(ServiceTime),
             Dropped = Dropped,
+            Interrupted = Interrupted,
             GeneratorLagP99Ms = lagP99,
             GeneratorLagMaxMs = LagMaxMicroseconds / 1000.0,
             GeneratorLimited = reasons.Count > 0,

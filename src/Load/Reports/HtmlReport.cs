@@ -37,6 +37,11 @@ public static class HtmlReport
             [[s.TotalRequests.ToString(), s.AchievedRate.ToString("0.0", System.Globalization.CultureInfo.InvariantCulture), s.Errors.ToString(),
               s.ErrorRate.ToString("P3", System.Globalization.CultureInfo.InvariantCulture), s.Dropped.ToString(), s.ByStatus.Status2xx.ToString(),
               s.ByStatus.Status3xx.ToString(), s.ByStatus.Status4xx.ToString(), s.ByStatus.Status5xx.ToString(), s.ByStatus.Error.ToString(), Format.Ms(s.GeneratorLagP99Ms)]]));
+        if (s.InterruptedNote is { } interrupted)
+        {
+            html.Append("<p>").Append(E(interrupted)).Append("</p>");
+        }
+
         html.Append(Table(["", "p50", "p75", "p90", "p95", "p99", "p99.9", "max"],
             [Percentiles("latency (from intended start)", s.Latency), Percentiles("service time (from send)", s.ServiceTime)]));
         if (run.Thresholds.Count > 0)

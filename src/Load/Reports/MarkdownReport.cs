@@ -27,6 +27,12 @@ public static class MarkdownReport
         Line("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         Line(string.Create(CultureInfo.InvariantCulture, $"| {s.TotalRequests} | {s.AchievedRate:0.0} | {s.Errors} | {s.ErrorRate:P3} | {s.Dropped} | {s.ByStatus.Status2xx} | {s.ByStatus.Status3xx} | {s.ByStatus.Status4xx} | {s.ByStatus.Status5xx} | {s.ByStatus.Error} | {Format.Ms(s.GeneratorLagP99Ms)} |"));
         Line();
+        if (s.InterruptedNote is { } interrupted)
+        {
+            Line(Cell(interrupted));
+            Line();
+        }
+
         Line("| | p50 | p75 | p90 | p95 | p99 | p99.9 | max |");
         Line("|---|---:|---:|---:|---:|---:|---:|---:|");
         Line(Row("latency (from intended start)", s.Latency));

@@ -18,6 +18,11 @@ public static class TextSummary
         Line($"status      {Format.Status(run.Status)}{(run.StatusReason is null ? "" : " — " + run.StatusReason)}");
         Line($"duration    {s.DurationSeconds.ToString("0.0", Invariant)} s ({run.StartedAt:u} – {run.EndedAt:u})");
         Line($"requests    {s.TotalRequests} ({s.AchievedRate.ToString("0.0", Invariant)}/s), errors {s.Errors} ({s.ErrorRate.ToString("P3", Invariant)}), dropped {s.Dropped}");
+        if (s.InterruptedNote is { } interrupted)
+        {
+            Line($"interrupted {interrupted}");
+        }
+
         Line($"by status   2xx {s.ByStatus.Status2xx}  3xx {s.ByStatus.Status3xx}  4xx {s.ByStatus.Status4xx}  5xx {s.ByStatus.Status5xx}  error {s.ByStatus.Error}");
         Line($"latency     {Format.Percentiles(s.Latency)}   (from the intended start)");
         Line($"service     {Format.Percentiles(s.ServiceTime)}   (from the actual send)");
