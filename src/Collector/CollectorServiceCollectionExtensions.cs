@@ -87,13 +87,11 @@ public static class CollectorServiceCollectionExtensions
     private static WriteBuffer CreateWriteBuffer(IServiceProvider services)
     {
         var options = services.GetRequiredService<IOptions<CollectorOptions>>().Value;
-        if (string.IsNullOrWhiteSpace(options.SpoolPath))
+        if (SpoolDirectory(services) is not { } directory)
         {
             return new WriteBuffer(options.BufferCapacity);
         }
 
-        var root = services.GetService<Microsoft.Extensions.Hosting.IHostEnvironment>()?.ContentRootPath ?? Environment.CurrentDirectory;
-        var directory = Path.GetFullPath(options.SpoolPath, root);
         var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger<WriteBuffer>();
         try
         {
@@ -111,6 +109,19 @@ public static class CollectorServiceCollectionExtensions
             logger.LogWarning("The write buffer stays in memory only (samples are lost if this process stops while the store is away): {Error}. Give each collector its own Collector:SpoolPath.", e.Message);
             return new WriteBuffer(options.BufferCapacity);
         }
+    }
+
+    /// <summary>Collector:SpoolPath as a full path (relative to the content root); null when it is empty (no spool).</summary>
+    internal static string? SpoolDirectory(IServiceProvider services)
+    {
+        var options = services.GetRequiredService<IOptions<CollectorOptions>>().Value;
+        if (string.IsNullOrWhiteSpace(options.SpoolPath))
+        {
+            return null;
+        }
+
+        var root = services.GetService<Microsoft.Extensions.Hosting.IHostEnvironment>()?.ContentRootPath ?? Environment.CurrentDirectory;
+        return Path.GetFullPath(options.SpoolPath, root);
     }
 
     /// <summary>The job name of this process's own metrics when it scrapes itself.</summary>

@@ -40,14 +40,15 @@ public class RemoteWriteIngestTests
 
     private static (RemoteWriteIngest Ingest, WriteBuffer Buffer) NewIngest(int bufferLimit = 1_000_000) => NewIngest(new FakeTimeProvider(DateTimeOffset.FromUnixTimeMilliseconds(1_700_000_000_000)), bufferLimit);
 
-    private static (RemoteWriteIngest Ingest, WriteBuffer Buffer) NewIngest(FakeTimeProvider time, int bufferLimit = 1_000_000)
+    private static (RemoteWriteIngest Ingest, WriteBuffer Buffer) NewIngest(FakeTimeProvider time, int bufferLimit = 1_000_000, int maxPendingScrapes = 16,
+        HeldScrapeLog? log = null, IReadOnlyList<Spool.Replayed>? replayed = null)
     {
         var buffer = new WriteBuffer(2_000_000);
         var collector = new CollectorOptions();
         collector.LatencyHistograms.AddRange(CollectorOptions.DefaultLatencyHistograms);
         collector.RequestCounters.AddRange(CollectorOptions.DefaultRequestCounters);
-        var ingest = new RemoteWriteIngest(buffer, Options.Create(collector), Options.Create(new RemoteWriteOptions { Enabled = true, BufferLimit = bufferLimit }),
-            time);
+        var options = new RemoteWriteOptions { Enabled = true, BufferLimit = bufferLimit, MaxPendingScrapes = maxPendingScrapes };
+        var ingest = new RemoteWriteIngest(buffer, Options.Create(collector), Options.Create(options), time, log, replayed);
         return (ingest, buffer);
     }
 
@@ -224,17 +225,19 @@ public class RemoteWriteIngestTests
         await sweeper.StopAsync(TestContext.Current.CancellationToken);
     }
 
-    [Fact]
-    public async Task ManyScrapesBehindAnIncompleteOne_TheOldestDerivedAtTheLimit_Counted()
+    [Theory]
+    [InlineData(16)] // the default
+    [InlineData(3)]
+    public async Task ManyScrapesBehindAnIncompleteOne_TheOldestDerivedAtTheLimit_Counted(int maxPendingScrapes)
     {
-        var (ingest, buffer) = NewIngest();
+        var (ingest, buffer) = NewIngest(new FakeTimeProvider(DateTimeOffset.FromUnixTimeMilliseconds(1_700_000_000_000)), maxPendingScrapes: maxPendingScrapes);
         var limit = Incomplete("pending_limit");
         ingest.Accept(Push(RemoteWriteRequests.FromExposition(Scrapes[0].Exposition, "api", Instance, Scrapes[0].TimestampMs)));
         ingest.Accept(Push(RemoteWriteRequests.FromExposition(Scrapes[1].Exposition, "api", Instance, Scrapes[1].TimestampMs).Skip(7)));
         IEnumerable<RemoteWriteRequests.Series> Later(int i) => RemoteWriteRequests.FromExposition(Scrapes[2].Exposition, "api", Instance, Scrapes[2].TimestampMs + i * 15_000);
 
         // A replayed backlog arriving faster than the grace: the incomplete scrape holds the whole ones behind it...
-        for (var i = 0; i < PushedTarget.MaxPendingScrapes - 1; i++)
+        for (var i = 0; i < maxPendingScrapes - 1; i++)
         {
             ingest.Accept(Push(Later(i)));
         }
@@ -242,9 +245,9 @@ public class RemoteWriteIngestTests
         Assert.DoesNotContain(await BufferedAsync(buffer), s => s.TimestampMs > Scrapes[0].TimestampMs);
 
         // ...until the target holds more than the limit: then it is derived as it is, and the rest after it.
-        ingest.Accept(Push(Later(PushedTarget.MaxPendingScrapes - 1)));
+        ingest.Accept(Push(Later(maxPendingScrapes - 1)));
         var timestamps = (await BufferedAsync(buffer)).Select(s => s.TimestampMs).Distinct().ToList();
-        Assert.Equal(PushedTarget.MaxPendingScrapes + 2, timestamps.Count);
+        Assert.Equal(maxPendingScrapes + 2, timestamps.Count);
         Assert.Equal(1, Incomplete("pending_limit") - limit);
     }
 
@@ -333,5 +336,109 @@ public class RemoteWriteIngestTests
         Assert.True(back.SamplesDerived > 0);
         Assert.DoesNotContain(await BufferedAsync(buffer), s => s.Key["job"] == "api" && s.Key.Name == CanonicalSeries.ApiRequestsPerSecond);
         Assert.Equal(["api", "other"], ingest.Jobs().Select(j => j.Job).Order(StringComparer.Ordinal));
+    }
+
+    /// <summary>The half of the second scrape one shard delivered (the other half comes from another).</summary>
+    private static IEnumerable<RemoteWriteRequests.Series> SecondScrape(bool firstHalf)
+    {
+        var second = RemoteWriteRequests.FromExposition(Scrapes[1].Exposition, "api", Instance, Scrapes[1].TimestampMs);
+        return firstHalf ? second.Skip(7) : second.Take(7);
+    }
+
+    /// <summary>
+    /// The receiver acknowledged half a scrape, holding it for the other half, and stopped: the half is read back from
+    /// the held-scrape log when it starts again, and with the other half gives what the whole scrape gives. The first
+    /// receiver's log is closed as a kill leaves it: its appends were written to the OS when the push was answered
+    /// (Spool), so closing adds nothing to the file that a kill would not have left.
+    /// </summary>
+    [Fact]
+    public async Task HalfAScrapeHeld_ReceiverRestarts_TheHalfIsHeldAgain_AndTheWholeScrapeDerived()
+    {
+        var folder = Directory.CreateTempSubdirectory("x0-held-").FullName;
+        var time = new FakeTimeProvider(DateTimeOffset.FromUnixTimeMilliseconds(Scrapes[1].TimestampMs));
+        var log = HeldScrapeLog.Open(folder, 1 << 20, time, out var none);
+        Assert.Empty(none);
+        var (first, _) = NewIngest(time, log: log);
+        first.Accept(Push(SecondScrape(firstHalf: true)));
+        first.Dispose();
+
+        var reopened = HeldScrapeLog.Open(folder, 1 << 20, time, out var replayed);
+        var batch = Assert.Single(replayed);
+        Assert.Equal(SecondScrape(firstHalf: true).Sum(s => s.Samples.Count), batch.Samples.Count);
+        var (second, buffer) = NewIngest(time, log: reopened, replayed: replayed);
+        Assert.Equal(0, buffer.Count);
+        second.Accept(Push(SecondScrape(firstHalf: false)));
+
+        // What a direct scrape derives from that scrape alone (the restart lost the rate state of the scrape before it).
+        var direct = new ScrapeDerivation("api", Instance, TimeSpan.FromSeconds(60), CollectorOptions.DefaultLatencyHistograms, CollectorOptions.DefaultRequestCounters);
+        var alone = direct.Derive(Scrapes[1].Exposition, Scrapes[1].TimestampMs);
+        var expected = alone.Concat(DerivedSeries.From(alone)).Select(x => Text(x with { Key = x.Key.With("source", RemoteWriteIngest.SourceLabel) })).Order(StringComparer.Ordinal);
+        Assert.Equal(expected, (await BufferedAsync(buffer)).Select(Text).Order(StringComparer.Ordinal));
+
+        // Derived, so done: a third start has nothing to hold again.
+        second.Dispose();
+        using var third = HeldScrapeLog.Open(folder, 1 << 20, time, out var after);
+        Assert.Empty(after);
+    }
+
+    [Fact]
+    public async Task HeldScrapeWhoseOtherHalfNeverComes_AfterARestart_DerivedAsItIsOnceTheNextScrapeAndTheGracePass()
+    {
+        var folder = Directory.CreateTempSubdirectory("x0-held-").FullName;
+        var time = new FakeTimeProvider(DateTimeOffset.FromUnixTimeMilliseconds(Scrapes[1].TimestampMs));
+        var (first, _) = NewIngest(time, log: HeldScrapeLog.Open(folder, 1 << 20, time, out _));
+        first.Accept(Push(SecondScrape(firstHalf: true)));
+        first.Dispose();
+
+        var log = HeldScrapeLog.Open(folder, 1 << 20, time, out var replayed);
+        var (second, buffer) = NewIngest(time, log: log, replayed: replayed);
+        var shortBefore = Incomplete("short");
+        second.Accept(Push(RemoteWriteRequests.FromExposition(Scrapes[2].Exposition, "api", Instance, Scrapes[2].TimestampMs)));
+        Assert.DoesNotContain(await BufferedAsync(buffer), s => s.TimestampMs == Scrapes[1].TimestampMs);
+        time.Advance(Grace);
+        second.Sweep();
+
+        var timestamps = (await BufferedAsync(buffer)).Select(s => s.TimestampMs).Distinct().Order().ToList();
+        Assert.Equal([Scrapes[1].TimestampMs, Scrapes[2].TimestampMs], timestamps);
+        Assert.Equal(1, Incomplete("short") - shortBefore);
+        second.Dispose();
+        using var third = HeldScrapeLog.Open(folder, 1 << 20, time, out var after);
+        Assert.Empty(after);
+    }
+
+    [Fact]
+    public void WholeScrapesInOnePushEach_AreNeverLogged()
+    {
+        var folder = Directory.CreateTempSubdirectory("x0-held-").FullName;
+        var time = new FakeTimeProvider(DateTimeOffset.FromUnixTimeMilliseconds(Scrapes[0].TimestampMs));
+        var log = HeldScrapeLog.Open(folder, 1 << 20, time, out _);
+        var (ingest, _) = NewIngest(time, log: log);
+        var empty = log.Bytes;
+
+        foreach (var (exposition, t) in Scrapes)
+        {
+            ingest.Accept(Push(RemoteWriteRequests.FromExposition(exposition, "api", Instance, t)));
+        }
+
+        Assert.Equal(empty, log.Bytes);
+        ingest.Dispose();
+    }
+
+    [Fact]
+    public async Task PartOfAHeldScrapeRetried_ItsRepeatsLeftOut_TheScrapeDerivedOnceComplete_AsIfSentOnce()
+    {
+        // The push with the second scrape's first half is answered, the answer is lost, and Prometheus sends it again:
+        // counted twice, the half would make the scrape look complete and its series be derived from two samples.
+        var (ingest, buffer) = NewIngest();
+        var repeated = RemoteWriteMetrics.SamplesIgnored.WithLabels("repeated").Value;
+        ingest.Accept(Push(RemoteWriteRequests.FromExposition(Scrapes[0].Exposition, "api", Instance, Scrapes[0].TimestampMs)));
+        ingest.Accept(Push(SecondScrape(firstHalf: true)));
+        ingest.Accept(Push(SecondScrape(firstHalf: true)));
+        Assert.DoesNotContain(await BufferedAsync(buffer), s => s.TimestampMs == Scrapes[1].TimestampMs);
+
+        ingest.Accept(Push(SecondScrape(firstHalf: false)));
+
+        Assert.Equal(DirectlyDerived(2), (await BufferedAsync(buffer)).Select(Text).Order(StringComparer.Ordinal));
+        Assert.Equal(SecondScrape(firstHalf: true).Sum(s => s.Samples.Count), RemoteWriteMetrics.SamplesIgnored.WithLabels("repeated").Value - repeated);
     }
 }

@@ -160,7 +160,7 @@ public sealed class RemoteWriteEndpointTests : IAsyncLifetime
     public void EnabledWithoutTheCollector_FailsAtStartSayingWhy()
     {
         using var factory = Host(("RemoteWrite:Enabled", "true"), ("Collector:Enabled", "false"), ("RemoteWrite:BufferLimit", "3000000"),
-            ("RemoteWrite:IncompleteScrapeGraceSeconds", "-1"));
+            ("RemoteWrite:IncompleteScrapeGraceSeconds", "-1"), ("RemoteWrite:MaxPendingScrapes", "0"), ("RemoteWrite:HeldLogMaxBytes", "10"));
 
         var e = Assert.ThrowsAny<Exception>(() => factory.CreateClient());
 
@@ -168,5 +168,7 @@ public sealed class RemoteWriteEndpointTests : IAsyncLifetime
         Assert.Contains("RemoteWrite:Enabled needs Collector:Enabled", message);
         Assert.Contains("RemoteWrite:BufferLimit must be at least 1 and below Collector:BufferCapacity", message);
         Assert.Contains("RemoteWrite:IncompleteScrapeGraceSeconds must be 0–300 (was -1)", message);
+        Assert.Contains("RemoteWrite:MaxPendingScrapes must be 1–1000 (was 0)", message);
+        Assert.Contains("RemoteWrite:HeldLogMaxBytes must be 1048576–68719476736 (was 10)", message);
     }
 }

@@ -19,14 +19,21 @@ namespace X0tta6bl4.Ops.Collector.RemoteWrite;
 /// first sample a 5-s grace would cut off exactly the late part it is meant to wait for.
 /// </para>
 /// </summary>
-internal sealed class PushedTarget(string job, ScrapeDerivation derivation)
+/// <param name="maxPendingScrapes">
+/// RemoteWrite:MaxPendingScrapes, scrapes held before the oldest is derived as it is: in steady state a target holds one
+/// or two (its current scrape, and the next one while the grace runs); more only while Prometheus replays a backlog.
+/// </param>
+/// <param name="log">Where held samples are logged before their push is answered; null when the write buffer has no spool.</param>
+internal sealed class PushedTarget(string job, string instance, ScrapeDerivation derivation, int maxPendingScrapes, HeldScrapeLog? log)
 {
-    /// <summary>
-    /// Scrapes held per target before the oldest is derived as it is: in steady state a target holds one or two (its
-    /// current scrape, and the next one while the grace runs); more only while Prometheus replays a backlog. At 2,000
-    /// series a scrape holds ≈ 300 kB, so 16 keep a stuck target to ≈ 5 MB.
-    /// </summary>
-    public const int MaxPendingScrapes = 16;
+    /// <summary>Prometheus's own per-scrape series (scrape.go's report, and those of --enable-feature=extra-scrape-metrics).</summary>
+    private static readonly HashSet<string> ReportSeries = new(StringComparer.Ordinal)
+    {
+        "up", "scrape_duration_seconds", "scrape_samples_scraped", "scrape_samples_post_metric_relabeling", "scrape_series_added",
+        "scrape_timeout_seconds", "scrape_sample_limit", "scrape_body_size_bytes",
+    };
+
+    public static bool IsReportSeries(string name) => ReportSeries.Contains(name);
 
     private static readonly IReadOnlyDictionary<string, string> NoTypes = new Dictionary<string, string>();
 
@@ -35,6 +42,8 @@ internal sealed class PushedTarget(string job, ScrapeDerivation derivation)
     private long _newestSeenMs = long.MinValue;
 
     public string Job { get; } = job;
+
+    public string Instance { get; } = instance;
 
     public long LastDerivedMs { get; private set; } = long.MinValue;
 
@@ -65,13 +74,20 @@ internal sealed class PushedTarget(string job, ScrapeDerivation derivation)
         _newestSeenMs = timestampMs;
     }
 
-    public void Add(long timestampMs, ScrapedSample sample, bool report, DateTimeOffset now)
+    /// <param name="push">The push the sample came in: a scrape in more than one may hold a series twice (see <see cref="PendingScrape.Deduplicate"/>).</param>
+    public void Add(long timestampMs, ScrapedSample sample, bool report, DateTimeOffset now, long push)
     {
         if (!_pending.TryGetValue(timestampMs, out var scrape))
         {
             // Once per scrape, not per sample: a scrape arriving after a later one starts its grace at once.
             scrape = _pending[timestampMs] = new PendingScrape { LaterSeenAt = timestampMs < _newestSeenMs ? now : null };
             Seen(timestampMs, now);
+        }
+
+        if (scrape.LastPush != push)
+        {
+            scrape.LastPush = push;
+            scrape.Parts++;
         }
 
         scrape.Samples.Add(sample);
@@ -85,16 +101,22 @@ internal sealed class PushedTarget(string job, ScrapeDerivation derivation)
         }
     }
 
-    /// <summary>Derives, oldest first, every scrape that is complete, or incomplete past its grace, or beyond <see cref="MaxPendingScrapes"/>.</summary>
+    /// <summary>Derives, oldest first, every scrape that is complete, or incomplete past its grace, or beyond the pending limit.</summary>
     public void DeriveReady(DateTimeOffset now, TimeSpan grace, List<SeriesSample> output)
     {
         while (_pending.Count > 0)
         {
             var (timestampMs, scrape) = (_pending.Keys[0], _pending.Values[0]);
+            if (scrape.Complete)
+            {
+                // Counted complete, but a part may have come twice: only then is the count checked without repeats.
+                scrape.Deduplicate();
+            }
+
             if (!scrape.Complete)
             {
                 var reason = scrape.LaterSeenAt is { } seen && now - seen >= grace ? scrape.Expected is null ? "uncounted" : "short"
-                    : _pending.Count > MaxPendingScrapes ? "pending_limit"
+                    : _pending.Count > maxPendingScrapes ? "pending_limit"
                     : null;
                 if (reason is null)
                 {
@@ -128,10 +150,41 @@ internal sealed class PushedTarget(string job, ScrapeDerivation derivation)
         Waiting = false;
     }
 
+    /// <summary>
+    /// The samples held since the last call, with their full keys (name, labels, job, instance), for the log; the scrapes
+    /// they belong to are added to <paramref name="owners"/>, each to be given the id of the batch they go into.
+    /// </summary>
+    public void TakeUnlogged(List<SeriesSample> samples, List<List<long>> owners)
+    {
+        foreach (var (timestampMs, scrape) in _pending)
+        {
+            if (scrape.Logged == scrape.Samples.Count)
+            {
+                continue;
+            }
+
+            for (var i = scrape.Logged; i < scrape.Samples.Count; i++)
+            {
+                var sample = scrape.Samples[i];
+                samples.Add(new SeriesSample(new SeriesKey(sample.Name, [.. sample.Labels, new Label("job", Job), new Label("instance", Instance)]), timestampMs, sample.Value));
+            }
+
+            scrape.Logged = scrape.Samples.Count;
+            owners.Add(scrape.Batches);
+        }
+    }
+
     /// <summary>Derives the oldest scrape held (<paramref name="timestampMs"/>, <paramref name="scrape"/>).</summary>
     private void Derive(long timestampMs, PendingScrape scrape, List<SeriesSample> output)
     {
         _pending.RemoveAt(0);
+        foreach (var batch in scrape.Batches)
+        {
+            log?.Release(batch);
+        }
+
+        scrape.Deduplicate();
+
         LastDerivedMs = timestampMs;
         var samples = derivation.Derive(new Exposition(scrape.Samples, NoTypes), timestampMs);
         output.AddRange(samples);
@@ -140,7 +193,14 @@ internal sealed class PushedTarget(string job, ScrapeDerivation derivation)
 
     private sealed class PendingScrape
     {
-        public List<ScrapedSample> Samples { get; } = [];
+        public List<ScrapedSample> Samples { get; private set; } = [];
+
+        /// <summary>The pushes it came in; the newest one's number.</summary>
+        public int Parts { get; set; }
+
+        public long LastPush { get; set; }
+
+        private int _checked; // Samples (from the start) already free of repeats
 
         /// <summary>Samples that are not report series.</summary>
         public int Exposed { get; set; }
@@ -151,6 +211,99 @@ internal sealed class PushedTarget(string job, ScrapeDerivation derivation)
         /// <summary>When a later timestamp of the target was first seen; the grace runs from here.</summary>
         public DateTimeOffset? LaterSeenAt { get; set; }
 
+        /// <summary>Samples of <see cref="Samples"/> already in the held-scrape log.</summary>
+        public int Logged { get; set; }
+
+        /// <summary>The log's batches holding this scrape's samples: released when it is derived.</summary>
+        public List<long> Batches { get; } = [];
+
+        /// <summary>
+        /// Leaves out a series' second sample: a push retried after its answer was lost (a timeout, or a receiver killed
+        /// after logging it) repeats what is held, and a repeat would count towards completeness and be derived twice.
+        /// Prometheus sends a series once per request, so a scrape in one part is not looked at: this costs nothing there.
+        /// </summary>
+        public void Deduplicate()
+        {
+            if (Parts < 2 || _checked == Samples.Count)
+            {
+                return;
+            }
+
+            var seen = new HashSet<ScrapedSample>(Samples.Count, SeriesIdentity.Instance);
+            var kept = new List<ScrapedSample>(Samples.Count);
+            var logged = 0;
+            for (var i = 0; i < Samples.Count; i++)
+            {
+                var sample = Samples[i];
+                if (!seen.Add(sample))
+                {
+                    if (!IsReportSeries(sample.Name))
+                    {
+                        Exposed--;
+                    }
+
+                    continue;
+                }
+
+                kept.Add(sample);
+                if (i < Logged)
+                {
+                    logged++;
+                }
+            }
+
+            if (kept.Count < Samples.Count)
+            {
+                RemoteWriteMetrics.SamplesIgnored.WithLabels("repeated").Inc(Samples.Count - kept.Count);
+            }
+
+            Samples = kept;
+            Logged = logged;
+            _checked = kept.Count;
+        }
+
         public bool Complete => Expected is { } expected && Exposed >= expected;
+    }
+}
+
+/// <summary>Two samples of one scrape are of the same series when name and labels (in their pushed order) are equal.</summary>
+internal sealed class SeriesIdentity : IEqualityComparer<ScrapedSample>
+{
+    public static readonly SeriesIdentity Instance = new();
+
+    public bool Equals(ScrapedSample? x, ScrapedSample? y)
+    {
+        if (ReferenceEquals(x, y))
+        {
+            return true;
+        }
+
+        if (x is null || y is null || x.Name != y.Name || x.Labels.Count != y.Labels.Count)
+        {
+            return false;
+        }
+
+        for (var i = 0; i < x.Labels.Count; i++)
+        {
+            if (x.Labels[i] != y.Labels[i])
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    public int GetHashCode(ScrapedSample sample)
+    {
+        var hash = new HashCode();
+        hash.Add(sample.Name);
+        foreach (var label in sample.Labels)
+        {
+            hash.Add(label.Name);
+            hash.Add(label.Value);
+        }
+
+        return hash.ToHashCode();
     }
 }

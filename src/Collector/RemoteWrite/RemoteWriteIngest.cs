@@ -27,19 +27,13 @@ public readonly record struct IngestResult(bool Accepted, int SamplesReceived, i
 /// </para>
 /// <para>
 /// A push is refused (nothing read, no state changed) while the collector's write buffer holds RemoteWrite:BufferLimit
-/// samples or more; Prometheus retries it. What is derived goes into that buffer, which logs it to the spool first.
+/// samples or more; Prometheus retries it. What is derived goes into that buffer, which logs it to the spool first;
+/// what is held is logged to the <see cref="HeldScrapeLog"/> before the push is answered, and read back at start.
 /// </para>
 /// </summary>
-public sealed class RemoteWriteIngest
+public sealed class RemoteWriteIngest : IDisposable
 {
     public const string SourceLabel = "remote-write";
-
-    /// <summary>Prometheus's own per-scrape series (scrape.go's report, and those of --enable-feature=extra-scrape-metrics).</summary>
-    private static readonly HashSet<string> ReportSeries = new(StringComparer.Ordinal)
-    {
-        "up", "scrape_duration_seconds", "scrape_samples_scraped", "scrape_samples_post_metric_relabeling", "scrape_series_added",
-        "scrape_timeout_seconds", "scrape_sample_limit", "scrape_body_size_bytes",
-    };
 
     /// <summary>Prometheus's staleness marker: a NaN with this bit pattern (model/value.StaleNaN).</summary>
     private const ulong StaleNaN = 0x7ff0000000000002;
@@ -56,16 +50,28 @@ public sealed class RemoteWriteIngest
     private readonly RemoteWriteOptions _options;
     private readonly TimeProvider _time;
     private readonly TimeSpan _grace;
+    private readonly HeldScrapeLog? _log;
     private DateTimeOffset _lastSweep;
+    private long _pushes; // numbers each push (and each batch held again), so a scrape knows how many parts it came in
 
-    public RemoteWriteIngest(WriteBuffer buffer, IOptions<CollectorOptions> collector, IOptions<RemoteWriteOptions> options, TimeProvider time)
+    /// <param name="log">The held-scrape log; null keeps held scrapes in memory only (no spool).</param>
+    /// <param name="replayed">What <paramref name="log"/> read back at start: held again (and derived when ready) before any push.</param>
+    public RemoteWriteIngest(WriteBuffer buffer, IOptions<CollectorOptions> collector, IOptions<RemoteWriteOptions> options, TimeProvider time,
+        HeldScrapeLog? log = null, IReadOnlyList<Spool.Replayed>? replayed = null)
     {
         _buffer = buffer;
         _collector = collector.Value;
         _options = options.Value;
         _time = time;
         _grace = TimeSpan.FromSeconds(_options.IncompleteScrapeGraceSeconds);
+        _log = log;
+        if (replayed is { Count: > 0 })
+        {
+            HoldAgain(replayed);
+        }
     }
+
+    public void Dispose() => _log?.Dispose();
 
     /// <summary>A pushed job as the Targets page lists it: its newest push, the instances pushing it and the samples its last push gave.</summary>
     public sealed record JobPush(string Job, DateTimeOffset LastPush, IReadOnlyList<string> Instances, int SamplesDerived);
@@ -91,10 +97,11 @@ public sealed class RemoteWriteIngest
             var now = _time.GetUtcNow();
             var received = 0;
             var touched = new HashSet<PushedTarget>(ReferenceEqualityComparer.Instance);
+            var push = ++_pushes;
             foreach (var series in request)
             {
                 received += series.Samples.Count;
-                Take(series, touched, now);
+                Take(series, touched, now, push);
             }
 
             var derived = new List<SeriesSample>();
@@ -117,6 +124,7 @@ public sealed class RemoteWriteIngest
             }
 
             Hand(derived);
+            LogHeld(touched, null);
             RemoteWriteMetrics.SamplesReceived.Inc(received);
             return new IngestResult(true, received, derived.Count);
         }
@@ -144,6 +152,82 @@ public sealed class RemoteWriteIngest
             ForgetSilentTargets(now, derived);
             Hand(derived);
             return derived.Count;
+        }
+    }
+
+    /// <summary>
+    /// The batches an earlier run logged and never saw derived, held again in their order, each scrape keeping its
+    /// batch: what is complete is derived now, the rest once its grace runs out (or its target is forgotten).
+    /// </summary>
+    private void HoldAgain(IReadOnlyList<Spool.Replayed> replayed)
+    {
+        lock (_gate)
+        {
+            var now = _time.GetUtcNow();
+            var all = new HashSet<PushedTarget>(ReferenceEqualityComparer.Instance);
+            foreach (var batch in replayed)
+            {
+                var touched = new HashSet<PushedTarget>(ReferenceEqualityComparer.Instance);
+                var push = ++_pushes;
+                foreach (var sample in batch.Samples)
+                {
+                    Take(new PushedSeries([new Label("__name__", sample.Key.Name), .. sample.Key.Labels], [new PushedSample(sample.Value, sample.TimestampMs)]), touched, now, push);
+                }
+
+                LogHeld(touched, batch.Id);
+                all.UnionWith(touched);
+            }
+
+            var derived = new List<SeriesSample>();
+            foreach (var target in all)
+            {
+                target.LastPush = now;
+                DeriveReady(target, now, derived);
+            }
+
+            Hand(derived);
+        }
+    }
+
+    /// <summary>
+    /// Logs what <paramref name="touched"/> now hold that is not logged yet, as one batch (<paramref name="replayedId"/>:
+    /// it is already in the log, as that batch). A log that cannot be written (a full disk) leaves the samples held in
+    /// memory only, counted, rather than fail a push whose samples are already held.
+    /// </summary>
+    private void LogHeld(IEnumerable<PushedTarget> touched, long? replayedId)
+    {
+        if (_log is null)
+        {
+            return;
+        }
+
+        var samples = new List<SeriesSample>();
+        var owners = new List<List<long>>();
+        foreach (var target in touched)
+        {
+            target.TakeUnlogged(samples, owners);
+        }
+
+        if (owners.Count == 0)
+        {
+            return;
+        }
+
+        long id;
+        try
+        {
+            id = replayedId ?? _log.Append(samples);
+        }
+        catch (IOException)
+        {
+            RemoteWriteMetrics.HeldBatchesUnlogged.Inc();
+            return;
+        }
+
+        foreach (var batches in owners)
+        {
+            batches.Add(id);
+            _log.Reference(id);
         }
     }
 
@@ -176,6 +260,7 @@ public sealed class RemoteWriteIngest
         }
     }
 
+    /// <summary>Hands what was derived to the write buffer (its spool has it then), and only after that marks their held batches done.</summary>
     private void Hand(List<SeriesSample> derived)
     {
         if (derived.Count > 0)
@@ -183,6 +268,8 @@ public sealed class RemoteWriteIngest
             _buffer.Add(derived);
             RemoteWriteMetrics.SeriesDerived.Inc(derived.Count);
         }
+
+        _log?.MarkReleasedDone();
     }
 
     /// <summary>
@@ -212,7 +299,7 @@ public sealed class RemoteWriteIngest
         }
     }
 
-    private void Take(PushedSeries series, HashSet<PushedTarget> touched, DateTimeOffset now)
+    private void Take(PushedSeries series, HashSet<PushedTarget> touched, DateTimeOffset now, long push)
     {
         if (series.NativeHistograms > 0)
         {
@@ -246,12 +333,13 @@ public sealed class RemoteWriteIngest
         instance ??= "";
         if (!_targets.TryGetValue((job, instance), out var target))
         {
-            target = _targets[(job, instance)] = new PushedTarget(job, new ScrapeDerivation(
-                job, instance, TimeSpan.FromSeconds(_collector.WindowSeconds), _collector.LatencyHistograms, _collector.RequestCounters, SourceLabel));
+            target = _targets[(job, instance)] = new PushedTarget(job, instance, new ScrapeDerivation(
+                job, instance, TimeSpan.FromSeconds(_collector.WindowSeconds), _collector.LatencyHistograms, _collector.RequestCounters, SourceLabel),
+                _options.MaxPendingScrapes, _log);
         }
 
         touched.Add(target);
-        var report = ReportSeries.Contains(name);
+        var report = PushedTarget.IsReportSeries(name);
         foreach (var sample in series.Samples)
         {
             if (BitConverter.DoubleToUInt64Bits(sample.Value) == StaleNaN)
@@ -268,7 +356,7 @@ public sealed class RemoteWriteIngest
                 continue;
             }
 
-            target.Add(sample.TimestampMs, new ScrapedSample(name, labels, sample.Value, null), report, now);
+            target.Add(sample.TimestampMs, new ScrapedSample(name, labels, sample.Value, null), report, now, push);
         }
     }
 }

@@ -13,13 +13,17 @@ public static class RemoteWriteMetrics
 
     public static readonly Counter SamplesIgnored = Prometheus.Metrics.CreateCounter(
         "x0tta6bl4_ops_remote_write_samples_ignored_total",
-        "Raw pushed samples left out, by reason: out_of_order (at or before the target's newest derived scrape), no_job (no job label), stale_marker, native_histogram.",
+        "Raw pushed samples left out, by reason: out_of_order (at or before the target's newest derived scrape), no_job (no job label), stale_marker, native_histogram, repeated (a series' second sample in a scrape held over several pushes: a retried push).",
         "reason");
 
     public static readonly Counter ScrapesIncomplete = Prometheus.Metrics.CreateCounter(
         "x0tta6bl4_ops_remote_write_scrapes_incomplete_total",
         "Pushed scrapes derived before they were known complete, by reason: short (fewer samples than its scrape_samples_post_metric_relabeling when its grace ran out), uncounted (its scrape_samples_post_metric_relabeling never arrived), pending_limit (the target held too many scrapes), target_forgotten (held when its target went silent).",
         "reason");
+
+    public static readonly Counter HeldBatchesUnlogged = Prometheus.Metrics.CreateCounter(
+        "x0tta6bl4_ops_remote_write_held_batches_unlogged_total",
+        "Batches of held (not yet derived) pushed samples that are in memory only: the held-scrape log could not be written, or it reached RemoteWrite:HeldLogMaxBytes and its oldest batches went. A crash would lose them.");
 
     public static readonly Counter SeriesDerived = Prometheus.Metrics.CreateCounter(
         "x0tta6bl4_ops_remote_write_derived_samples_total", "Canonical samples derived from pushed scrapes and handed to the write buffer.");

@@ -41,6 +41,19 @@ public sealed class RemoteWriteOptions
     /// </summary>
     public int IncompleteScrapeGraceSeconds { get; set; } = 5;
 
+    /// <summary>
+    /// Scrapes one pushed target may hold (waiting for their missing parts) before the oldest is derived as it is. In
+    /// steady state a target holds one or two; more only while Prometheus replays a backlog. At 2,000 series a scrape
+    /// holds ≈ 300 kB, so 16 keep a stuck target to ≈ 5 MB.
+    /// </summary>
+    public int MaxPendingScrapes { get; set; } = 16;
+
+    /// <summary>
+    /// Bytes of the held-scrape log (a folder under Collector:SpoolPath): held samples are logged before their push is
+    /// answered, so a crash loses none. Beyond it the oldest batches go from the log (not from memory), counted.
+    /// </summary>
+    public long HeldLogMaxBytes { get; set; } = 64L * 1024 * 1024;
+
     /// <summary>How often a pushing Prometheus is expected to send; the Targets page marks a pushed job stale after three of these.</summary>
     public int IntervalSeconds { get; set; } = 15;
 }
@@ -70,6 +83,8 @@ public sealed class RemoteWriteOptionsValidator(IConfiguration configuration) : 
             $"RemoteWrite:BufferLimit must be at least 1 and below Collector:BufferCapacity ({collector.BufferCapacity}), so that the buffer never drops a pushed sample (was {o.BufferLimit}).");
         Check(o.RetryAfterSeconds is >= 1 and <= 3600, $"RemoteWrite:RetryAfterSeconds must be 1–3600 (was {o.RetryAfterSeconds}).");
         Check(o.IncompleteScrapeGraceSeconds is >= 0 and <= 300, $"RemoteWrite:IncompleteScrapeGraceSeconds must be 0–300 (was {o.IncompleteScrapeGraceSeconds}).");
+        Check(o.MaxPendingScrapes is >= 1 and <= 1000, $"RemoteWrite:MaxPendingScrapes must be 1–1000 (was {o.MaxPendingScrapes}).");
+        Check(o.HeldLogMaxBytes is >= 1024 * 1024 and <= 64L * 1024 * 1024 * 1024, $"RemoteWrite:HeldLogMaxBytes must be 1048576–68719476736 (was {o.HeldLogMaxBytes}).");
         Check(o.IntervalSeconds is >= 1 and <= 3600, $"RemoteWrite:IntervalSeconds must be 1–3600 (was {o.IntervalSeconds}).");
         Check(!o.Enabled || collector.Enabled,
             "RemoteWrite:Enabled needs Collector:Enabled: pushed samples go through this process's collector (its write buffer and spool) to the store.");

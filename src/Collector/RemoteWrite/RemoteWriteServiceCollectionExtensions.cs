@@ -1,7 +1,10 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using X0tta6bl4.Ops.Collector.Configuration;
+using X0tta6bl4.Ops.Collector.Pipeline;
 
 namespace X0tta6bl4.Ops.Collector.RemoteWrite;
 
@@ -17,11 +20,47 @@ public static class RemoteWriteServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RemoteWriteOptions>, RemoteWriteOptionsValidator>());
         if (RemoteWriteOptions.IsEnabled(configuration))
         {
-            services.TryAddSingleton<RemoteWriteIngest>();
+            services.TryAddSingleton(CreateIngest);
             services.AddHostedService<RemoteWriteStatus>();
             services.AddHostedService<RemoteWriteSweeper>();
         }
 
         return services;
+    }
+
+    /// <summary>
+    /// The ingest, with its held-scrape log in a folder under Collector:SpoolPath when the write buffer has a spool: what
+    /// an earlier run held and never derived is held again first. A log that cannot be opened leaves held scrapes in
+    /// memory only, with a warning, as the write buffer does with its spool.
+    /// </summary>
+    private static RemoteWriteIngest CreateIngest(IServiceProvider services)
+    {
+        var buffer = services.GetRequiredService<WriteBuffer>();
+        var collector = services.GetRequiredService<IOptions<CollectorOptions>>();
+        var options = services.GetRequiredService<IOptions<RemoteWriteOptions>>();
+        var time = services.GetRequiredService<TimeProvider>();
+        var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger<RemoteWriteIngest>();
+        if (CollectorServiceCollectionExtensions.SpoolDirectory(services) is not { } spool)
+        {
+            logger.LogWarning("Collector:SpoolPath is empty: pushed samples held for the rest of their scrape are in memory only, and lost if this process stops.");
+            return new RemoteWriteIngest(buffer, collector, options, time);
+        }
+
+        try
+        {
+            var log = HeldScrapeLog.Open(Path.Combine(spool, HeldScrapeLog.FolderName), options.Value.HeldLogMaxBytes, time, out var replayed);
+            if (replayed.Count > 0)
+            {
+                logger.LogWarning("Holding again {Samples} pushed samples in {Batches} batches that an earlier run had acknowledged but not yet derived.",
+                    replayed.Sum(r => r.Samples.Count), replayed.Count);
+            }
+
+            return new RemoteWriteIngest(buffer, collector, options, time, log, replayed);
+        }
+        catch (IOException e)
+        {
+            logger.LogWarning("Pushed samples held for the rest of their scrape stay in memory only (lost if this process stops): {Error}", e.Message);
+            return new RemoteWriteIngest(buffer, collector, options, time);
+        }
     }
 }
