@@ -42,9 +42,13 @@ public sealed class DashboardProcess : IAsyncDisposable
 
     public string Output => _process.Output;
 
-    public static async Task<DashboardProcess> StartAsync(IDictionary<string, string> settings, CancellationToken cancellationToken)
+    /// <summary>Ends the dashboard at once (SIGKILL), as a crash would; <see cref="DisposeAsync"/> still removes its data folder.</summary>
+    public Task KillAsync() => _process.KillAsync();
+
+    /// <param name="port">The port to listen on (a restart on the address a Prometheus pushes to); null: a free one.</param>
+    public static async Task<DashboardProcess> StartAsync(IDictionary<string, string> settings, CancellationToken cancellationToken, int? port = null)
     {
-        var port = FreePort();
+        port ??= FreePort();
         var dataDir = Directory.CreateTempSubdirectory("x0-e2e-").FullName;
         var storePath = Path.Combine(dataDir, "metrics.db");
         var environment = new Dictionary<string, string>

@@ -21,7 +21,8 @@ public class RemoteWriteTests
     private const string Histogram = "x0tta6bl4_request_duration_seconds";
     private static readonly string ApiTarget = new Uri(StackEnvironment.ApiUrl).Authority;
 
-    private static string PrometheusConfig(string job, Uri dashboard, string token) => $"""
+    /// <param name="queue">More queue_config lines, each starting with a newline and six spaces.</param>
+    private static string PrometheusConfig(string job, Uri dashboard, string token, string deadline = "500ms", string queue = "") => $"""
         global:
           scrape_interval: 2s
           scrape_timeout: 2s
@@ -34,9 +35,9 @@ public class RemoteWriteTests
             authorization:
               credentials: {token}
             queue_config:
-              batch_send_deadline: 500ms
+              batch_send_deadline: {deadline}
               min_backoff: 100ms
-              max_backoff: 1s
+              max_backoff: 1s{queue}
         """;
 
     private static Dictionary<string, string> Dashboard(string store, string spool, int bufferLimit = 1_000_000) => new()
@@ -182,6 +183,59 @@ public class RemoteWriteTests
         TestContext.Current.TestOutputHelper?.WriteLine($"{theirs.Count} scrapes, {inOutage} during the outage; {counted} in our store; {await FullAnswersAsync(http, ct)} pushes refused as full");
         Assert.True(inOutage >= 5, $"{inOutage} scrapes during the outage");
         Assert.Equal(theirs.Count, counted);
+        traffic.Cancel();
+        await load;
+        Directory.Delete(spool, recursive: true);
+    }
+
+    /// <summary>
+    /// The dashboard is killed while it holds part of a scrape it has acknowledged, and started again on the same spool
+    /// and port: the part is read back from the held-scrape log, so every scrape Prometheus made is derived whole — none
+    /// short for a lost part — and the store has each of them. Prometheus sends 37 samples a request (a scrape is split
+    /// over many) and holds a scrape's tail up to 5 s for the next scrape's head, so a part is almost always held.
+    /// </summary>
+    [Fact]
+    public async Task DashboardKilledHoldingPartOfAScrape_RestartedOnItsSpool_EveryScrapeIsDerivedWhole()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var database = new TemporaryDatabase();
+        await database.InitializeAsync();
+        var spool = Directory.CreateTempSubdirectory("x0-rw-spool-").FullName;
+        var settings = Dashboard(database.ConnectionString, spool);
+        settings["RemoteWrite__IncompleteScrapeGraceSeconds"] = "10";
+        await using var first = await DashboardProcess.StartAsync(settings, ct);
+        using var traffic = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var load = TrafficAsync(traffic.Token);
+        const string queue = "\n      max_samples_per_send: 37\n      min_shards: 1\n      max_shards: 1";
+        await using var prometheus = await PrometheusProcess.StartAsync(PrometheusConfig("pushed", first.BaseAddress, Token, "5s", queue), ct);
+        var store = PostgresMetricStore.Create(database.ConnectionString);
+        var memory = SeriesSelector.Where(CanonicalSeries.PodMemoryBytes, ("job", "pushed"), ("source", "remote-write"));
+        var firstPush = DateTimeOffset.UtcNow;
+        await Eventually.UntilAsync(async () => (await store.LatestAsync(memory, ct)).SingleOrDefault(),
+            l => l is not null && l.Sample.Timestamp - firstPush > TimeSpan.FromSeconds(8), TimeSpan.FromSeconds(90), "8 s of pushed scrapes", ct);
+
+        await first.KillAsync();
+        var killedAt = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        await using var second = await DashboardProcess.StartAsync(settings, ct, first.BaseAddress.Port);
+        Assert.Contains("Holding again", second.Output);
+
+        // Ten scrapes after the restart: the held part's scrape is long past its grace by then.
+        var latest = await Eventually.UntilAsync(async () => (await store.LatestAsync(memory, ct)).Single().Sample.TimestampMs, t => t >= killedAt + 20_000,
+            TimeSpan.FromSeconds(90), "pushes after the restart in the store", ct);
+        using var http = second.AuthorizedClient();
+        var metrics = await http.GetStringAsync("metrics", ct);
+        var incomplete = metrics.Split('\n').Where(l => l.StartsWith("x0tta6bl4_ops_remote_write_scrapes_incomplete_total{", StringComparison.Ordinal)).ToList();
+        TestContext.Current.TestOutputHelper?.WriteLine(string.Join("\n", incomplete));
+        Assert.All(incomplete, l => Assert.EndsWith(" 0", l));
+
+        // Every scrape Prometheus made up to ten before the newest is in the store (the newest may still be held).
+        var theirs = Timestamps(await prometheus.QueryAsync("process_working_set_bytes{job=\"pushed\"}[10m]", latest, ct));
+        var until = theirs.Where(t => t <= latest).Order().SkipLast(1).Last();
+        var from = theirs.Min() % 60_000 == 0 ? theirs.Min() - 1 : theirs.Min();
+        var ours = await store.QueryRangeAsync(new RangeQuery(memory, from, until, until + 1 - from, Aggregation.Count), ct);
+        var expected = theirs.Count(t => t <= until);
+        TestContext.Current.TestOutputHelper?.WriteLine($"{expected} scrapes up to {until}, killed at {killedAt}; {ours.Single().Points.Single().Value} in our store");
+        Assert.Equal(expected, (long)ours.Single().Points.Single().Value);
         traffic.Cancel();
         await load;
         Directory.Delete(spool, recursive: true);
