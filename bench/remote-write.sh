@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# bench/run remote-write — samples/s taken in through remote write (snappy + protobuf decode, regrouping into scrapes,
-# the scrape derivation, the write buffer and its spool, the PostgreSQL store) vs the direct scrape's path for the same
+# bench/run remote-write — samples/s taken in through remote write (snappy + protobuf decode, regrouping into scrapes, the held-scrape
+# log, the scrape derivation, the write buffer and its spool, the PostgreSQL store) vs the direct scrape's path for the same
 # series (text parse, the same derivation, buffer, spool and store), in the same run, each into a database of its own
 # on the bench stack's PostgreSQL. bench/Benchmarks/RemoteWriteBenchmark.cs says what is measured and how.
 # X0_BENCH_TARGETS (50) targets of 2,000 series, X0_BENCH_ROUNDS (6) timed scrapes of each.

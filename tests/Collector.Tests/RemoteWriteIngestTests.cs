@@ -41,7 +41,7 @@ public class RemoteWriteIngestTests
     private static (RemoteWriteIngest Ingest, WriteBuffer Buffer) NewIngest(int bufferLimit = 1_000_000) => NewIngest(new FakeTimeProvider(DateTimeOffset.FromUnixTimeMilliseconds(1_700_000_000_000)), bufferLimit);
 
     private static (RemoteWriteIngest Ingest, WriteBuffer Buffer) NewIngest(FakeTimeProvider time, int bufferLimit = 1_000_000, int maxPendingScrapes = 16,
-        HeldScrapeLog? log = null, IReadOnlyList<Spool.Replayed>? replayed = null)
+        HeldScrapeLog? log = null, IReadOnlyList<HeldScrapeLog.Batch>? replayed = null)
     {
         var buffer = new WriteBuffer(2_000_000);
         var collector = new CollectorOptions();
@@ -52,8 +52,7 @@ public class RemoteWriteIngestTests
         return (ingest, buffer);
     }
 
-    private static IReadOnlyList<PushedSeries> Push(params IEnumerable<RemoteWriteRequests.Series>[] parts) =>
-        WriteRequestDecoder.Decode(RemoteWriteRequests.Body(parts.SelectMany(p => p)), 64 * 1024 * 1024);
+    private static PushBody Push(params IEnumerable<RemoteWriteRequests.Series>[] parts) => new(RemoteWriteRequests.Body(parts.SelectMany(p => p)));
 
     private static async Task<IReadOnlyList<SeriesSample>> BufferedAsync(WriteBuffer buffer) =>
         buffer.Count == 0 ? [] : (await buffer.PeekAsync(int.MaxValue, TestContext.Current.CancellationToken)).Samples;
@@ -364,7 +363,7 @@ public class RemoteWriteIngestTests
 
         var reopened = HeldScrapeLog.Open(folder, 1 << 20, time, out var replayed);
         var batch = Assert.Single(replayed);
-        Assert.Equal(SecondScrape(firstHalf: true).Sum(s => s.Samples.Count), batch.Samples.Count);
+        Assert.Equal([new HeldScrapeLog.HeldScrape("api", Instance, Scrapes[1].TimestampMs)], batch.Held);
         var (second, buffer) = NewIngest(time, log: reopened, replayed: replayed);
         Assert.Equal(0, buffer.Count);
         second.Accept(Push(SecondScrape(firstHalf: false)));
@@ -441,4 +440,15 @@ public class RemoteWriteIngestTests
         Assert.Equal(DirectlyDerived(2), (await BufferedAsync(buffer)).Select(Text).Order(StringComparer.Ordinal));
         Assert.Equal(SecondScrape(firstHalf: true).Sum(s => s.Samples.Count), RemoteWriteMetrics.SamplesIgnored.WithLabels("repeated").Value - repeated);
     }
+}
+
+/// <summary>A push as the receiver gets it: its body, and that body decoded.</summary>
+internal sealed record PushBody(byte[] Body)
+{
+    public IReadOnlyList<PushedSeries> Series { get; } = WriteRequestDecoder.Decode(Body, 64 * 1024 * 1024);
+}
+
+internal static class PushBodyExtensions
+{
+    public static IngestResult Accept(this RemoteWriteIngest ingest, PushBody push) => ingest.Accept(push.Series, push.Body);
 }

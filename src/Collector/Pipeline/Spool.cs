@@ -1,308 +1,50 @@
-using System.Buffers.Binary;
-using System.IO.Hashing;
 using X0tta6bl4.Ops.Metrics.Model;
 
 namespace X0tta6bl4.Ops.Collector.Pipeline;
 
 /// <summary>
-/// The write buffer's write-ahead log: every batch is appended before it is buffered, and marked done once the store
-/// has it (or it was dropped), so a collector killed while the store is away replays, in order, exactly what the store
-/// has not got. Segment files of a quarter of the limit; the oldest segment goes when the limit is passed, its
-/// unfinished batches counted as dropped. Before a store write the batches are marked as being written, so after a
-/// crash the ones whose write may have committed are known and checked against the store rather than written twice.
+/// The write buffer's write-ahead log: every batch of samples is appended before it is buffered, and marked done once
+/// the store has it (or it was dropped), so a collector killed while the store is away replays, in order, exactly what
+/// the store has not got. Before a store write the batches are marked as being written, so after a crash the ones whose
+/// write may have committed are known and checked against the store rather than written twice. The log itself (its
+/// segments, records, limit and syncs) is a <see cref="SegmentLog"/>; this is its encoding of samples.
 /// </summary>
-/// <remarks>
-/// Record: int32 length, uint32 CRC-32 of the payload, payload (kind byte, then the kind's fields). A torn record at
-/// the end of a segment (a crash mid-append) ends that segment's reading. Appends reach the OS at once — a killed
-/// process loses nothing — and are fsync'd at most every second, and always before a store write.
-/// </remarks>
 public sealed class Spool : IDisposable
 {
-    private const byte BatchKind = 1;
-    private const byte DoneKind = 2;
-    private const byte WritingKind = 3;
-    private static readonly TimeSpan SyncEvery = TimeSpan.FromSeconds(1);
+    private readonly SegmentLog _log;
 
-    private readonly object _gate = new();
-    private readonly string _directory;
-    private readonly long _maxBytes;
-    private readonly TimeProvider _time;
-    private readonly SortedDictionary<long, Segment> _segments = new();
-    private readonly Dictionary<long, long> _segmentOf = new(); // open batch id → its segment
-    private FileStream _current = null!;
-    private FileStream? _lock;
-    private long _currentNumber;
-    private long _nextId = 1;
-    private DateTimeOffset _lastSync;
-
-    private sealed class Segment(string path)
-    {
-        public string Path { get; } = path;
-        public long Bytes;
-        public HashSet<long> Open { get; } = [];
-    }
+    private Spool(SegmentLog log) => _log = log;
 
     /// <summary>A batch read back from the log at start: in order, and whether a store write of it may have committed.</summary>
     public sealed record Replayed(long Id, IReadOnlyList<SeriesSample> Samples, bool InDoubt);
 
-    private Spool(string directory, long maxBytes, TimeProvider time)
-    {
-        _directory = directory;
-        _maxBytes = maxBytes;
-        _time = time;
-    }
+    public long MaxBytes => _log.MaxBytes;
 
-    public long MaxBytes => _maxBytes;
-
-    public long Bytes
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return _segments.Values.Sum(s => s.Bytes);
-            }
-        }
-    }
+    public long Bytes => _log.Bytes;
 
     /// <summary>Opens (creating) the log in <paramref name="directory"/> and returns what it holds that the store has not got.</summary>
     public static Spool Open(string directory, long maxBytes, TimeProvider time, out IReadOnlyList<Replayed> replayed)
     {
-        Directory.CreateDirectory(directory);
-        var spool = new Spool(directory, maxBytes, time);
-        try
-        {
-            // FileShare.None takes an exclusive lock (flock on Linux): a second process on the same folder is refused.
-            spool._lock = new FileStream(Path.Combine(directory, "lock"), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
-        }
-        catch (IOException e)
-        {
-            throw new IOException($"The spool folder '{directory}' is in use by another collector: {e.Message}", e);
-        }
-
-        replayed = spool.Recover();
-        spool.StartSegment();
-        return spool;
-    }
-
-    private List<Replayed> Recover()
-    {
-        var batches = new SortedDictionary<long, (IReadOnlyList<SeriesSample> Samples, long Segment)>();
-        var done = new HashSet<long>();
-        var writing = new HashSet<long>();
-        foreach (var path in Directory.GetFiles(_directory, "*.wal").OrderBy(p => p, StringComparer.Ordinal))
-        {
-            if (!long.TryParse(Path.GetFileNameWithoutExtension(path), out var number))
-            {
-                continue;
-            }
-
-            _segments[number] = new Segment(path) { Bytes = new FileInfo(path).Length };
-            _currentNumber = Math.Max(_currentNumber, number);
-            foreach (var (kind, payload) in ReadRecords(path))
-            {
-                var reader = new BinaryReader(new MemoryStream(payload));
-                switch (kind)
-                {
-                    case BatchKind:
-                        var id = reader.ReadInt64();
-                        batches[id] = (ReadSamples(reader), number);
-                        _nextId = Math.Max(_nextId, id + 1);
-                        break;
-                    case DoneKind:
-                        done.Add(reader.ReadInt64());
-                        break;
-                    case WritingKind:
-                        var count = reader.ReadInt32();
-                        for (var i = 0; i < count; i++)
-                        {
-                            writing.Add(reader.ReadInt64());
-                        }
-
-                        break;
-                }
-            }
-        }
-
-        var open = new List<Replayed>();
-        foreach (var (id, (samples, segment)) in batches)
-        {
-            if (!done.Contains(id))
-            {
-                _segments[segment].Open.Add(id);
-                _segmentOf[id] = segment;
-                open.Add(new Replayed(id, samples, writing.Contains(id)));
-            }
-        }
-
-        foreach (var number in _segments.Where(s => s.Value.Open.Count == 0).Select(s => s.Key).ToList())
-        {
-            File.Delete(_segments[number].Path);
-            _segments.Remove(number);
-        }
-
-        return open;
-    }
-
-    private static IEnumerable<(byte Kind, byte[] Payload)> ReadRecords(string path)
-    {
-        var bytes = File.ReadAllBytes(path);
-        var at = 0;
-        while (at + 8 <= bytes.Length)
-        {
-            var length = BinaryPrimitives.ReadInt32LittleEndian(bytes.AsSpan(at));
-            var crc = BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(at + 4));
-            if (length < 1 || at + 8 + length > bytes.Length)
-            {
-                yield break; // torn at the end
-            }
-
-            var payload = bytes.AsSpan(at + 8, length);
-            if (Crc32.HashToUInt32(payload) != crc)
-            {
-                yield break;
-            }
-
-            yield return (payload[0], payload[1..].ToArray());
-            at += 8 + length;
-        }
+        var log = SegmentLog.Open(directory, maxBytes, time, out var open);
+        replayed = open.Select(b => new Replayed(b.Id, ReadSamples(new BinaryReader(new MemoryStream(b.Payload))), b.InDoubt)).ToList();
+        return new Spool(log);
     }
 
     /// <summary>Appends a batch; returns its id, and the ids of batches dropped to stay within the size limit.</summary>
     public long Append(IReadOnlyList<SeriesSample> samples, out IReadOnlyList<long> dropped)
     {
         var payload = new MemoryStream();
-        var writer = new BinaryWriter(payload);
-        lock (_gate)
-        {
-            var id = _nextId++;
-            writer.Write(BatchKind);
-            writer.Write(id);
-            WriteSamples(writer, samples);
-            var number = _currentNumber; // Write may start a new segment after this record
-            Write(payload);
-            _segments[number].Open.Add(id);
-            _segmentOf[id] = number;
-            dropped = Trim();
-            SyncIfDue(force: false);
-            return id;
-        }
+        WriteSamples(new BinaryWriter(payload), samples);
+        return _log.Append(payload.GetBuffer().AsSpan(0, (int)payload.Length), out dropped);
     }
 
     /// <summary>Marks batches as being written to the store, durably, before the write starts.</summary>
-    public void Writing(IReadOnlyCollection<long> ids)
-    {
-        var payload = new MemoryStream();
-        var writer = new BinaryWriter(payload);
-        writer.Write(WritingKind);
-        writer.Write(ids.Count);
-        foreach (var id in ids)
-        {
-            writer.Write(id);
-        }
-
-        lock (_gate)
-        {
-            Write(payload);
-            SyncIfDue(force: true);
-        }
-    }
+    public void Writing(IReadOnlyCollection<long> ids) => _log.Writing(ids);
 
     /// <summary>Marks batches done (in the store, or dropped): they are not replayed, and a segment with none open is deleted.</summary>
-    public void Done(IEnumerable<long> ids)
-    {
-        lock (_gate)
-        {
-            foreach (var id in ids)
-            {
-                if (!_segmentOf.Remove(id, out var number))
-                {
-                    continue;
-                }
+    public void Done(IEnumerable<long> ids) => _log.Done(ids);
 
-                var payload = new MemoryStream();
-                var writer = new BinaryWriter(payload);
-                writer.Write(DoneKind);
-                writer.Write(id);
-                Write(payload);
-                var segment = _segments[number];
-                segment.Open.Remove(id);
-                if (segment.Open.Count == 0 && number != _currentNumber)
-                {
-                    File.Delete(segment.Path);
-                    _segments.Remove(number);
-                }
-            }
-
-            // A current segment with nothing open and grown to its share is replaced by an empty one.
-            if (_segments[_currentNumber] is { Open.Count: 0 } current && current.Bytes > _maxBytes / 4)
-            {
-                _current.Dispose();
-                File.Delete(current.Path);
-                _segments.Remove(_currentNumber);
-                StartSegment();
-            }
-
-            SyncIfDue(force: false);
-        }
-    }
-
-    private void Write(MemoryStream payload)
-    {
-        var body = payload.GetBuffer().AsSpan(0, (int)payload.Length);
-        Span<byte> header = stackalloc byte[8];
-        BinaryPrimitives.WriteInt32LittleEndian(header, body.Length);
-        BinaryPrimitives.WriteUInt32LittleEndian(header[4..], Crc32.HashToUInt32(body));
-        _current.Write(header);
-        _current.Write(body);
-        // To the OS at once: a killed process then loses nothing; fsync (power loss) is batched.
-        _current.Flush(flushToDisk: false);
-        _segments[_currentNumber].Bytes += 8 + body.Length;
-        if (_segments[_currentNumber].Bytes > _maxBytes / 4)
-        {
-            _current.Flush(flushToDisk: true);
-            _current.Dispose();
-            StartSegment();
-        }
-    }
-
-    /// <summary>Beyond the limit, the oldest segment goes; its open batches are dropped (returned for counting).</summary>
-    private List<long> Trim()
-    {
-        var dropped = new List<long>();
-        while (_segments.Values.Sum(s => s.Bytes) > _maxBytes && _segments.Count > 1)
-        {
-            var (number, oldest) = _segments.First();
-            foreach (var id in oldest.Open)
-            {
-                _segmentOf.Remove(id);
-                dropped.Add(id);
-            }
-
-            File.Delete(oldest.Path);
-            _segments.Remove(number);
-        }
-
-        return dropped;
-    }
-
-    private void SyncIfDue(bool force)
-    {
-        var now = _time.GetUtcNow();
-        if (force || now - _lastSync >= SyncEvery)
-        {
-            _current.Flush(flushToDisk: true);
-            _lastSync = now;
-        }
-    }
-
-    private void StartSegment()
-    {
-        _currentNumber++;
-        var path = Path.Combine(_directory, $"{_currentNumber:D20}.wal");
-        _current = new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.Read, 64 * 1024);
-        _segments[_currentNumber] = new Segment(path) { Bytes = _current.Length };
-    }
+    public void Dispose() => _log.Dispose();
 
     private static void WriteSamples(BinaryWriter writer, IReadOnlyList<SeriesSample> samples)
     {
@@ -339,15 +81,5 @@ public sealed class Spool : IDisposable
         }
 
         return samples;
-    }
-
-    public void Dispose()
-    {
-        lock (_gate)
-        {
-            _current.Flush(flushToDisk: true);
-            _current.Dispose();
-            _lock?.Dispose();
-        }
     }
 }

@@ -151,26 +151,18 @@ internal sealed class PushedTarget(string job, string instance, ScrapeDerivation
     }
 
     /// <summary>
-    /// The samples held since the last call, with their full keys (name, labels, job, instance), for the log; the scrapes
-    /// they belong to are added to <paramref name="owners"/>, each to be given the id of the batch they go into.
+    /// The scrapes push <paramref name="push"/> added to that are still held, for the log (<paramref name="held"/>); each
+    /// one's batch list goes to <paramref name="owners"/>, to be given the id of the batch the push goes into.
     /// </summary>
-    public void TakeUnlogged(List<SeriesSample> samples, List<List<long>> owners)
+    public void HeldFrom(long push, List<HeldScrapeLog.HeldScrape> held, List<List<long>> owners)
     {
         foreach (var (timestampMs, scrape) in _pending)
         {
-            if (scrape.Logged == scrape.Samples.Count)
+            if (scrape.LastPush == push)
             {
-                continue;
+                held.Add(new HeldScrapeLog.HeldScrape(Job, Instance, timestampMs));
+                owners.Add(scrape.Batches);
             }
-
-            for (var i = scrape.Logged; i < scrape.Samples.Count; i++)
-            {
-                var sample = scrape.Samples[i];
-                samples.Add(new SeriesSample(new SeriesKey(sample.Name, [.. sample.Labels, new Label("job", Job), new Label("instance", Instance)]), timestampMs, sample.Value));
-            }
-
-            scrape.Logged = scrape.Samples.Count;
-            owners.Add(scrape.Batches);
         }
     }
 
@@ -211,9 +203,6 @@ internal sealed class PushedTarget(string job, string instance, ScrapeDerivation
         /// <summary>When a later timestamp of the target was first seen; the grace runs from here.</summary>
         public DateTimeOffset? LaterSeenAt { get; set; }
 
-        /// <summary>Samples of <see cref="Samples"/> already in the held-scrape log.</summary>
-        public int Logged { get; set; }
-
         /// <summary>The log's batches holding this scrape's samples: released when it is derived.</summary>
         public List<long> Batches { get; } = [];
 
@@ -231,10 +220,8 @@ internal sealed class PushedTarget(string job, string instance, ScrapeDerivation
 
             var seen = new HashSet<ScrapedSample>(Samples.Count, SeriesIdentity.Instance);
             var kept = new List<ScrapedSample>(Samples.Count);
-            var logged = 0;
-            for (var i = 0; i < Samples.Count; i++)
+            foreach (var sample in Samples)
             {
-                var sample = Samples[i];
                 if (!seen.Add(sample))
                 {
                     if (!IsReportSeries(sample.Name))
@@ -246,10 +233,6 @@ internal sealed class PushedTarget(string job, string instance, ScrapeDerivation
                 }
 
                 kept.Add(sample);
-                if (i < Logged)
-                {
-                    logged++;
-                }
             }
 
             if (kept.Count < Samples.Count)
@@ -258,7 +241,6 @@ internal sealed class PushedTarget(string job, string instance, ScrapeDerivation
             }
 
             Samples = kept;
-            Logged = logged;
             _checked = kept.Count;
         }
 

@@ -57,7 +57,7 @@ public sealed class RemoteWriteIngest : IDisposable
     /// <param name="log">The held-scrape log; null keeps held scrapes in memory only (no spool).</param>
     /// <param name="replayed">What <paramref name="log"/> read back at start: held again (and derived when ready) before any push.</param>
     public RemoteWriteIngest(WriteBuffer buffer, IOptions<CollectorOptions> collector, IOptions<RemoteWriteOptions> options, TimeProvider time,
-        HeldScrapeLog? log = null, IReadOnlyList<Spool.Replayed>? replayed = null)
+        HeldScrapeLog? log = null, IReadOnlyList<HeldScrapeLog.Batch>? replayed = null)
     {
         _buffer = buffer;
         _collector = collector.Value;
@@ -85,7 +85,9 @@ public sealed class RemoteWriteIngest : IDisposable
         }
     }
 
-    public IngestResult Accept(IReadOnlyList<PushedSeries> request)
+    /// <param name="request">The push, decoded.</param>
+    /// <param name="body">The push as it came (snappy-compressed): logged when it leaves part of a scrape held.</param>
+    public IngestResult Accept(IReadOnlyList<PushedSeries> request, ReadOnlySpan<byte> body)
     {
         lock (_gate)
         {
@@ -124,7 +126,7 @@ public sealed class RemoteWriteIngest : IDisposable
             }
 
             Hand(derived);
-            LogHeld(touched, null);
+            LogHeld(touched, push, body, null);
             RemoteWriteMetrics.SamplesReceived.Inc(received);
             return new IngestResult(true, received, derived.Count);
         }
@@ -156,10 +158,11 @@ public sealed class RemoteWriteIngest : IDisposable
     }
 
     /// <summary>
-    /// The batches an earlier run logged and never saw derived, held again in their order, each scrape keeping its
-    /// batch: what is complete is derived now, the rest once its grace runs out (or its target is forgotten).
+    /// The batches an earlier run logged and never saw derived, held again in their order: from each body, the samples
+    /// of the scrapes it had left held (the rest of it was derived then), each scrape keeping its batch. What is then
+    /// complete is derived now, the rest once its grace runs out (or its target is forgotten).
     /// </summary>
-    private void HoldAgain(IReadOnlyList<Spool.Replayed> replayed)
+    private void HoldAgain(IReadOnlyList<HeldScrapeLog.Batch> replayed)
     {
         lock (_gate)
         {
@@ -167,14 +170,31 @@ public sealed class RemoteWriteIngest : IDisposable
             var all = new HashSet<PushedTarget>(ReferenceEqualityComparer.Instance);
             foreach (var batch in replayed)
             {
-                var touched = new HashSet<PushedTarget>(ReferenceEqualityComparer.Instance);
-                var push = ++_pushes;
-                foreach (var sample in batch.Samples)
+                IReadOnlyList<PushedSeries> request;
+                try
                 {
-                    Take(new PushedSeries([new Label("__name__", sample.Key.Name), .. sample.Key.Labels], [new PushedSample(sample.Value, sample.TimestampMs)]), touched, now, push);
+                    request = WriteRequestDecoder.Decode(batch.Body, _options.MaxDecodedBytes);
+                }
+                catch (RemoteWriteFormatException)
+                {
+                    RemoteWriteMetrics.HeldBatchesUnlogged.Inc(); // it was decoded once, so only a changed limit gets here
+                    continue;
                 }
 
-                LogHeld(touched, batch.Id);
+                var held = batch.Held.ToHashSet();
+                var touched = new HashSet<PushedTarget>(ReferenceEqualityComparer.Instance);
+                var push = ++_pushes;
+                foreach (var series in request)
+                {
+                    var (job, instance) = (series.Label("job") ?? "", series.Label("instance") ?? "");
+                    var samples = series.Samples.Where(s => held.Contains(new HeldScrapeLog.HeldScrape(job, instance, s.TimestampMs))).ToList();
+                    if (samples.Count > 0)
+                    {
+                        Take(series with { Samples = samples }, touched, now, push);
+                    }
+                }
+
+                LogHeld(touched, push, [], batch.Id);
                 all.UnionWith(touched);
             }
 
@@ -190,22 +210,23 @@ public sealed class RemoteWriteIngest : IDisposable
     }
 
     /// <summary>
-    /// Logs what <paramref name="touched"/> now hold that is not logged yet, as one batch (<paramref name="replayedId"/>:
-    /// it is already in the log, as that batch). A log that cannot be written (a full disk) leaves the samples held in
-    /// memory only, counted, rather than fail a push whose samples are already held.
+    /// Logs <paramref name="body"/> when push <paramref name="push"/> left scrapes of <paramref name="touched"/> held,
+    /// and gives those scrapes the batch (<paramref name="replayedId"/>: the push is in the log already, as that batch).
+    /// A log that cannot be written (a full disk) leaves them held in memory only, counted, rather than fail a push
+    /// whose samples are already held.
     /// </summary>
-    private void LogHeld(IEnumerable<PushedTarget> touched, long? replayedId)
+    private void LogHeld(IEnumerable<PushedTarget> touched, long push, ReadOnlySpan<byte> body, long? replayedId)
     {
         if (_log is null)
         {
             return;
         }
 
-        var samples = new List<SeriesSample>();
+        var held = new List<HeldScrapeLog.HeldScrape>();
         var owners = new List<List<long>>();
         foreach (var target in touched)
         {
-            target.TakeUnlogged(samples, owners);
+            target.HeldFrom(push, held, owners);
         }
 
         if (owners.Count == 0)
@@ -216,7 +237,7 @@ public sealed class RemoteWriteIngest : IDisposable
         long id;
         try
         {
-            id = replayedId ?? _log.Append(samples);
+            id = replayedId ?? _log.Append(held, body);
         }
         catch (IOException)
         {

@@ -51,8 +51,8 @@ public static class RemoteWriteServiceCollectionExtensions
             var log = HeldScrapeLog.Open(Path.Combine(spool, HeldScrapeLog.FolderName), options.Value.HeldLogMaxBytes, time, out var replayed);
             if (replayed.Count > 0)
             {
-                logger.LogWarning("Holding again {Samples} pushed samples in {Batches} batches that an earlier run had acknowledged but not yet derived.",
-                    replayed.Sum(r => r.Samples.Count), replayed.Count);
+                logger.LogWarning("Holding again {Scrapes} pushed scrapes from {Batches} pushes that an earlier run had acknowledged but not yet derived.",
+                    replayed.SelectMany(r => r.Held).Distinct().Count(), replayed.Count);
             }
 
             return new RemoteWriteIngest(buffer, collector, options, time, log, replayed);

@@ -70,7 +70,7 @@ public static class RemoteWriteEndpoint
                 : Refuse("malformed", StatusCodes.Status400BadRequest, e.Message);
         }
 
-        var result = ingest.Accept(series);
+        var result = ingest.Accept(series, body.WrittenSpan);
         if (!result.Accepted)
         {
             context.Response.Headers.RetryAfter = o.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
