@@ -85,8 +85,14 @@ public class PrometheusIntegrationTests
         var source = new PrometheusSource(NewClient(), new PrometheusSourceOptions { Url = StackEnvironment.PrometheusUrl }, collector);
 
         await StackTraffic.SendAsync(100, ct);
+        // Traffic goes on while we wait: every figure is a rate or quantile over the last 30 s, so a wait that outlasts
+        // one burst (a loaded machine, a late scrape) would otherwise watch the burst leave the window.
         var samples = await WaitForAsync(
-            () => source.CollectAsync(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), ct),
+            async () =>
+            {
+                await StackTraffic.SendAsync(20, ct);
+                return await source.CollectAsync(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), ct);
+            },
             s => s.Any(x => x.Key.Name == CanonicalSeries.ApiLatencySeconds && x.Key["job"] == "api")
                  && s.Any(x => x.Key.Name == CanonicalSeries.ApiRequestsPerSecond && x.Key["job"] == "api" && x.Key["class"] == "4xx")
                  && s.Any(x => x.Key.Name == CanonicalSeries.ApiEndpointLatencySeconds && x.Key["endpoint"] == "/api/v1/status"),

@@ -20,14 +20,7 @@ public sealed class QueryApiTests : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        _factory = new WebApplicationFactory<Program>().WithWebHostBuilder(b =>
-        {
-            b.UseSetting("Store:Sqlite:Path", _path);
-            b.UseSetting("Collector:Enabled", "false");
-            b.UseSetting("Auth:Users:0:Name", "reader");
-            b.UseSetting("Auth:Users:0:PasswordHash", X0tta6bl4.Ops.Dashboard.Auth.PasswordHasher.Hash("pw"));
-            b.UseSetting("Auth:Users:0:Role", "viewer");
-        });
+        _factory = QueryApiHost.Start(_path);
         _client = Authorized(_factory.CreateClient());
         var store = _factory.Services.GetRequiredService<IMetricStore>();
         var p99 = SeriesKey.Of("api_latency_seconds", ("job", "api"), ("quantile", "0.99"));
@@ -39,12 +32,7 @@ public sealed class QueryApiTests : IAsyncLifetime
         }).Append(new SeriesSample(SeriesKey.Of("up", ("job", "api")), Start, double.PositiveInfinity)).ToList());
     }
 
-    /// <summary>HTTP Basic, as scripts and Grafana sign in.</summary>
-    private static HttpClient Authorized(HttpClient client)
-    {
-        client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Basic", Convert.ToBase64String("reader:pw"u8.ToArray()));
-        return client;
-    }
+    private static HttpClient Authorized(HttpClient client) => QueryApiHost.Authorized(client);
 
     public async ValueTask DisposeAsync()
     {
@@ -59,18 +47,53 @@ public sealed class QueryApiTests : IAsyncLifetime
         return JsonDocument.Parse(await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken)).RootElement;
     }
 
-    [Fact]
-    public async Task QueryRange_ReturnsTheLastSampleOfEachStep_InPrometheusEnvelope()
+    private async Task<List<(double, string?)>> P99ValuesAsync(long from, long to, string step)
     {
-        var json = await GetAsync($"/api/v1/query_range?query=api_latency_seconds{{quantile=\"0.99\"}}&start={Start / 1000 + 30}&end={Start / 1000 + 90}&step=30");
-
+        var json = await GetAsync($"/api/v1/query_range?query=api_latency_seconds{{quantile=\"0.99\"}}&start={(Start + from) / 1000.0}&end={(Start + to) / 1000.0}&step={step}");
         Assert.Equal("success", json.GetProperty("status").GetString());
         Assert.Equal("matrix", json.GetProperty("data").GetProperty("resultType").GetString());
-        var series = json.GetProperty("data").GetProperty("result").EnumerateArray().Single();
+        var result = json.GetProperty("data").GetProperty("result").EnumerateArray().ToList();
+        if (result.Count == 0)
+        {
+            return [];
+        }
+
+        var series = Assert.Single(result);
         Assert.Equal("api_latency_seconds", series.GetProperty("metric").GetProperty("__name__").GetString());
-        // At t = 30 s, 60 s, 90 s: the last samples in [0, 30), [30, 60), [60, 90) are those at 15, 45, 75 s: 1, 3, 5.
-        var values = series.GetProperty("values").EnumerateArray().Select(v => (v[0].GetDouble(), v[1].GetString())).ToList();
-        Assert.Equal([(Start / 1000.0 + 30, "1"), (Start / 1000.0 + 60, "3"), (Start / 1000.0 + 90, "5")], values);
+        return series.GetProperty("values").EnumerateArray().Select(v => (v[0].GetDouble(), v[1].GetString())).ToList();
+    }
+
+    private static (double, string?) At(long ms, string value) => ((Start + ms) / 1000.0, value);
+
+    [Fact]
+    public async Task QueryRange_StepUnderAMinute_GivesAtEachTTheNewestSampleAtOrBeforeIt_AsPrometheusDoes()
+    {
+        // Samples at 0, 15, … 105 s with values 0 … 7: at t = 30, 60, 90 s the samples at exactly those times.
+        Assert.Equal([At(30_000, "2"), At(60_000, "4"), At(90_000, "6")], await P99ValuesAsync(30_000, 90_000, "30"));
+    }
+
+    [Fact]
+    public async Task QueryRange_StepShorterThanTheSampleInterval_RepeatsTheLastSample_WithoutGaps()
+    {
+        Assert.Equal([At(0, "0"), At(5_000, "0"), At(10_000, "0"), At(15_000, "1"), At(20_000, "1"), At(25_000, "1"), At(30_000, "2")],
+            await P99ValuesAsync(0, 30_000, "5"));
+    }
+
+    [Fact]
+    public async Task QueryRange_AfterTheLastSample_TheSeriesGoesOnForFiveMinutes_ThenEnds()
+    {
+        // The last sample is at 105 s: it is the value until 105 + 300 s, exclusive (a lookback open on the left, as Prometheus 3's).
+        var values = await P99ValuesAsync(105_000, 455_000, "50");
+
+        Assert.Equal([At(105_000, "7"), At(155_000, "7"), At(205_000, "7"), At(255_000, "7"), At(305_000, "7"), At(355_000, "7")], values);
+        Assert.Empty(await P99ValuesAsync(405_000, 455_000, "50"));
+    }
+
+    [Fact]
+    public async Task QueryRange_StepOfAMinuteOrMore_GivesTheLastSampleOfEachStepBeforeT_SoTheTiersCanAnswer()
+    {
+        // At t = 60 and 120 s: the last samples in [0, 60) and [60, 120), those at 45 and 105 s.
+        Assert.Equal([At(60_000, "3"), At(120_000, "7")], await P99ValuesAsync(60_000, 120_000, "60"));
     }
 
     [Fact]
@@ -92,8 +115,9 @@ public sealed class QueryApiTests : IAsyncLifetime
             Assert.Equal(2_000, values.Count);
             Assert.All(values.Select((v, t) => (v, t)), p =>
             {
+                // The sample at t itself, and at the end (2,000 s) the last one, at 1,999 s.
                 Assert.Equal(Start / 1000.0 + p.t + 1, p.v[0].GetDouble());
-                Assert.Equal((i * 10_000 + p.t + 0.5).ToString(System.Globalization.CultureInfo.InvariantCulture), p.v[1].GetString());
+                Assert.Equal((i * 10_000 + Math.Min(p.t + 1, 1_999) + 0.5).ToString(System.Globalization.CultureInfo.InvariantCulture), p.v[1].GetString());
             });
         }
     }
@@ -170,7 +194,7 @@ public sealed class QueryApiTests : IAsyncLifetime
             DateTimeOffset.FromUnixTimeMilliseconds(Start + 15_000), DateTimeOffset.FromUnixTimeMilliseconds(Start + 105_000), TimeSpan.FromSeconds(15), TestContext.Current.CancellationToken);
         var bad = await Assert.ThrowsAsync<PrometheusApiException>(() => client.QueryAsync("sum(up)", null, TestContext.Current.CancellationToken));
 
-        Assert.Equal([0.0, 1, 2, 3, 4, 5, 6], range.Single().Points.Select(p => p.Value));
+        Assert.Equal([1.0, 2, 3, 4, 5, 6, 7], range.Single().Points.Select(p => p.Value)); // the sample at each t, as Prometheus gives it
         Assert.Equal("bad_data", bad.ErrorType);
     }
 }

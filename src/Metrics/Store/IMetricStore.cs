@@ -44,6 +44,13 @@ public enum Aggregation
     Max,
     Last,
     Count,
+
+    /// <summary>
+    /// The newest sample of each bucket reported at its own timestamp, not the bucket's start: what the query API needs
+    /// to pick Prometheus's sample at t (the newest at or before t within the lookback). Read from the raw samples only,
+    /// since the tiers keep no sample's timestamp per bucket.
+    /// </summary>
+    LastSample,
 }
 
 /// <summary>

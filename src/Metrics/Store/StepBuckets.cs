@@ -32,6 +32,7 @@ public sealed class StepFolder(RangeQuery query)
     private long _bucket = long.MinValue;
     private long _bucketEnd = long.MinValue;
     private double _sum, _min, _max, _last;
+    private long _lastMs;
     private int _count;
 
     /// <summary>Adds the next sample (timestamps in order); samples outside the range are left out.</summary>
@@ -59,6 +60,7 @@ public sealed class StepFolder(RangeQuery query)
         _min = Math.Min(_min, value);
         _max = Math.Max(_max, value);
         _last = value;
+        _lastMs = timestampMs;
     }
 
     public IReadOnlyList<Sample> Finish()
@@ -75,14 +77,15 @@ public sealed class StepFolder(RangeQuery query)
             return;
         }
 
-        _points.Add(new Sample(_bucket, query.Aggregation switch
+        _points.Add(query.Aggregation switch
         {
-            Aggregation.Avg => _sum / _count,
-            Aggregation.Min => _min,
-            Aggregation.Max => _max,
-            Aggregation.Last => _last,
-            Aggregation.Count => _count,
+            Aggregation.Avg => new Sample(_bucket, _sum / _count),
+            Aggregation.Min => new Sample(_bucket, _min),
+            Aggregation.Max => new Sample(_bucket, _max),
+            Aggregation.Last => new Sample(_bucket, _last),
+            Aggregation.Count => new Sample(_bucket, _count),
+            Aggregation.LastSample => new Sample(_lastMs, _last),
             _ => throw new ArgumentOutOfRangeException(nameof(query)),
-        }));
+        });
     }
 }
