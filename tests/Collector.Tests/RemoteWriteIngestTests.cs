@@ -210,7 +210,7 @@ public class RemoteWriteIngestTests
         ingest.Accept(Push(RemoteWriteRequests.FromExposition(Scrapes[0].Exposition, "api", Instance, Scrapes[0].TimestampMs)));
         ingest.Accept(Push(RemoteWriteRequests.FromExposition(Scrapes[1].Exposition, "api", Instance, Scrapes[1].TimestampMs).Skip(7)));
         ingest.Accept(Push(RemoteWriteRequests.FromExposition(Scrapes[2].Exposition, "api", Instance, Scrapes[2].TimestampMs)));
-        using var sweeper = new RemoteWriteSweeper(ingest, time);
+        using var sweeper = new RemoteWriteSweeper(ingest, time, Microsoft.Extensions.Logging.Abstractions.NullLogger<RemoteWriteSweeper>.Instance);
         await sweeper.StartAsync(TestContext.Current.CancellationToken);
 
         // No push comes again: the sweeper's own ticks derive the waiting scrape and the complete one behind it. The

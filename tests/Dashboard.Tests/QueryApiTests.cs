@@ -149,6 +149,20 @@ public sealed class QueryApiTests : IAsyncLifetime
         Assert.Contains(reason, json.GetProperty("error").GetString());
     }
 
+    [Theory]
+    [InlineData(0, 11_000, "1")]       // 11,001 points, the most Prometheus gives, each looking back 5 minutes
+    [InlineData(0, 11, "0.001")]       // a lookback of 300,000 such steps, read as one
+    [InlineData(0, 660_059, "60")]     // 11,000 whole steps and 59 s more: read from a step before the first point
+    public async Task QueryRange_AtTheMostPointsPrometheusAllows_Answers(int fromSeconds, int toSeconds, string step)
+    {
+        var response = await _client.GetAsync($"/api/v1/query_range?query=api_latency_seconds&start={Start / 1000 + fromSeconds}&end={Start / 1000 + toSeconds}&step={step}",
+            TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken)).RootElement;
+        Assert.Equal(2, json.GetProperty("data").GetProperty("result").GetArrayLength());
+    }
+
     [Fact]
     public async Task SeriesLabelsAndValues_ListWhatIsStored()
     {

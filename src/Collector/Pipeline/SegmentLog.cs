@@ -136,12 +136,7 @@ public sealed class SegmentLog : IDisposable
             }
         }
 
-        foreach (var number in _segments.Where(s => s.Value.Open.Count == 0).Select(s => s.Key).ToList())
-        {
-            File.Delete(_segments[number].Path);
-            _segments.Remove(number);
-        }
-
+        DeleteDoneFromTheOldest(keepCurrent: false); // no segment is being written yet
         return open;
     }
 
@@ -210,14 +205,14 @@ public sealed class SegmentLog : IDisposable
         }
     }
 
-    /// <summary>Marks batches done (in the store, or dropped): they are not replayed, and a segment with none open is deleted.</summary>
+    /// <summary>Marks batches done (in the store, or dropped): they are not replayed, and segments with none open go, oldest first.</summary>
     public void Done(IEnumerable<long> ids)
     {
         lock (_gate)
         {
             foreach (var id in ids)
             {
-                if (!_segmentOf.Remove(id, out var number))
+                if (!_segmentOf.TryGetValue(id, out var number))
                 {
                     continue;
                 }
@@ -226,18 +221,15 @@ public sealed class SegmentLog : IDisposable
                 var writer = new BinaryWriter(payload);
                 writer.Write(DoneKind);
                 writer.Write(id);
-                Write(payload);
-                var segment = _segments[number];
-                segment.Open.Remove(id);
-                if (segment.Open.Count == 0 && number != _currentNumber)
-                {
-                    File.Delete(segment.Path);
-                    _segments.Remove(number);
-                }
+                Write(payload); // first: a write that fails leaves the batch open, to be marked again
+                _segmentOf.Remove(id);
+                _segments[number].Open.Remove(id);
             }
 
-            // A current segment with nothing open and grown to its share is replaced by an empty one.
-            if (_segments[_currentNumber] is { Open.Count: 0 } current && current.Bytes > _maxBytes / 4)
+            DeleteDoneFromTheOldest(keepCurrent: true);
+
+            // The only segment left, with nothing open and grown to its share, is replaced by an empty one.
+            if (_segments.Count == 1 && _segments[_currentNumber] is { Open.Count: 0 } current && current.Bytes > _maxBytes / 4)
             {
                 _current.Dispose();
                 File.Delete(current.Path);
@@ -246,6 +238,26 @@ public sealed class SegmentLog : IDisposable
             }
 
             SyncIfDue(force: false);
+        }
+    }
+
+    /// <summary>
+    /// Deletes segments with nothing open from the oldest on, stopping at the first that holds an open batch: a done mark
+    /// is written to the segment current at the time, after its batch's own, so a newer segment may hold the marks of
+    /// an older one's batches — deleted while the older one is kept, they would be replayed again after a crash.
+    /// </summary>
+    private void DeleteDoneFromTheOldest(bool keepCurrent)
+    {
+        while (_segments.Count > 0)
+        {
+            var (number, oldest) = _segments.First();
+            if (oldest.Open.Count > 0 || (keepCurrent && number == _currentNumber))
+            {
+                return;
+            }
+
+            File.Delete(oldest.Path);
+            _segments.Remove(number);
         }
     }
 

@@ -108,13 +108,44 @@ public sealed class HeldScrapeLog : IDisposable
         _released.Add(id);
     }
 
-    /// <summary>Marks the released batches done: called once what their scrapes gave is in the write buffer.</summary>
+    /// <summary>
+    /// Marks the released batches done: called once what their scrapes gave is in the write buffer. A mark that cannot
+    /// be written (a full disk) is tried again at the next call; until then the batch would be held again after a crash.
+    /// </summary>
     public void MarkReleasedDone()
     {
-        if (_released.Count > 0)
+        if (_released.Count == 0)
+        {
+            return;
+        }
+
+        try
         {
             _log.Done(_released);
             _released.Clear();
+        }
+        catch (IOException)
+        {
+            RemoteWriteMetrics.HeldLogErrors.Inc();
+        }
+    }
+
+    /// <summary>
+    /// What the released batches' scrapes gave did not reach the write buffer: the batches stay open (held again at
+    /// the next start) instead of being marked done.
+    /// </summary>
+    public void KeepReleasedOpen() => _released.Clear();
+
+    /// <summary>A batch read back at start that cannot be held again (its body no longer decodes): marked done, counted by the caller.</summary>
+    public void Discard(long id)
+    {
+        try
+        {
+            _log.Done([id]);
+        }
+        catch (IOException)
+        {
+            RemoteWriteMetrics.HeldLogErrors.Inc();
         }
     }
 

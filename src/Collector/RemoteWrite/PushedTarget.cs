@@ -139,6 +139,7 @@ internal sealed class PushedTarget(string job, string instance, ScrapeDerivation
         while (_pending.Count > 0)
         {
             var (timestampMs, scrape) = (_pending.Keys[0], _pending.Values[0]);
+            scrape.Deduplicate();
             if (!scrape.Complete)
             {
                 RemoteWriteMetrics.ScrapesIncomplete.WithLabels("target_forgotten").Inc();

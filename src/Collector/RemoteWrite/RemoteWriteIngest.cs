@@ -177,7 +177,9 @@ public sealed class RemoteWriteIngest : IDisposable
                 }
                 catch (RemoteWriteFormatException)
                 {
-                    RemoteWriteMetrics.HeldBatchesUnlogged.Inc(); // it was decoded once, so only a changed limit gets here
+                    // It was decoded once when it came, so only a lowered RemoteWrite:MaxDecodedBytes gets here.
+                    RemoteWriteMetrics.HeldBatchesUnlogged.Inc();
+                    _log!.Discard(batch.Id);
                     continue;
                 }
 
@@ -286,7 +288,16 @@ public sealed class RemoteWriteIngest : IDisposable
     {
         if (derived.Count > 0)
         {
-            _buffer.Add(derived);
+            try
+            {
+                _buffer.Add(derived);
+            }
+            catch
+            {
+                _log?.KeepReleasedOpen(); // not in the buffer's spool: the held batches are the only copy left
+                throw;
+            }
+
             RemoteWriteMetrics.SeriesDerived.Inc(derived.Count);
         }
 

@@ -25,6 +25,10 @@ public static class RemoteWriteMetrics
         "x0tta6bl4_ops_remote_write_held_batches_unlogged_total",
         "Batches of held (not yet derived) pushed samples that are in memory only: the held-scrape log could not be written, or it reached RemoteWrite:HeldLogMaxBytes and its oldest batches went. A crash would lose them.");
 
+    public static readonly Counter HeldLogErrors = Prometheus.Metrics.CreateCounter(
+        "x0tta6bl4_ops_remote_write_held_log_errors_total",
+        "Writes to the held-scrape log that failed (a full disk): a batch's done mark is tried again at the next push or sweep.");
+
     public static readonly Counter SeriesDerived = Prometheus.Metrics.CreateCounter(
         "x0tta6bl4_ops_remote_write_derived_samples_total", "Canonical samples derived from pushed scrapes and handed to the write buffer.");
 }

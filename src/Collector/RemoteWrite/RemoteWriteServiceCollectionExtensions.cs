@@ -40,27 +40,39 @@ public static class RemoteWriteServiceCollectionExtensions
         var options = services.GetRequiredService<IOptions<RemoteWriteOptions>>();
         var time = services.GetRequiredService<TimeProvider>();
         var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger<RemoteWriteIngest>();
-        if (CollectorServiceCollectionExtensions.SpoolDirectory(services) is not { } spool)
+        // The log marks a batch done once the write buffer has what it gave: that is safe only when the buffer has a spool.
+        if (CollectorServiceCollectionExtensions.SpoolDirectory(services) is not { } spool || buffer.SpoolBytes is null)
         {
-            logger.LogWarning("Collector:SpoolPath is empty: pushed samples held for the rest of their scrape are in memory only, and lost if this process stops.");
+            logger.LogWarning("The write buffer has no spool (Collector:SpoolPath empty or in use): pushed samples held for the rest of their scrape are in memory only, and lost if this process stops.");
             return new RemoteWriteIngest(buffer, collector, options, time);
+        }
+
+        HeldScrapeLog log;
+        IReadOnlyList<HeldScrapeLog.Batch> replayed;
+        try
+        {
+            log = HeldScrapeLog.Open(Path.Combine(spool, HeldScrapeLog.FolderName), options.Value.HeldLogMaxBytes, time, out replayed);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            logger.LogWarning("Pushed samples held for the rest of their scrape stay in memory only (lost if this process stops): {Error}", e.Message);
+            return new RemoteWriteIngest(buffer, collector, options, time);
+        }
+
+        if (replayed.Count > 0)
+        {
+            logger.LogWarning("Holding again {Scrapes} pushed scrapes from {Batches} pushes that an earlier run had acknowledged but not yet derived.",
+                replayed.SelectMany(r => r.Held).Distinct().Count(), replayed.Count);
         }
 
         try
         {
-            var log = HeldScrapeLog.Open(Path.Combine(spool, HeldScrapeLog.FolderName), options.Value.HeldLogMaxBytes, time, out var replayed);
-            if (replayed.Count > 0)
-            {
-                logger.LogWarning("Holding again {Scrapes} pushed scrapes from {Batches} pushes that an earlier run had acknowledged but not yet derived.",
-                    replayed.SelectMany(r => r.Held).Distinct().Count(), replayed.Count);
-            }
-
             return new RemoteWriteIngest(buffer, collector, options, time, log, replayed);
         }
-        catch (IOException e)
+        catch
         {
-            logger.LogWarning("Pushed samples held for the rest of their scrape stay in memory only (lost if this process stops): {Error}", e.Message);
-            return new RemoteWriteIngest(buffer, collector, options, time);
+            log.Dispose();
+            throw;
         }
     }
 }

@@ -11,16 +11,15 @@ namespace X0tta6bl4.Ops.Dashboard.QueryApi;
 internal static class LookbackPoints
 {
     /// <summary>
-    /// The read behind it: buckets (t − step, t] on the query's grid, reaching a lookback back before the start, each
-    /// giving its newest sample at its own timestamp — as many points as the answer, not every raw sample.
+    /// The two reads behind it, each giving its buckets' newest sample at its own timestamp: the newest sample within
+    /// the lookback at start (one bucket, (start − lookback, start]), and buckets (t − step, t] for every later t —
+    /// as many points as the answer, not every raw sample, and no more steps than the answer has.
     /// </summary>
-    public static RangeQuery Read(SeriesSelector selector, long start, long end, long step, long lookback)
-    {
-        var back = (lookback + step - 1) / step * step;
-        return new RangeQuery(selector, start - back + 1, end, step, Aggregation.LastSample);
-    }
+    public static (RangeQuery AtStart, RangeQuery After) Reads(SeriesSelector selector, long start, long end, long step, long lookback) =>
+        (new RangeQuery(selector, start - lookback + 1, start, lookback, Aggregation.LastSample),
+         new RangeQuery(selector, start + 1, Math.Max(end, start + 1), step, Aggregation.LastSample));
 
-    /// <summary>The value at start, start + step, … up to end, from <paramref name="newest"/> (what <see cref="Read"/> gave, in time order).</summary>
+    /// <summary>The value at start, start + step, … up to end, from <paramref name="newest"/> (what <see cref="Reads"/> gave, in time order).</summary>
     public static IReadOnlyList<Sample> At(IReadOnlyList<Sample> newest, long start, long end, long step, long lookback)
     {
         var points = new List<Sample>((int)Math.Min((end - start) / step + 1, newest.Count));

@@ -58,6 +58,12 @@ public enum Aggregation
 /// </summary>
 public sealed record RangeQuery(SeriesSelector Selector, long FromMs, long ToMs, long StepMs, Aggregation Aggregation = Aggregation.Avg)
 {
+    /// <summary>
+    /// Prometheus's 11,000 points per series, and one more: the query API reads a range query's points as the buckets
+    /// that end at each t, so its read starts a step before the first point.
+    /// </summary>
+    public const long MaxSteps = 11_001;
+
     public void Validate()
     {
         if (StepMs <= 0)
@@ -70,9 +76,9 @@ public sealed record RangeQuery(SeriesSelector Selector, long FromMs, long ToMs,
             throw new ArgumentException("The range ends before it starts.");
         }
 
-        if ((ToMs - FromMs) / StepMs > 11_000)
+        if ((ToMs - FromMs) / StepMs > MaxSteps)
         {
-            throw new ArgumentException("The range holds more than 11,000 steps; use a larger step.");
+            throw new ArgumentException($"The range holds more than {MaxSteps:N0} steps; use a larger step.");
         }
     }
 }
