@@ -12,8 +12,8 @@ namespace X0tta6bl4.Ops.Collector.RemoteWrite;
 /// killed in between reads the open batches back at start and holds their scrapes again, from their bodies.
 /// <para>
 /// The body rather than the held samples: it is what Prometheus sent, about 15 bytes a sample, and appending it costs a
-/// copy, where encoding the held samples with their labels cost more than deriving them (measured in
-/// <c>bench/run remote-write</c>: intake 122,376 samples/s with them against 150,060–195,390 without a log).
+/// copy, where encoding the held samples with their labels cost about a third of the intake (<c>bench/run
+/// remote-write</c>'s intake: 122,376 samples/s with them, 154,905–180,372 without a log in runs of the same hour).
 /// </para>
 /// <para>
 /// A scrape read back after it had been derived (a crash between the hand-over and the done mark) is derived a

@@ -78,7 +78,7 @@ public sealed record RangeQuery(SeriesSelector Selector, long FromMs, long ToMs,
 
         if ((ToMs - FromMs) / StepMs > MaxSteps)
         {
-            throw new ArgumentException($"The range holds more than {MaxSteps:N0} steps; use a larger step.");
+            throw new ArgumentException(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"The range holds more than {MaxSteps:N0} steps; use a larger step."));
         }
     }
 }
