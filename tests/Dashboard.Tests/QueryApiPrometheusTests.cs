@@ -72,9 +72,11 @@ public sealed class QueryApiPrometheusTests : IAsyncLifetime
     [InlineData(7, 1_500, 7)]    // shorter than the interval, off every sample
     [InlineData(550, 1_200, 1)]  // one-second steps across the silence
     [InlineData(100, 1_700, 59)] // the largest step answered from raw samples
-    public async Task QueryRange_StepUnderAMinute_EqualsPrometheus(int fromSeconds, int toSeconds, int stepSeconds)
+    [InlineData(-299.5, 10_700.5, 1)] // 11,001 points: the lookback is read apart from the range (on half seconds: series b's
+                                        // samples are on whole minutes, and Prometheus 2.x's lookback also takes one exactly 5 min old)
+    public async Task QueryRange_StepUnderAMinute_EqualsPrometheus(double fromSeconds, double toSeconds, int stepSeconds)
     {
-        var query = $"api/v1/query_range?query=conformance&start={_t0 / 1000 + fromSeconds}&end={_t0 / 1000 + toSeconds}&step={stepSeconds}";
+        var query = string.Create(CultureInfo.InvariantCulture, $"api/v1/query_range?query=conformance&start={_t0 / 1000 + fromSeconds}&end={_t0 / 1000 + toSeconds}&step={stepSeconds}");
         using var ours = QueryApiHost.Authorized(_factory.CreateClient());
         using var theirs = new HttpClient { BaseAddress = _prometheus.BaseAddress };
 

@@ -11,15 +11,35 @@ namespace X0tta6bl4.Ops.Dashboard.QueryApi;
 internal static class LookbackPoints
 {
     /// <summary>
-    /// The two reads behind it, each giving its buckets' newest sample at its own timestamp: the newest sample within
-    /// the lookback at start (one bucket, (start − lookback, start]), and buckets (t − step, t] for every later t —
-    /// as many points as the answer, not every raw sample, and no more steps than the answer has.
+    /// Reads the store's newest sample of each bucket (t − step, t], at its own timestamp — as many points as the
+    /// answer, not every raw sample — and picks the value at each t from them.
     /// </summary>
-    public static (RangeQuery AtStart, RangeQuery After) Reads(SeriesSelector selector, long start, long end, long step, long lookback) =>
-        (new RangeQuery(selector, start - lookback + 1, start, lookback, Aggregation.LastSample),
-         new RangeQuery(selector, start + 1, Math.Max(end, start + 1), step, Aggregation.LastSample));
+    public static async Task<IReadOnlyList<RangeSeries>> ReadAsync(IMetricStore store, SeriesSelector selector, long start, long end, long step, long lookback,
+        CancellationToken ct)
+    {
+        var back = (lookback + step - 1) / step * step;
+        if ((end - (start - back + 1)) / step <= RangeQuery.MaxSteps)
+        {
+            // One read, its buckets on the query's grid reaching a lookback back before the start.
+            var newest = await store.QueryRangeAsync(new RangeQuery(selector, start - back + 1, end, step, Aggregation.LastSample), ct);
+            return Picked(newest.Select(s => (s.Key, s.Points)), start, end, step, lookback);
+        }
 
-    /// <summary>The value at start, start + step, … up to end, from <paramref name="newest"/> (what <see cref="Reads"/> gave, in time order).</summary>
+        // A step so far below the lookback that one read would hold more steps than the store takes: the newest sample
+        // within the lookback at start as one bucket, (start − lookback, start], then the buckets after it.
+        var seeds = (await store.QueryRangeAsync(new RangeQuery(selector, start - lookback + 1, start, lookback, Aggregation.LastSample), ct))
+            .ToDictionary(s => s.Key, s => s.Points);
+        var later = end > start ? await store.QueryRangeAsync(new RangeQuery(selector, start + 1, end, step, Aggregation.LastSample), ct) : [];
+        var laterKeys = later.Select(s => s.Key).ToHashSet();
+        var merged = later.Select(s => (s.Key, (IReadOnlyList<Sample>)[.. seeds.GetValueOrDefault(s.Key, []), .. s.Points]))
+            .Concat(seeds.Where(s => !laterKeys.Contains(s.Key)).Select(s => (s.Key, s.Value)));
+        return Picked(merged, start, end, step, lookback);
+    }
+
+    private static List<RangeSeries> Picked(IEnumerable<(SeriesKey Key, IReadOnlyList<Sample> Newest)> series, long start, long end, long step, long lookback) =>
+        series.Select(s => new RangeSeries(s.Key, At(s.Newest, start, end, step, lookback))).Where(s => s.Points.Count > 0).ToList();
+
+    /// <summary>The value at start, start + step, … up to end, from <paramref name="newest"/> (each bucket's newest sample, in time order).</summary>
     public static IReadOnlyList<Sample> At(IReadOnlyList<Sample> newest, long start, long end, long step, long lookback)
     {
         var points = new List<Sample>((int)Math.Min((end - start) / step + 1, newest.Count));

@@ -110,13 +110,7 @@ public static class QueryApiEndpoints
         long shift;
         if (step < TierStepMs)
         {
-            var (atStart, after) = LookbackPoints.Reads(selector!, start, end, step, LookbackMs);
-            var seeds = (await store.QueryRangeAsync(atStart, ct)).ToDictionary(s => s.Key, s => s.Points);
-            var later = (end > start ? await store.QueryRangeAsync(after, ct) : []).ToDictionary(s => s.Key, s => s.Points);
-            // In label order, as Prometheus sorts a matrix.
-            series = later.Keys.Union(seeds.Keys).Order(LabelOrder.Instance).Select(key => new RangeSeries(key, LookbackPoints.At(
-                [.. seeds.GetValueOrDefault(key, []), .. later.GetValueOrDefault(key, [])], start, end, step, LookbackMs)))
-                .Where(s => s.Points.Count > 0).ToList();
+            series = await LookbackPoints.ReadAsync(store, selector!, start, end, step, LookbackMs, ct);
             shift = 0;
         }
         else
@@ -248,12 +242,4 @@ public static class QueryApiEndpoints
             return false;
         }
     }
-}
-
-/// <summary>Series keys by their label text, ordinal.</summary>
-internal sealed class LabelOrder : IComparer<SeriesKey>
-{
-    public static readonly LabelOrder Instance = new();
-
-    public int Compare(SeriesKey? x, SeriesKey? y) => string.CompareOrdinal(x?.LabelText, y?.LabelText);
 }
