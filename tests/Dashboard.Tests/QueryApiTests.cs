@@ -21,7 +21,7 @@ public sealed class QueryApiTests : IAsyncLifetime
     public async ValueTask InitializeAsync()
     {
         _factory = QueryApiHost.Start(_path);
-        _client = Authorized(_factory.CreateClient());
+        _client = QueryApiHost.Authorized(_factory.CreateClient());
         var store = _factory.Services.GetRequiredService<IMetricStore>();
         var p99 = SeriesKey.Of("api_latency_seconds", ("job", "api"), ("quantile", "0.99"));
         var p50 = SeriesKey.Of("api_latency_seconds", ("job", "api"), ("quantile", "0.5"));
@@ -31,8 +31,6 @@ public sealed class QueryApiTests : IAsyncLifetime
             new(p50, Start + i * 15_000, i / 10.0),
         }).Append(new SeriesSample(SeriesKey.Of("up", ("job", "api")), Start, double.PositiveInfinity)).ToList());
     }
-
-    private static HttpClient Authorized(HttpClient client) => QueryApiHost.Authorized(client);
 
     public async ValueTask DisposeAsync()
     {
@@ -202,7 +200,7 @@ public sealed class QueryApiTests : IAsyncLifetime
     [Fact]
     public async Task OurOwnPrometheusClient_ReadsThisApiLikePrometheus()
     {
-        var client = new PrometheusClient(Authorized(_factory.CreateClient()));
+        var client = new PrometheusClient(QueryApiHost.Authorized(_factory.CreateClient()));
 
         var range = await client.QueryRangeAsync("api_latency_seconds{quantile=\"0.99\"}",
             DateTimeOffset.FromUnixTimeMilliseconds(Start + 15_000), DateTimeOffset.FromUnixTimeMilliseconds(Start + 105_000), TimeSpan.FromSeconds(15), TestContext.Current.CancellationToken);

@@ -167,17 +167,14 @@ public sealed class SegmentLog : IDisposable
     /// <summary>Appends a batch; returns its id, and the ids of batches dropped to stay within the size limit.</summary>
     public long Append(ReadOnlySpan<byte> batch, out IReadOnlyList<long> dropped)
     {
-        var payload = new MemoryStream(batch.Length + 9);
+        Span<byte> head = stackalloc byte[9]; // kind, id: the batch itself is written as the caller encoded it, not copied
         lock (_gate)
         {
             var id = _nextId++;
-            payload.WriteByte(BatchKind);
-            Span<byte> idBytes = stackalloc byte[8];
-            BinaryPrimitives.WriteInt64LittleEndian(idBytes, id);
-            payload.Write(idBytes);
-            payload.Write(batch);
+            head[0] = BatchKind;
+            BinaryPrimitives.WriteInt64LittleEndian(head[1..], id);
             var number = _currentNumber; // Write may start a new segment after this record
-            Write(payload);
+            Write(head, batch);
             _segments[number].Open.Add(id);
             _segmentOf[id] = number;
             dropped = Trim();
@@ -261,17 +258,23 @@ public sealed class SegmentLog : IDisposable
         }
     }
 
-    private void Write(MemoryStream payload)
+    private void Write(MemoryStream payload) => Write(payload.GetBuffer().AsSpan(0, (int)payload.Length), []);
+
+    /// <summary>One record whose payload is <paramref name="head"/> then <paramref name="tail"/>.</summary>
+    private void Write(ReadOnlySpan<byte> head, ReadOnlySpan<byte> tail)
     {
-        var body = payload.GetBuffer().AsSpan(0, (int)payload.Length);
+        var crc = new Crc32();
+        crc.Append(head);
+        crc.Append(tail);
         Span<byte> header = stackalloc byte[8];
-        BinaryPrimitives.WriteInt32LittleEndian(header, body.Length);
-        BinaryPrimitives.WriteUInt32LittleEndian(header[4..], Crc32.HashToUInt32(body));
+        BinaryPrimitives.WriteInt32LittleEndian(header, head.Length + tail.Length);
+        BinaryPrimitives.WriteUInt32LittleEndian(header[4..], crc.GetCurrentHashAsUInt32());
         _current.Write(header);
-        _current.Write(body);
+        _current.Write(head);
+        _current.Write(tail);
         // To the OS at once: a killed process then loses nothing; fsync (power loss) is batched.
         _current.Flush(flushToDisk: false);
-        _segments[_currentNumber].Bytes += 8 + body.Length;
+        _segments[_currentNumber].Bytes += 8 + head.Length + tail.Length;
         if (_segments[_currentNumber].Bytes > _maxBytes / 4)
         {
             _current.Flush(flushToDisk: true);
