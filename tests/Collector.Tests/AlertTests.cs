@@ -42,7 +42,7 @@ public sealed class AlertTests : IDisposable
     [InlineData(AlertState.Pending, true, 300_000, AlertState.Firing, AlertTransition.Fired)]
     [InlineData(AlertState.Firing, true, 900_000, AlertState.Firing, AlertTransition.None)]
     [InlineData(AlertState.Firing, false, 900_000, null, AlertTransition.Resolved)]
-    [InlineData(AlertState.Pending, false, 60_000, null, AlertTransition.Resolved)]
+    [InlineData(AlertState.Pending, false, 60_000, null, AlertTransition.Cleared)]             // never fired: no alert
     [InlineData(AlertState.Firing, null, 900_000, AlertState.Firing, AlertTransition.None)]  // no data is not a recovery
     [InlineData(null, false, 0, null, AlertTransition.None)]
     public void Step_FollowsPendingFiringResolved(AlertState? current, bool? holds, long heldMs, AlertState? next, AlertTransition transition)
@@ -103,6 +103,37 @@ public sealed class AlertTests : IDisposable
         Assert.Equal(resolved.StartedMs + 420_000, resolved.ResolvedMs);
         Assert.Equal("oncall@x0tta6bl4", resolved.AckedBy);
         Assert.Equal("Looking at the DB pool", resolved.AckComment);
+    }
+
+    [Fact]
+    public async Task Evaluator_OneFailedPollUnderTheRulesFor_LeavesNoAlert_ButAnAcknowledgedPendingOneIsKeptResolved()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var (time, store, alerts, settings) = await OpenAsync("flap.db");
+        var evaluator = Evaluator(store, alerts, settings, time);
+        var up = SeriesKey.Of(CanonicalSeries.SourceUp, ("source", "redis/redis"));
+        async Task Poll(double value)
+        {
+            await store.WriteAsync([new SeriesSample(up, time.GetUtcNow().ToUnixTimeMilliseconds(), value)], ct);
+            await evaluator.EvaluateAsync(ct);
+            time.Advance(TimeSpan.FromSeconds(15));
+        }
+
+        await Poll(0);                                     // one failed poll: pending (source-down's for is 1 min)
+        var pending = (await alerts.ListAsync(0, long.MaxValue, ct)).Single();
+        await Poll(1);                                     // the next one answers: cleared, not resolved
+        var afterFlap = await alerts.ListAsync(0, long.MaxValue, ct);
+        await Poll(0);                                     // pending again, and acknowledged while pending
+        var second = (await alerts.ListAsync(0, long.MaxValue, ct)).Single();
+        await alerts.AcknowledgeAsync(second.Id, "oncall", "watching", time.GetUtcNow().ToUnixTimeMilliseconds(), ct);
+        await Poll(1);
+
+        Assert.Equal(AlertState.Pending, pending.State);
+        Assert.Empty(afterFlap);
+        var kept = (await alerts.ListAsync(0, long.MaxValue, ct)).Single();
+        Assert.Equal(second.Id, kept.Id);
+        Assert.Equal(AlertState.Resolved, kept.State);
+        Assert.Equal("watching", kept.AckComment);
     }
 
     [Fact]

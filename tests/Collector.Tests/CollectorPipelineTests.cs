@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging.Abstractions;
 using X0tta6bl4.Ops.Metrics.Catalog;
@@ -99,8 +100,8 @@ public sealed class CollectorPipelineTests : IDisposable
         Assert.Equal(1, buffered.Single(s => s.Key.Name == CanonicalSeries.SourceUp).Value);
     }
 
-    /// <summary>A source with its own name and interval whose polls take as long as it is told.</summary>
-    private sealed class TimedSource(string name, TimeSpan interval, TimeSpan pollTakes) : ISource
+    /// <summary>A source with its own name and interval whose polls take as long as it is told, on the test's clock.</summary>
+    private sealed class TimedSource(string name, TimeSpan interval, TimeSpan pollTakes, TimeProvider time) : ISource
     {
         public int Polls;
         public string Name => name;
@@ -110,7 +111,7 @@ public sealed class CollectorPipelineTests : IDisposable
         public async Task<IReadOnlyList<SeriesSample>> CollectAsync(long timestampMs, CancellationToken cancellationToken)
         {
             Interlocked.Increment(ref Polls);
-            await Task.Delay(pollTakes, cancellationToken);
+            await Task.Delay(pollTakes, time, cancellationToken);
             return [new SeriesSample(SeriesKey.Of("test_value", ("source", name)), timestampMs, 1)];
         }
     }
@@ -119,21 +120,28 @@ public sealed class CollectorPipelineTests : IDisposable
     public async Task Running_ASlowSource_DoesNotHoldUpAFastOne_AndSamplesReachTheStore()
     {
         var ct = TestContext.Current.CancellationToken;
-        var fast = new TimedSource("fast", TimeSpan.FromMilliseconds(100), TimeSpan.Zero);
-        var slow = new TimedSource("slow", TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(5));
+        // The schedule runs on a fake clock the test moves, so a loaded machine cannot make the fast source look slow.
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var fast = new TimedSource("fast", TimeSpan.FromMilliseconds(100), TimeSpan.Zero, time);
+        var slow = new TimedSource("slow", TimeSpan.FromMilliseconds(100), TimeSpan.FromHours(1), time);
         var path = Path.Combine(_dir, "run.db");
         var store = await SqliteMetricStore.OpenAsync(path, ct);
-        var (service, _, _) = await TestCollector.CreateAsync([fast, slow], store, new WriteBuffer(10_000), SqlDatabase.Sqlite(path));
+        var (service, _, _) = await TestCollector.CreateAsync([fast, slow], store, new WriteBuffer(10_000), SqlDatabase.Sqlite(path), time);
 
         await service.StartAsync(ct);
-        // Ten fast polls take about a second; the slow source's first poll takes five.
-        await Eventually.UntilAsync(() => fast.Polls >= 10, TimeSpan.FromSeconds(4), "ten polls of the fast source", ct);
+        // Each look moves the clock one fast interval on; ten fast polls must happen while the slow source's first
+        // poll (an hour long) is still running.
+        await Eventually.UntilAsync(() =>
+        {
+            time.Advance(TimeSpan.FromMilliseconds(100));
+            return Task.FromResult(fast.Polls);
+        }, polls => polls >= 10, TimeSpan.FromSeconds(30), "ten polls of the fast source", ct);
         await Eventually.UntilAsync(async () => (await store.LatestAsync(SeriesSelector.Where("test_value", ("source", "fast")), ct)).Count == 1,
-            TimeSpan.FromSeconds(4), "the fast source's samples in the store", ct);
+            TimeSpan.FromSeconds(30), "the fast source's samples in the store", ct);
         var slowPolls = slow.Polls;
         await service.StopAsync(ct);
 
-        Assert.Equal(1, slowPolls);      // still inside its first 5-second poll
+        Assert.Equal(1, slowPolls);      // still inside its first, hour-long poll
     }
 
     /// <summary>A differencing source that counts its polls and the times it was told to start its baseline again.</summary>

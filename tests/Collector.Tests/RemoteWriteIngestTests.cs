@@ -11,6 +11,9 @@ namespace X0tta6bl4.Ops.Collector.Tests;
 
 public class RemoteWriteIngestTests
 {
+    /// <summary>This test's own counters: xunit makes an instance per test, so no other ingest adds to what it reads.</summary>
+    private readonly RemoteWriteMetrics _metrics = RemoteWriteMetrics.Isolated();
+
     private const string Instance = "10.0.0.1:8080";
 
     private static Exposition Scrape(double ok, double errors, double le01, double le02, double inf, double cpu, double busy) => ExpositionParser.Parse($"""
@@ -38,9 +41,9 @@ public class RemoteWriteIngestTests
         (Scrape(20, 1, 10, 18, 21, 0.2, 2), 1_700_000_030_000),
     ];
 
-    private static (RemoteWriteIngest Ingest, WriteBuffer Buffer) NewIngest(int bufferLimit = 1_000_000) => NewIngest(new FakeTimeProvider(DateTimeOffset.FromUnixTimeMilliseconds(1_700_000_000_000)), bufferLimit);
+    private (RemoteWriteIngest Ingest, WriteBuffer Buffer) NewIngest(int bufferLimit = 1_000_000) => NewIngest(new FakeTimeProvider(DateTimeOffset.FromUnixTimeMilliseconds(1_700_000_000_000)), bufferLimit);
 
-    private static (RemoteWriteIngest Ingest, WriteBuffer Buffer) NewIngest(FakeTimeProvider time, int bufferLimit = 1_000_000, int maxPendingScrapes = 16,
+    private (RemoteWriteIngest Ingest, WriteBuffer Buffer) NewIngest(FakeTimeProvider time, int bufferLimit = 1_000_000, int maxPendingScrapes = 16,
         HeldScrapeLog? log = null, IReadOnlyList<HeldScrapeLog.Batch>? replayed = null)
     {
         var buffer = new WriteBuffer(2_000_000);
@@ -48,7 +51,7 @@ public class RemoteWriteIngestTests
         collector.LatencyHistograms.AddRange(CollectorOptions.DefaultLatencyHistograms);
         collector.RequestCounters.AddRange(CollectorOptions.DefaultRequestCounters);
         var options = new RemoteWriteOptions { Enabled = true, BufferLimit = bufferLimit, MaxPendingScrapes = maxPendingScrapes };
-        var ingest = new RemoteWriteIngest(buffer, Options.Create(collector), Options.Create(options), time, log, replayed);
+        var ingest = new RemoteWriteIngest(buffer, Options.Create(collector), Options.Create(options), time, log, replayed, _metrics);
         return (ingest, buffer);
     }
 
@@ -125,7 +128,7 @@ public class RemoteWriteIngestTests
         // rest of it and then the whole third scrape; B's part comes last, within the grace.
         var (ingest, buffer) = NewIngest();
         var second = RemoteWriteRequests.FromExposition(Scrapes[1].Exposition, "api", Instance, Scrapes[1].TimestampMs);
-        var outOfOrder = RemoteWriteMetrics.SamplesIgnored.WithLabels("out_of_order").Value;
+        var outOfOrder = _metrics.SamplesIgnored.WithLabels("out_of_order").Value;
 
         ingest.Accept(Push(RemoteWriteRequests.FromExposition(Scrapes[0].Exposition, "api", Instance, Scrapes[0].TimestampMs)));
         ingest.Accept(Push(second.Skip(7)));
@@ -135,12 +138,12 @@ public class RemoteWriteIngestTests
 
         // Exactly what the three whole scrapes give in order: nothing derived from half a scrape, nothing left out.
         Assert.Equal(DirectlyDerived(3), (await BufferedAsync(buffer)).Select(Text).Order(StringComparer.Ordinal));
-        Assert.Equal(outOfOrder, RemoteWriteMetrics.SamplesIgnored.WithLabels("out_of_order").Value);
+        Assert.Equal(outOfOrder, _metrics.SamplesIgnored.WithLabels("out_of_order").Value);
     }
 
     private static readonly TimeSpan Grace = TimeSpan.FromSeconds(new RemoteWriteOptions().IncompleteScrapeGraceSeconds);
 
-    private static double Incomplete(string reason) => RemoteWriteMetrics.ScrapesIncomplete.WithLabels(reason).Value;
+    private double Incomplete(string reason) => _metrics.ScrapesIncomplete.WithLabels(reason).Value;
 
     [Fact]
     public async Task ScrapeWithoutReportSeries_DerivedOnceTheGraceAfterTheNextTimestampRunsOut_AndCounted()
@@ -177,7 +180,7 @@ public class RemoteWriteIngestTests
         var time = new FakeTimeProvider(DateTimeOffset.FromUnixTimeMilliseconds(Scrapes[0].TimestampMs));
         var (ingest, buffer) = NewIngest(time);
         var second = RemoteWriteRequests.FromExposition(Scrapes[1].Exposition, "api", Instance, Scrapes[1].TimestampMs);
-        var (short_, outOfOrder) = (Incomplete("short"), RemoteWriteMetrics.SamplesIgnored.WithLabels("out_of_order").Value);
+        var (short_, outOfOrder) = (Incomplete("short"), _metrics.SamplesIgnored.WithLabels("out_of_order").Value);
 
         ingest.Accept(Push(RemoteWriteRequests.FromExposition(Scrapes[0].Exposition, "api", Instance, Scrapes[0].TimestampMs)));
         ingest.Accept(Push(second.Skip(7)));
@@ -199,7 +202,7 @@ public class RemoteWriteIngestTests
         Assert.Equal(1, Incomplete("short") - short_);
 
         ingest.Accept(Push(second.Take(7)));
-        Assert.Equal(7, RemoteWriteMetrics.SamplesIgnored.WithLabels("out_of_order").Value - outOfOrder);
+        Assert.Equal(7, _metrics.SamplesIgnored.WithLabels("out_of_order").Value - outOfOrder);
     }
 
     [Fact]
@@ -274,7 +277,7 @@ public class RemoteWriteIngestTests
         ingest.Accept(Push(RemoteWriteRequests.FromExposition(Scrapes[0].Exposition, "api", Instance, Scrapes[0].TimestampMs)));
         ingest.Accept(Push(RemoteWriteRequests.FromExposition(Scrapes[1].Exposition, "api", Instance, Scrapes[1].TimestampMs)));
         var count = buffer.Count;
-        var ignored = RemoteWriteMetrics.SamplesIgnored.WithLabels("out_of_order").Value;
+        var ignored = _metrics.SamplesIgnored.WithLabels("out_of_order").Value;
 
         // The first scrape again (a retried request whose answer was lost).
         var again = ingest.Accept(Push(RemoteWriteRequests.FromExposition(Scrapes[0].Exposition, "api", Instance, Scrapes[0].TimestampMs)));
@@ -282,7 +285,7 @@ public class RemoteWriteIngestTests
         Assert.True(again.Accepted);
         Assert.Equal(0, again.SamplesDerived);
         Assert.Equal(count, buffer.Count);
-        Assert.True(RemoteWriteMetrics.SamplesIgnored.WithLabels("out_of_order").Value - ignored >= Scrapes[0].Exposition.Samples.Count + 2);
+        Assert.True(_metrics.SamplesIgnored.WithLabels("out_of_order").Value - ignored >= Scrapes[0].Exposition.Samples.Count + 2);
         Assert.Equal(count, (await BufferedAsync(buffer)).Count);
     }
 
@@ -308,13 +311,13 @@ public class RemoteWriteIngestTests
     public async Task SeriesWithoutJob_AndStaleMarkers_LeftOutAndCounted()
     {
         var (ingest, buffer) = NewIngest();
-        var noJob = RemoteWriteMetrics.SamplesIgnored.WithLabels("no_job").Value;
+        var noJob = _metrics.SamplesIgnored.WithLabels("no_job").Value;
         var stale = BitConverter.UInt64BitsToDouble(0x7ff0000000000002);
 
         ingest.Accept(Push([new RemoteWriteRequests.Series([("__name__", "process_resident_memory_bytes"), ("instance", "x")], [(1, 1_000)]),
             new RemoteWriteRequests.Series([("__name__", "process_resident_memory_bytes"), ("job", "api"), ("instance", "x")], [(stale, 1_000)])]));
 
-        Assert.Equal(1, RemoteWriteMetrics.SamplesIgnored.WithLabels("no_job").Value - noJob);
+        Assert.Equal(1, _metrics.SamplesIgnored.WithLabels("no_job").Value - noJob);
         Assert.Empty(await BufferedAsync(buffer));
     }
 
@@ -429,7 +432,7 @@ public class RemoteWriteIngestTests
         // The push with the second scrape's first half is answered, the answer is lost, and Prometheus sends it again:
         // counted twice, the half would make the scrape look complete and its series be derived from two samples.
         var (ingest, buffer) = NewIngest();
-        var repeated = RemoteWriteMetrics.SamplesIgnored.WithLabels("repeated").Value;
+        var repeated = _metrics.SamplesIgnored.WithLabels("repeated").Value;
         ingest.Accept(Push(RemoteWriteRequests.FromExposition(Scrapes[0].Exposition, "api", Instance, Scrapes[0].TimestampMs)));
         ingest.Accept(Push(SecondScrape(firstHalf: true)));
         ingest.Accept(Push(SecondScrape(firstHalf: true)));
@@ -438,7 +441,7 @@ public class RemoteWriteIngestTests
         ingest.Accept(Push(SecondScrape(firstHalf: false)));
 
         Assert.Equal(DirectlyDerived(2), (await BufferedAsync(buffer)).Select(Text).Order(StringComparer.Ordinal));
-        Assert.Equal(SecondScrape(firstHalf: true).Sum(s => s.Samples.Count), RemoteWriteMetrics.SamplesIgnored.WithLabels("repeated").Value - repeated);
+        Assert.Equal(SecondScrape(firstHalf: true).Sum(s => s.Samples.Count), _metrics.SamplesIgnored.WithLabels("repeated").Value - repeated);
     }
 }
 

@@ -27,11 +27,21 @@ public class AlertFaultTests
         await using var dashboard = await DashboardProcess.StartAsync(settings, ct);
         await using var browser = await Browser.OpenAsync();
         var page = browser.Page;
-        var alert = page.Locator("[data-testid=active-alerts] [data-rule=source-down]").Filter(new() { HasText = "redis/redis" });
+        // The fault starts from a source known to be up: a first poll that failed on a cold start would otherwise be
+        // an alert of its own, and the test would be following whichever row it found first.
+        await Eventually.UntilAsync(async () =>
+        {
+            await browser.OpenPageAsync(dashboard.BaseAddress, "targets");
+            return await page.Locator("[data-testid=source-row][data-source='redis/redis'][data-state=Up]").CountAsync() == 1;
+        }, TimeSpan.FromSeconds(60), "redis/redis up on the Targets page before the fault", ct);
 
         await redis.StopAsync();
         await browser.OpenPageAsync(dashboard.BaseAddress, "alerts?refresh=5s");
-        await Assertions.Expect(alert).ToHaveAttributeAsync("data-state", "Firing", new() { Timeout = 45_000 });
+        var firing = page.Locator("[data-testid=active-alerts] [data-rule=source-down][data-state=Firing]").Filter(new() { HasText = "redis/redis" });
+        await Assertions.Expect(firing).ToHaveCountAsync(1, new() { Timeout = 45_000 });
+        // From here on the test follows this one alert by its id, wherever the page lists it.
+        var id = await firing.GetAttributeAsync("data-alert");
+        var alert = page.Locator($"[data-testid=active-alerts] [data-alert='{id}']");
         await browser.AssertFitsTheWindowAsync("the alerts page with an alert to acknowledge");
 
         await alert.Locator("input[data-testid=ack-owner]").FillAsync("e2e");
@@ -43,7 +53,7 @@ public class AlertFaultTests
         await browser.ScreenshotAsync("alert-firing-acknowledged");
 
         await redis.StartAsync();
-        var resolved = page.Locator("[data-testid=alert-history] [data-rule=source-down]").Filter(new() { HasText = "redis/redis" });
+        var resolved = page.Locator($"[data-testid=alert-history] [data-alert='{id}']");
         await Assertions.Expect(resolved).ToHaveAttributeAsync("data-state", "Resolved", new() { Timeout = 45_000 });
         await Assertions.Expect(resolved).ToContainTextAsync("e2e: redis stopped by the test");
         Assert.Empty(browser.ConsoleErrors);

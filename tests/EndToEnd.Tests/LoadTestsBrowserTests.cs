@@ -78,11 +78,22 @@ public class LoadTestsBrowserTests
             """{ "name": "search", "executor": "capacity-search", "startRate": 100, "stepRate": 100, "stepSeconds": 3, "maxRate": 300, "targetP95Ms": 500, "targetErrorRate": 0.01, "maxInFlight": 200 }"""));
         await page.Locator("textarea[data-testid=plan-json]").PressAsync("Tab");
         await page.Locator("[data-testid=start-run]").ClickAsync();
-        await Assertions.Expect(page.Locator("[data-testid=run-status]")).ToHaveTextAsync("completed", new() { Timeout = 60_000 });
+        await Assertions.Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex(@"/load/\d+$"), new() { Timeout = 15_000 });
+        var id = page.Url[(page.Url.LastIndexOf('/') + 1)..];
+        // The run's end as the server records it (its export answers once there is a result), apart from the page
+        // showing it: a failure says which of the two did not happen, and how far the run had got.
+        using var http = dashboard.AuthorizedClient();
+        await Eventually.UntilAsync(async () =>
+        {
+            using var response = await http.GetAsync($"load/{id}/run.json", ct);
+            var progress = page.Locator("[data-testid=progress]");
+            var shown = await progress.CountAsync() == 1 ? await progress.TextContentAsync() : "(no progress shown)";
+            return (Status: (int)response.StatusCode, Progress: shown);
+        }, answer => answer.Status == 200, TimeSpan.FromSeconds(60), $"load run {id} to finish (three 3-s steps)", ct);
+        await Assertions.Expect(page.Locator("[data-testid=run-status]")).ToHaveTextAsync("completed", new() { Timeout = 15_000 });
         var found = await page.Locator("[data-testid=capacity-result]").TextContentAsync();
         TestContext.Current.TestOutputHelper?.WriteLine($"capacity search: {found}");
         Assert.Contains("Highest sustained rate", found);
-        var id = page.Url[(page.Url.LastIndexOf('/') + 1)..];
 
         var evidence = page.Locator("[data-testid=evidence] [data-figure='Per-pod capacity']");
         await Eventually.UntilAsync(async () =>

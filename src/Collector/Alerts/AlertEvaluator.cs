@@ -92,6 +92,9 @@ public sealed class AlertEvaluator(
             case AlertTransition.Resolved:
                 await alerts.ResolveAsync(open!.Id, now, ct);
                 break;
+            case AlertTransition.Cleared:
+                await alerts.ClearPendingAsync(open!.Id, now, ct);
+                break;
         }
     }
 }

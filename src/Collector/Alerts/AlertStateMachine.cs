@@ -8,12 +8,15 @@ public enum AlertTransition
     None,
     Started,   // → pending
     Fired,     // pending → firing
-    Resolved,  // pending or firing → resolved
+    Resolved,  // firing → resolved
+    Cleared,   // pending → gone: it never fired, so it is no alert (Prometheus forgets such an alert too)
 }
 
 /// <summary>
 /// Pending when the condition first holds, firing once it has held for the rule's duration, resolved
-/// when it stops holding. No data keeps the state as it is: a gap is not a recovery.
+/// when it stops holding. A pending alert whose condition stops holding before the duration is cleared,
+/// not resolved: one missed poll under a rule's <c>for</c> pages nobody and leaves no alert in the history
+/// or the review's counts. No data keeps the state as it is: a gap is not a recovery.
 /// </summary>
 public static class AlertStateMachine
 {
@@ -35,6 +38,11 @@ public static class AlertStateMachine
             };
         }
 
-        return current is null ? (null, AlertTransition.None) : (null, AlertTransition.Resolved);
+        return current switch
+        {
+            null => (null, AlertTransition.None),
+            AlertState.Pending => (null, AlertTransition.Cleared),
+            _ => (null, AlertTransition.Resolved),
+        };
     }
 }

@@ -65,7 +65,7 @@ public sealed class HeldScrapeLog : IDisposable
         if (dropped.Count > 0)
         {
             // Still held in memory, but no longer safe from a crash: the log reached RemoteWrite:HeldLogMaxBytes.
-            RemoteWriteMetrics.HeldBatchesUnlogged.Inc(dropped.Count);
+            RemoteWriteMetrics.Default.HeldBatchesUnlogged.Inc(dropped.Count);
             foreach (var gone in dropped)
             {
                 _references.Remove(gone);
@@ -126,7 +126,7 @@ public sealed class HeldScrapeLog : IDisposable
         }
         catch (IOException)
         {
-            RemoteWriteMetrics.HeldLogErrors.Inc();
+            RemoteWriteMetrics.Default.HeldLogErrors.Inc();
         }
     }
 
@@ -145,7 +145,7 @@ public sealed class HeldScrapeLog : IDisposable
         }
         catch (IOException)
         {
-            RemoteWriteMetrics.HeldLogErrors.Inc();
+            RemoteWriteMetrics.Default.HeldLogErrors.Inc();
         }
     }
 

@@ -24,7 +24,7 @@ namespace X0tta6bl4.Ops.Collector.RemoteWrite;
 /// or two (its current scrape, and the next one while the grace runs); more only while Prometheus replays a backlog.
 /// </param>
 /// <param name="log">Where held samples are logged before their push is answered; null when the write buffer has no spool.</param>
-internal sealed class PushedTarget(string job, string instance, ScrapeDerivation derivation, int maxPendingScrapes, HeldScrapeLog? log)
+internal sealed class PushedTarget(string job, string instance, ScrapeDerivation derivation, int maxPendingScrapes, HeldScrapeLog? log, RemoteWriteMetrics metrics)
 {
     /// <summary>Prometheus's own per-scrape series (scrape.go's report, and those of --enable-feature=extra-scrape-metrics).</summary>
     private static readonly HashSet<string> ReportSeries = new(StringComparer.Ordinal)
@@ -110,7 +110,7 @@ internal sealed class PushedTarget(string job, string instance, ScrapeDerivation
             if (scrape.Complete)
             {
                 // Counted complete, but a part may have come twice: only then is the count checked without repeats.
-                scrape.Deduplicate();
+                scrape.Deduplicate(metrics);
             }
 
             if (!scrape.Complete)
@@ -124,7 +124,7 @@ internal sealed class PushedTarget(string job, string instance, ScrapeDerivation
                     return;
                 }
 
-                RemoteWriteMetrics.ScrapesIncomplete.WithLabels(reason).Inc();
+                metrics.ScrapesIncomplete.WithLabels(reason).Inc();
             }
 
             Derive(timestampMs, scrape, output);
@@ -139,10 +139,10 @@ internal sealed class PushedTarget(string job, string instance, ScrapeDerivation
         while (_pending.Count > 0)
         {
             var (timestampMs, scrape) = (_pending.Keys[0], _pending.Values[0]);
-            scrape.Deduplicate();
+            scrape.Deduplicate(metrics);
             if (!scrape.Complete)
             {
-                RemoteWriteMetrics.ScrapesIncomplete.WithLabels("target_forgotten").Inc();
+                metrics.ScrapesIncomplete.WithLabels("target_forgotten").Inc();
             }
 
             Derive(timestampMs, scrape, output);
@@ -176,7 +176,7 @@ internal sealed class PushedTarget(string job, string instance, ScrapeDerivation
             log?.Release(batch);
         }
 
-        scrape.Deduplicate();
+        scrape.Deduplicate(metrics);
 
         LastDerivedMs = timestampMs;
         var samples = derivation.Derive(new Exposition(scrape.Samples, NoTypes), timestampMs);
@@ -212,7 +212,7 @@ internal sealed class PushedTarget(string job, string instance, ScrapeDerivation
         /// after logging it) repeats what is held, and a repeat would count towards completeness and be derived twice.
         /// Prometheus sends a series once per request, so a scrape in one part is not looked at: this costs nothing there.
         /// </summary>
-        public void Deduplicate()
+        public void Deduplicate(RemoteWriteMetrics metrics)
         {
             if (Parts < 2 || _checked == Samples.Count)
             {
@@ -238,7 +238,7 @@ internal sealed class PushedTarget(string job, string instance, ScrapeDerivation
 
             if (kept.Count < Samples.Count)
             {
-                RemoteWriteMetrics.SamplesIgnored.WithLabels("repeated").Inc(Samples.Count - kept.Count);
+                metrics.SamplesIgnored.WithLabels("repeated").Inc(Samples.Count - kept.Count);
             }
 
             Samples = kept;

@@ -56,9 +56,11 @@ public sealed class RemoteWriteIngest : IDisposable
 
     /// <param name="log">The held-scrape log; null keeps held scrapes in memory only (no spool).</param>
     /// <param name="replayed">What <paramref name="log"/> read back at start: held again (and derived when ready) before any push.</param>
+    /// <param name="metrics">Where it counts what it takes and leaves out; null: the process's counters on /metrics.</param>
     public RemoteWriteIngest(WriteBuffer buffer, IOptions<CollectorOptions> collector, IOptions<RemoteWriteOptions> options, TimeProvider time,
-        HeldScrapeLog? log = null, IReadOnlyList<HeldScrapeLog.Batch>? replayed = null)
+        HeldScrapeLog? log = null, IReadOnlyList<HeldScrapeLog.Batch>? replayed = null, RemoteWriteMetrics? metrics = null)
     {
+        Metrics = metrics ?? RemoteWriteMetrics.Default;
         _buffer = buffer;
         _collector = collector.Value;
         _options = options.Value;
@@ -70,6 +72,8 @@ public sealed class RemoteWriteIngest : IDisposable
             HoldAgain(replayed);
         }
     }
+
+    public RemoteWriteMetrics Metrics { get; }
 
     public void Dispose() => _log?.Dispose();
 
@@ -127,7 +131,7 @@ public sealed class RemoteWriteIngest : IDisposable
 
             Hand(derived);
             LogHeld(touched, push, body, null);
-            RemoteWriteMetrics.SamplesReceived.Inc(received);
+            Metrics.SamplesReceived.Inc(received);
             return new IngestResult(true, received, derived.Count);
         }
     }
@@ -178,7 +182,7 @@ public sealed class RemoteWriteIngest : IDisposable
                 catch (RemoteWriteFormatException)
                 {
                     // It was decoded once when it came, so only a lowered RemoteWrite:MaxDecodedBytes gets here.
-                    RemoteWriteMetrics.HeldBatchesUnlogged.Inc();
+                    Metrics.HeldBatchesUnlogged.Inc();
                     _log!.Discard(batch.Id);
                     continue;
                 }
@@ -243,7 +247,7 @@ public sealed class RemoteWriteIngest : IDisposable
         }
         catch (IOException)
         {
-            RemoteWriteMetrics.HeldBatchesUnlogged.Inc();
+            Metrics.HeldBatchesUnlogged.Inc();
             return;
         }
 
@@ -298,7 +302,7 @@ public sealed class RemoteWriteIngest : IDisposable
                 throw;
             }
 
-            RemoteWriteMetrics.SeriesDerived.Inc(derived.Count);
+            Metrics.SeriesDerived.Inc(derived.Count);
         }
 
         _log?.MarkReleasedDone();
@@ -335,7 +339,7 @@ public sealed class RemoteWriteIngest : IDisposable
     {
         if (series.NativeHistograms > 0)
         {
-            RemoteWriteMetrics.SamplesIgnored.WithLabels("native_histogram").Inc(series.NativeHistograms);
+            Metrics.SamplesIgnored.WithLabels("native_histogram").Inc(series.NativeHistograms);
         }
 
         string? name = null, job = null, instance = null;
@@ -358,7 +362,7 @@ public sealed class RemoteWriteIngest : IDisposable
 
         if (string.IsNullOrEmpty(job) || string.IsNullOrEmpty(name))
         {
-            RemoteWriteMetrics.SamplesIgnored.WithLabels("no_job").Inc(series.Samples.Count);
+            Metrics.SamplesIgnored.WithLabels("no_job").Inc(series.Samples.Count);
             return;
         }
 
@@ -367,7 +371,7 @@ public sealed class RemoteWriteIngest : IDisposable
         {
             target = _targets[(job, instance)] = new PushedTarget(job, instance, new ScrapeDerivation(
                 job, instance, TimeSpan.FromSeconds(_collector.WindowSeconds), _collector.LatencyHistograms, _collector.RequestCounters, SourceLabel),
-                _options.MaxPendingScrapes, _log);
+                _options.MaxPendingScrapes, _log, Metrics);
         }
 
         touched.Add(target);
@@ -378,13 +382,13 @@ public sealed class RemoteWriteIngest : IDisposable
             {
                 // Not data, but news that the target's earlier scrapes are over.
                 target.Seen(sample.TimestampMs, now);
-                RemoteWriteMetrics.SamplesIgnored.WithLabels("stale_marker").Inc();
+                Metrics.SamplesIgnored.WithLabels("stale_marker").Inc();
                 continue;
             }
 
             if (sample.TimestampMs <= target.LastDerivedMs)
             {
-                RemoteWriteMetrics.SamplesIgnored.WithLabels("out_of_order").Inc();
+                Metrics.SamplesIgnored.WithLabels("out_of_order").Inc();
                 continue;
             }
 

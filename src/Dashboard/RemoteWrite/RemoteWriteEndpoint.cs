@@ -78,13 +78,13 @@ public static class RemoteWriteEndpoint
                 $"the write buffer toward the store holds RemoteWrite:BufferLimit ({o.BufferLimit}) samples or more; retry after {o.RetryAfterSeconds} s");
         }
 
-        RemoteWriteMetrics.Requests.WithLabels("accepted").Inc();
+        RemoteWriteMetrics.Default.Requests.WithLabels("accepted").Inc();
         return TypedResults.NoContent();
     }
 
     private static IResult Refuse(string outcome, int status, string message)
     {
-        RemoteWriteMetrics.Requests.WithLabels(outcome).Inc();
+        RemoteWriteMetrics.Default.Requests.WithLabels(outcome).Inc();
         return TypedResults.Text(message + "\n", "text/plain; charset=utf-8", statusCode: status);
     }
 

@@ -55,6 +55,18 @@ public sealed class SqlAlertStore(SqlDatabase database) : IStoreSchema
     public Task ResolveAsync(long id, long atMs, CancellationToken ct = default) =>
         _database.ExecuteAsync("UPDATE alerts SET state = 'Resolved', resolved_ms = @at WHERE id = @id AND state <> 'Resolved'", ct, ("id", id), ("at", atMs));
 
+    /// <summary>
+    /// Forgets a pending alert whose condition cleared before it fired: it paged nobody and is no alert. One that
+    /// someone acknowledged while it was pending is resolved instead, so their note is kept.
+    /// </summary>
+    public async Task ClearPendingAsync(long id, long atMs, CancellationToken ct = default)
+    {
+        if (await _database.ExecuteAsync("DELETE FROM alerts WHERE id = @id AND state = 'Pending' AND acked_ms IS NULL", ct, ("id", id)) == 0)
+        {
+            await ResolveAsync(id, atMs, ct);
+        }
+    }
+
     /// <summary>Acknowledges an alert once; returns false when it does not exist or is acknowledged already.</summary>
     public async Task<bool> AcknowledgeAsync(long id, string by, string comment, long atMs, CancellationToken ct = default) =>
         await _database.ExecuteAsync("UPDATE alerts SET acked_by = @by, ack_comment = @comment, acked_ms = @at WHERE id = @id AND acked_ms IS NULL",
