@@ -54,6 +54,10 @@ public class PageTests
         Assert.Contains("SELECT * FROM nodes WHERE id = $1", page.Find("[data-testid=statements-table]").TextContent);
         Assert.Contains("2.0 ms", page.Find("[data-testid=statements-table]").TextContent);
         Assert.Contains("+2.0 MiB", page.Find("[data-testid=sizes-table]").TextContent);
+        // Every database listed, the application's first and marked; the server's bigger postgres apart below it.
+        var sizes = page.FindAll("[data-testid=sizes-table] tbody tr");
+        Assert.Equal(["x0tta6bl4", "postgres"], sizes.Select(r => r.GetAttribute("data-database")));
+        Assert.Equal(["true", "false"], sizes.Select(r => r.GetAttribute("data-application")));
         Assert.Contains("1234", page.Find("[data-testid=vacuum-table]").TextContent);
     }
 
@@ -185,6 +189,14 @@ public class PageTests
         Assert.Contains("80 / 100", row.TextContent);
         // The trend needs history the store does not have: it says so instead of projecting.
         Assert.Contains("at least 14 points", page.Find("[data-scenario='Fitted trend']").TextContent);
+        // The application's database, not the server's bigger postgres; five minutes of size history measure no growth,
+        // so storage is not projected (never as if it did not grow) and its run-out says what it lacks.
+        Assert.Equal("12.0 MiB", page.Find("[data-figure='Database size'] .evidence-value").TextContent.Trim());
+        Assert.Contains("pg_database_size('x0tta6bl4')", page.Find("[data-figure='Database size'] .evidence-source").TextContent);
+        Assert.Equal("not measured", page.Find("[data-figure='Storage growth'] .evidence-value").TextContent.Trim());
+        Assert.Contains("growth needs a day", page.Find("[data-figure='Storage growth'] .evidence-source").TextContent);
+        Assert.EndsWith("not measured", row.TextContent.Trim());
+        Assert.Contains("not measured", page.Find("[data-testid=run-outs] [data-scenario=Conservative]").TextContent);
     }
 
     [Fact]

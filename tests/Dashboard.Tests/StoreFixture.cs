@@ -93,7 +93,7 @@ public sealed class StoreFixture : IAsyncDisposable
 
     public SeriesKey Redis(string name, params (string, string)[] labels) => SeriesKey.Of(name, [.. labels, ("instance", "redis"), ("source", "redis")]);
 
-    /// <summary>PostgreSQL 12 s ago: 3 active + 5 idle sessions of 100, a 75 s transaction, 95 % hit ratio, one statement at 2 ms mean.</summary>
+    /// <summary>PostgreSQL 12 s ago (the application's database x0tta6bl4, 12 MiB, beside the server's postgres, 20 MiB): 3 active + 5 idle sessions of 100, a 75 s transaction, 95 % hit ratio, one statement at 2 ms mean.</summary>
     public async Task WritePostgresAsync()
     {
         var t = Now.ToUnixTimeMilliseconds() - 12_000;
@@ -111,6 +111,10 @@ public sealed class StoreFixture : IAsyncDisposable
             new(Pg(PostgresSeries.CacheHitRatio, ("database", "x0tta6bl4")), t + 1, 0.95),
             new(Pg(PostgresSeries.SizeBytes, ("database", "x0tta6bl4")), t - 300_000, 10 * 1024 * 1024),
             new(Pg(PostgresSeries.SizeBytes, ("database", "x0tta6bl4")), t, 12 * 1024 * 1024),
+            // The server's own database, bigger than the application's: never its "Data Size", never added to it.
+            new(Pg(PostgresSeries.SizeBytes, ("database", "postgres")), t, 20 * 1024 * 1024),
+            // The source measures indexes of its own database only: this names the application's database.
+            new(Pg(PostgresSeries.IndexSizeBytes, ("database", "x0tta6bl4")), t, 3 * 1024 * 1024),
             new(Pg(PostgresSeries.StatementTotalSeconds, ("queryid", "7"), ("query", "SELECT * FROM nodes WHERE id = $1")), t, 12),
             new(Pg(PostgresSeries.StatementCallsPerSecond, ("queryid", "7"), ("query", "SELECT * FROM nodes WHERE id = $1")), t, 30),
             new(Pg(PostgresSeries.StatementMeanSeconds, ("queryid", "7"), ("query", "SELECT * FROM nodes WHERE id = $1")), t, 0.002),

@@ -35,9 +35,9 @@ public class CapacityProjectionTests
         var growing = CapacityProjection.Storage(Inputs, 0.3, 12);
 
         // 12 months = 365.25 days at 100 MiB a day.
-        Assert.Equal(10.0 * 1024 * 1024 * 1024 + 100.0 * 1024 * 1024 * 365.25, flat, 0);
+        Assert.Equal(10.0 * 1024 * 1024 * 1024 + 100.0 * 1024 * 1024 * 365.25, flat!.Value, 0);
         // 100 MiB · 30.4375 · 3 · (1.3⁴ − 1) / ln 1.3 = 100 MiB · 645.99 days
-        Assert.Equal(10.0 * 1024 * 1024 * 1024 + 100.0 * 1024 * 1024 * 30.4375 * 3 * (Math.Pow(1.3, 4) - 1) / Math.Log(1.3), growing, 0);
+        Assert.Equal(10.0 * 1024 * 1024 * 1024 + 100.0 * 1024 * 1024 * 30.4375 * 3 * (Math.Pow(1.3, 4) - 1) / Math.Log(1.3), growing!.Value, 0);
         Assert.True(growing > flat);
     }
 
@@ -64,6 +64,23 @@ public class CapacityProjectionTests
         var runOuts = CapacityProjection.RunOuts(Inputs with { StorageGrowthPerDay = 0 }, 0, new DateOnly(2026, 11, 27), 12);
 
         Assert.All(runOuts, r => Assert.Null(r.Date));
+    }
+
+    [Fact]
+    public void GrowthNotMeasured_StorageIsNotProjected_AndItsRunOutSaysWhatIsMissing()
+    {
+        var unmeasured = Inputs with { StorageGrowthPerDay = null };
+
+        var row = CapacityProjection.At(unmeasured, 0.3, 12);
+        var runOuts = CapacityProjection.RunOuts(unmeasured, 0.3, new DateOnly(2026, 11, 27), 36);
+
+        Assert.Null(row.StorageBytes);                                  // not S₀ carried forward as if it did not grow
+        Assert.Equal(8, row.Pods);                                      // the rest is projected as before
+        var storage = Assert.Single(runOuts, r => r.Resource == "Storage");
+        Assert.Null(storage.Date);
+        Assert.Equal(CapacityProjection.StorageGrowthMissing, storage.Missing);
+        Assert.All(runOuts.Where(r => r.Resource != "Storage"), r => Assert.Null(r.Missing));
+        Assert.Equal(["Pods", "Storage", "DB connections", "Redis memory"], runOuts.Select(r => r.Resource));
     }
 
     [Fact]

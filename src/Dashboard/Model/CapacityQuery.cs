@@ -141,12 +141,12 @@ public sealed class CapacityQuery(SeriesReader reader, X0tta6bl4.Ops.Metrics.Set
         evidence.Add(new Evidence("Redis memory", redisUsed is null ? "unknown" : Display.Bytes(redisUsed.Sample.Value),
             redisMax is null ? "used_memory; maxmemory is not set (no limit)." : $"used_memory of maxmemory {Display.Bytes(redisMax.Sample.Value)}."));
 
-        var (storage, growthPerDay, storageSource) = await StorageAsync(now, ct);
-        evidence.Add(new Evidence("Database size", Display.Bytes(storage), storageSource));
-        evidence.Add(new Evidence("Storage growth", $"{Display.Bytes(growthPerDay)}/day", growthPerDay == 0 ? storageSource : "Slope of a straight line fitted to the database size over the stored history."));
+        var (storage, growthPerDay, storageSource, growthSource) = await StorageAsync(now, ct);
+        evidence.Add(new Evidence("Database size", storage is { } bytes ? Display.Bytes(bytes) : "not measured", storageSource));
+        evidence.Add(new Evidence("Storage growth", growthPerDay is { } perDay ? $"{Display.Bytes(perDay)}/day" : "not measured", growthSource));
 
         var inputs = new CapacityInputs(load, perPod, settings.Headroom, cpu, memory, pool, maxConnections?.Sample.Value,
-            redisUsed?.Sample.Value ?? 0, redisMax?.Sample.Value, storage, growthPerDay, settings.DiskGiB * (1L << 30), settings.MaxPods) { Cost = cost };
+            redisUsed?.Sample.Value ?? 0, redisMax?.Sample.Value, storage ?? 0, growthPerDay, settings.DiskGiB * (1L << 30), settings.MaxPods) { Cost = cost };
 
         var today = DateOnly.FromDateTime(now.UtcDateTime);
         var scenarios = new List<Scenario>();
@@ -168,7 +168,7 @@ public sealed class CapacityQuery(SeriesReader reader, X0tta6bl4.Ops.Metrics.Set
             notMeasured.Add("redis");
         }
 
-        if (storage <= 0)
+        if (growthPerDay is null)
         {
             notMeasured.Add("storage");
         }
@@ -240,28 +240,35 @@ public sealed class CapacityQuery(SeriesReader reader, X0tta6bl4.Ops.Metrics.Set
             $"No capacity load run yet, so the observed floor: the highest 5-minute average in the last 30 days with p95 within the SLA's {Display.Milliseconds(p95Limit)}: {Display.PerSecond(best.Rate)} on {best.At:yyyy-MM-dd HH:mm} UTC (p95 {Display.Milliseconds(best.P95)}), over {pods} pod(s). A floor: the pods were not pushed to saturation.");
     }
 
-    private async Task<(double Bytes, double GrowthPerDay, string Source)> StorageAsync(DateTimeOffset now, CancellationToken ct)
+    /// <summary>
+    /// The database's size now and its daily growth, each with where it comes from; null for what is not measured: no
+    /// size stored, or less than a day of size history for the growth (never a growth of 0 assumed in its place).
+    /// </summary>
+    private async Task<(double? Bytes, double? GrowthPerDay, string Source, string GrowthSource)> StorageAsync(DateTimeOffset now, CancellationToken ct)
     {
-        var sizes = await reader.LatestAsync(new SeriesSelector(PostgresSeries.SizeBytes), ct);
-        var biggest = sizes.OrderByDescending(s => s.Sample.Value).FirstOrDefault();
-        if (biggest is null)
+        var database = ApplicationDatabase.From(await reader.LatestAsync(new SeriesSelector(PostgresSeries.IndexSizeBytes), ct));
+        var size = database is null ? null : await reader.LatestOneAsync(SeriesSelector.Where(PostgresSeries.SizeBytes, ("database", database)), ct);
+        if (database is null || size is null)
         {
-            return (0, 0, "No database size is stored (is the PostgreSQL source configured?).");
+            const string none = "No size of the application's database is stored (is the PostgreSQL source configured?).";
+            return (null, null, none, none);
         }
 
-        var database = biggest.Key["database"]!;
         var month = TimeRange.Covering(now.AddDays(-30), now, 3_600_000);
         var history = (await reader.LinesAsync(SeriesSelector.Where(PostgresSeries.SizeBytes, ("database", database)), month, _ => "size", ct: ct)).FirstOrDefault();
         var points = history is null ? [] : history.X.Zip(history.Y).Where(p => p.Second is not null)
             .Select(p => ((p.First - now.UtcDateTime).TotalDays, p.Second!.Value)).ToList();
         var span = points.Count < 2 ? 0 : points[^1].TotalDays - points[0].TotalDays;
+        var source = $"pg_database_size('{database}'), {ApplicationDatabase.Definition}.";
         if (span < 1)
         {
-            return (biggest.Sample.Value, 0, $"pg_database_size('{database}'). Less than a day of size history: growth is not measured yet and counted as 0.");
+            return (size.Sample.Value, null, source,
+                $"Not measured: {span * 24:0.#} h of size history, and growth needs a day. Storage is not projected until then.");
         }
 
         var fit = TrendFitting.Fit(points, exponential: false, out _) ?? LineThrough(points);
-        return (biggest.Sample.Value, Math.Max(0, fit.Slope), $"pg_database_size('{database}'), {span:0.#} days of history.");
+        return (size.Sample.Value, Math.Max(0, fit.Slope), source,
+            $"Slope of a straight line fitted to pg_database_size('{database}') over {span:0.#} days of history.");
     }
 
     /// <summary>A line through the first and last points, for histories too short for a fit worth the name.</summary>

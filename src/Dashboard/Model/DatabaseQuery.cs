@@ -8,7 +8,8 @@ public sealed record ConnectionRow(string Database, string User, string State, d
 
 public sealed record StatementRow(string QueryId, string Query, double? CallsPerSecond, double? MeanSeconds, double TotalSeconds);
 
-public sealed record DatabaseSizeRow(string Database, double Bytes, double? GrowthBytes);
+/// <param name="Application">The application's database (<see cref="ApplicationDatabase"/>): the one the Capacity page and the report size.</param>
+public sealed record DatabaseSizeRow(string Database, double Bytes, double? GrowthBytes, bool Application);
 
 public sealed record TableRow(string Table, double DeadTuples, double? LastVacuumAgeSeconds);
 
@@ -136,12 +137,13 @@ public sealed class DatabaseQuery(SeriesReader reader)
                 s.Sample.Value);
         }).OrderByDescending(r => r.TotalSeconds).ToList();
 
+        var application = ApplicationDatabase.From(await reader.LatestAsync(Select(PostgresSeries.IndexSizeBytes), ct));
         var sizes = new List<DatabaseSizeRow>();
         foreach (var size in await reader.LatestAsync(Select(PostgresSeries.SizeBytes), ct))
         {
             var history = await reader.LinesAsync(Select(PostgresSeries.SizeBytes, ("database", size.Key["database"]!)), range, _ => "size", ct: ct);
             var first = history.SelectMany(h => h.Y).FirstOrDefault(v => v is not null);
-            sizes.Add(new DatabaseSizeRow(size.Key["database"]!, size.Sample.Value, first is null ? null : size.Sample.Value - first));
+            sizes.Add(new DatabaseSizeRow(size.Key["database"]!, size.Sample.Value, first is null ? null : size.Sample.Value - first, size.Key["database"] == application));
         }
 
         var dead = await reader.LatestAsync(Select(PostgresSeries.DeadTuples), ct);
@@ -154,6 +156,6 @@ public sealed class DatabaseQuery(SeriesReader reader)
         var connectionRows = connections.Select(c => new ConnectionRow(c.Key["database"] ?? "", c.Key["user"] ?? "", c.Key["state"] ?? "", c.Sample.Value))
             .OrderByDescending(c => c.Count).ToList();
         return new DatabaseModel(instances, instance, tiles, states, transactions, hitRatio, connectionRows, statementRows,
-            sizes.OrderByDescending(s => s.Bytes).ToList(), tables);
+            sizes.OrderByDescending(s => s.Application).ThenByDescending(s => s.Bytes).ToList(), tables);
     }
 }

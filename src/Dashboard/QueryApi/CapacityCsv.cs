@@ -31,7 +31,7 @@ public static class CapacityCsv
                     csv.AppendLine(string.Join(',',
                         scenario.Name, F(scenario.QuarterlyGrowth ?? double.NaN), F(row.Month), F(row.RequestsPerSecond), row.Pods,
                         F(row.CpuMillicores), F(row.MemoryBytes), row.DbConnections,
-                        Measured("redis", row.RedisBytes), Measured("storage", row.StorageBytes)));
+                        Measured("redis", row.RedisBytes), row.StorageBytes is { } storage ? F(storage) : ""));
                 }
             }
 

@@ -11,7 +11,8 @@ namespace X0tta6bl4.Ops.Metrics.Analysis;
 /// <param name="RedisBytes">Redis memory now; assumed proportional to load.</param>
 /// <param name="RedisMaxBytes">Redis maxmemory; null for no limit.</param>
 /// <param name="StorageBytes">Database size now.</param>
-/// <param name="StorageGrowthPerDay">Measured daily growth at today's load; assumed proportional to load.</param>
+/// <param name="StorageGrowthPerDay">Measured daily growth at today's load; assumed proportional to load. Null when it is not
+/// measured (too little size history): storage is then not projected at all, never projected as if it did not grow.</param>
 /// <param name="DiskBytes">Disk available to the database.</param>
 /// <param name="MaxPods">Pods the cluster can run.</param>
 public sealed record CapacityInputs(
@@ -25,7 +26,7 @@ public sealed record CapacityInputs(
     double RedisBytes,
     double? RedisMaxBytes,
     double StorageBytes,
-    double StorageGrowthPerDay,
+    double? StorageGrowthPerDay,
     double DiskBytes,
     int MaxPods)
 {
@@ -33,10 +34,15 @@ public sealed record CapacityInputs(
     public ResourceCost? Cost { get; init; }
 }
 
-public sealed record ProjectionRow(double Month, double RequestsPerSecond, int Pods, double CpuMillicores, double MemoryBytes, int DbConnections, double RedisBytes, double StorageBytes);
+/// <param name="StorageBytes">Null when the storage growth is not measured.</param>
+public sealed record ProjectionRow(double Month, double RequestsPerSecond, int Pods, double CpuMillicores, double MemoryBytes, int DbConnections, double RedisBytes, double? StorageBytes);
 
-/// <summary>The date each limited resource runs out under a scenario; null = not within the horizon.</summary>
-public sealed record RunOut(string Resource, string Limit, DateOnly? Date);
+/// <summary>The date each limited resource runs out under a scenario; null = not within the horizon, or not measured.</summary>
+public sealed record RunOut(string Resource, string Limit, DateOnly? Date)
+{
+    /// <summary>The input the date would need and does not have; null when the date (or its absence) is measured.</summary>
+    public string? Missing { get; init; }
+}
 
 /// <summary>
 /// Growth projections, with every formula written where it is used so a planner can check a number
@@ -72,18 +78,27 @@ public static class CapacityProjection
     /// <summary>
     /// Storage grows by the measured daily growth scaled with load: S(m) = S₀ + d₀ · ∫₀^m (1+g)^(t/3) dt · days per month
     /// = S₀ + d₀ · days per month · 3 · ((1+g)^(m/3) − 1) / ln(1+g)   (and S₀ + d₀ · days when g = 0).
+    /// Null when d₀ is not measured.
     /// </summary>
-    public static double Storage(CapacityInputs inputs, double quarterlyGrowth, double months)
+    public static double? Storage(CapacityInputs inputs, double quarterlyGrowth, double months)
     {
+        if (inputs.StorageGrowthPerDay is not { } growth)
+        {
+            return null;
+        }
+
         var days = months * DaysPerMonth;
         if (Math.Abs(quarterlyGrowth) < 1e-12)
         {
-            return inputs.StorageBytes + inputs.StorageGrowthPerDay * days;
+            return inputs.StorageBytes + growth * days;
         }
 
         var k = Math.Log(1 + quarterlyGrowth) / 3; // per month
-        return inputs.StorageBytes + inputs.StorageGrowthPerDay * DaysPerMonth * (Math.Exp(k * months) - 1) / k;
+        return inputs.StorageBytes + growth * DaysPerMonth * (Math.Exp(k * months) - 1) / k;
     }
+
+    /// <summary>What a storage projection says when the growth it needs is not measured.</summary>
+    public const string StorageGrowthMissing = "storage growth (less than a day of database size history)";
 
     public static IReadOnlyList<ProjectionRow> Project(CapacityInputs inputs, double quarterlyGrowth, IEnumerable<double> months) =>
         months.Select(m => At(inputs, quarterlyGrowth, m)).ToList();
@@ -94,8 +109,11 @@ public static class CapacityProjection
         var limits = new List<(string Resource, string Limit, Func<ProjectionRow, bool> Over)>
         {
             ("Pods", $"{inputs.MaxPods} pods", r => r.Pods > inputs.MaxPods),
-            ("Storage", $"{inputs.DiskBytes / (1L << 30):0.#} GiB disk", r => r.StorageBytes > inputs.DiskBytes),
         };
+        if (inputs.StorageGrowthPerDay is not null)
+        {
+            limits.Add(("Storage", $"{inputs.DiskBytes / (1L << 30):0.#} GiB disk", r => r.StorageBytes > inputs.DiskBytes));
+        }
         if (inputs.MaxConnections is { } max)
         {
             limits.Add(("DB connections", $"max_connections {max:0}", r => r.DbConnections > max));
@@ -120,7 +138,13 @@ public static class CapacityProjection
             }
         }
 
-        return limits.Select(l => new RunOut(l.Resource, l.Limit, dates[l.Resource])).ToList();
+        var runOuts = limits.Select(l => new RunOut(l.Resource, l.Limit, dates[l.Resource])).ToList();
+        if (inputs.StorageGrowthPerDay is null)
+        {
+            runOuts.Insert(1, new RunOut("Storage", $"{inputs.DiskBytes / (1L << 30):0.#} GiB disk", null) { Missing = StorageGrowthMissing });
+        }
+
+        return runOuts;
     }
 }
 

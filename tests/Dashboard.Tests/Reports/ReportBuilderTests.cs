@@ -1,6 +1,7 @@
 using X0tta6bl4.Ops.Dashboard.Reports;
 using X0tta6bl4.Ops.Metrics.Catalog;
 using X0tta6bl4.Ops.Metrics.Model;
+using X0tta6bl4.Ops.Tests;
 
 namespace X0tta6bl4.Ops.Dashboard.Tests.Reports;
 
@@ -54,6 +55,32 @@ public class ReportBuilderTests
         var sla = model.Sections.Single(s => s.Id == "sla").Tables[0];
         Assert.Equal(["Memory per pod", "350 MB (seed report)", "< 1024 MiB", "100 MiB", "pass"], sla.Rows.Single(r => r[0] == "Memory per pod").Take(5));
         Assert.Equal("not measured", sla.Rows.Single(r => r[0] == "CPU per pod")[4]);
+    }
+
+    [Fact]
+    public async Task DataSize_IsTheApplicationDatabasesSize_AsPsqlReadsIt_NotTheServersDatabasesSummed()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var f = await ReportFixture.CreateAsync();
+        // A database of the test's own on the stack's server, so nothing else writes to it between the poll and psql.
+        await using var database = new TemporaryDatabase();
+        await database.InitializeAsync();
+        await using var source = new X0tta6bl4.Ops.Collector.Sources.Postgres.PostgresSource(
+            new X0tta6bl4.Ops.Collector.Configuration.PostgresSourceOptions { Connection = database.ConnectionString, Name = "stack" },
+            new X0tta6bl4.Ops.Collector.Configuration.CollectorOptions());
+        await f.Store.Store.WriteAsync(await source.CollectAsync(ReportFixture.Day.AddHours(12).ToUnixTimeMilliseconds(), ct), ct);
+        var connection = new Npgsql.NpgsqlConnectionStringBuilder(database.ConnectionString);
+        var psql = await ServiceProcesses.RunAsync("psql", "-h", connection.Host!, "-p", connection.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            "-U", connection.Username!, "-d", connection.Database!, "-Atc", "SELECT pg_database_size(current_database()), (SELECT sum(pg_database_size(datname)) FROM pg_database WHERE datname NOT IN ('template0', 'template1'))");
+        var (own, server) = psql.Trim().Split('|') is [var a, var b] ? (double.Parse(a, System.Globalization.CultureInfo.InvariantCulture), double.Parse(b, System.Globalization.CultureInfo.InvariantCulture))
+            : throw new Xunit.Sdk.XunitException($"psql printed '{psql}'");
+
+        var model = await f.Builder().BuildAsync(ReportFixture.DayRequest(CompareWith.None), ct);
+
+        Assert.Equal(own, Value(model, "db.size"));
+        Assert.True(server > own, $"the server holds more than the test's database ({server} vs {own} bytes): the sum would differ");
+        Assert.Contains($"pg_database_size('{connection.Database}')", model.FigureById("db.size")!.Method.Estimator);
+        Assert.Null(model.FigureById("db.size.growth")!.Value);      // one poll: no growth measured, and none made up
     }
 
     [Fact]

@@ -24,7 +24,8 @@ public static class CapacitySection
         }
 
         var runOuts = capacity.Scenarios.SelectMany(s => s.RunOuts.Select(r => (IReadOnlyList<string>)[s.Name, s.QuarterlyGrowth is { } g ? $"{g * 100:0.#} %/quarter" : "—", r.Resource, r.Limit,
-            r.Date is { } d ? d.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) : "not within the horizon"])).ToList();
+            r.Missing is { } missing ? $"{ReportFormat.NotMeasured}: needs {missing}"
+                : r.Date is { } d ? d.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) : "not within the horizon"])).ToList();
         var evidence = capacity.Evidence.Select(e => (IReadOnlyList<string>)[e.Figure, e.Value, e.Source]).ToList();
         return new ReportSection(9, "capacity", "Capacity", figures,
         [

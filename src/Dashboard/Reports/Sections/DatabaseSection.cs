@@ -1,3 +1,4 @@
+using X0tta6bl4.Ops.Dashboard.Model;
 using X0tta6bl4.Ops.Metrics.Catalog;
 
 namespace X0tta6bl4.Ops.Dashboard.Reports.Sections;
@@ -23,11 +24,13 @@ public static class DatabaseSection
         }
 
         // A total that only grows or shrinks slowly: its last value, and its growth per day over the window.
-        async Task AddLastAndGrowth(string id, string label, string growthLabel, string unit, string series, Better better, string lastEstimator, string growthEstimator)
+        async Task AddLastAndGrowth(string id, string label, string growthLabel, string unit, string series, Better better, string lastEstimator, string growthEstimator,
+            params (string, string)[] labels)
         {
-            var stat = await c.Reader.StatAsync(ReportContext.Series(series), Combine.Sum, ct);
-            figures.Add(ReportContext.Last(id, label, unit, stat, better, c.MethodOf($"{series} ({pg})", lastEstimator, stat.Samples)));
-            figures.Add(new Figure(id + ".growth", growthLabel, unit + "/day", ReportContext.PerDay(stat), c.MethodOf($"{series} ({pg})", growthEstimator, stat.Samples)) { Better = Better.Lower });
+            var stat = await c.Reader.StatAsync(ReportContext.Series(series, labels), Combine.Sum, ct);
+            var labelText = labels.Length == 0 ? "" : "{" + string.Join(",", labels.Select(l => $"{l.Item1}=\"{l.Item2}\"")) + "}";
+            figures.Add(ReportContext.Last(id, label, unit, stat, better, c.MethodOf($"{series}{labelText} ({pg})", lastEstimator, stat.Samples)));
+            figures.Add(new Figure(id + ".growth", growthLabel, unit + "/day", ReportContext.PerDay(stat), c.MethodOf($"{series}{labelText} ({pg})", growthEstimator, stat.Samples)) { Better = Better.Lower });
         }
 
         // The application's pool.
@@ -69,8 +72,21 @@ public static class DatabaseSection
         await Add("db.tuples", "Tuples read and written", "/s", PostgresSeries.TuplesPerSecond, Combine.Sum, Better.Neither, "Mean over steps, summed over databases and operations", s => s.Mean, false);
 
         // Size and growth.
-        await AddLastAndGrowth("db.size", "Data size", "Data growth per day", "B", PostgresSeries.SizeBytes, Better.Neither,
-            "pg_database_size at the last step, summed over databases", "(last step − first step) ÷ days between them; none with less than an hour of data");
+        // The application's database only, as the Capacity and Database pages size it: never the server's other databases added in.
+        var application = ApplicationDatabase.From((await c.Reader.PerSeriesAsync(ReportContext.Series(PostgresSeries.IndexSizeBytes), ct)).Select(s => (s.Key, s.Samples)));
+        if (application is null)
+        {
+            const string why = "No size of the application's database is stored for the window (is the PostgreSQL source configured?).";
+            figures.Add(ReportContext.NotMeasured("db.size", "Data size", "B", why));
+            figures.Add(ReportContext.NotMeasured("db.size.growth", "Data growth per day", "B/day", why));
+        }
+        else
+        {
+            await AddLastAndGrowth("db.size", "Data size", "Data growth per day", "B", PostgresSeries.SizeBytes, Better.Neither,
+                $"pg_database_size('{application}') — {ApplicationDatabase.Definition} — at the last step",
+                "(last step − first step) ÷ days between them; none with less than an hour of data", ("database", application));
+        }
+
         await AddLastAndGrowth("db.index_size", "Index size", "Index growth per day", "B", PostgresSeries.IndexSizeBytes, Better.Neither,
             "Index bytes of the current database at the last step", "(last step − first step) ÷ days between them");
 

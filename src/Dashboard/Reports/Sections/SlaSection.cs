@@ -54,7 +54,7 @@ public static class SlaSection
                 projection.Add([scenario.Name, $"{row.Month:0}", ReportFormat.Value("req/s", row.RequestsPerSecond), ReportFormat.Count(row.Pods),
                     ReportFormat.Value("m", row.CpuMillicores), ReportFormat.Value("B", row.MemoryBytes), ReportFormat.Count(row.DbConnections),
                     capacity.NotMeasured.Contains("redis") ? "not measured" : ReportFormat.Value("B", row.RedisBytes),
-                    capacity.NotMeasured.Contains("storage") ? "not measured" : ReportFormat.Value("B", row.StorageBytes)]);
+                    ReportFormat.Value("B", row.StorageBytes)]);
             }
         }
 
