@@ -200,4 +200,28 @@ public class PostgresSourceTests
         Assert.Contains($"127.0.0.1:{postgres.Port}", down.Message);
         Assert.Contains(again, s => s.Key.Name == PostgresSeries.MaxConnections);
     }
+
+    [Fact]
+    public async Task RealStandby_Streaming_LagIsANumber_AndOnceStopped_NoLagIsReported()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var primary = new PostgresProcess();
+        await primary.InitAndStartAsync();
+        await using var standby = await PostgresProcess.StandbyOfAsync(primary, "test-standby");
+        await using var source = new PostgresSource(new PostgresSourceOptions { Connection = primary.ConnectionString, Name = "primary" }, new CollectorOptions());
+        var t = 0L;
+        async Task<double?> LagAsync()
+        {
+            var samples = await source.CollectAsync(t += 10_000, ct);
+            return samples.Where(s => s.Key.Name == PostgresSeries.ReplicationLagSeconds && s.Key["replica"] == "test-standby").Select(s => (double?)s.Value).FirstOrDefault();
+        }
+
+        // An idle primary: the standby catches up and replay_lag turns NULL; caught up is a lag of 0 s, still a number.
+        var lag = await Eventually.UntilAsync(LagAsync, l => l is not null, TimeSpan.FromSeconds(30), "the standby's replay lag from the primary", ct);
+        await standby.StopAsync();
+        var afterStop = await Eventually.UntilAsync(LagAsync, l => l is null, TimeSpan.FromSeconds(30), "no lag reported once the standby stopped", ct);
+
+        Assert.InRange(lag!.Value, 0, 30);
+        Assert.Null(afterStop);                                          // not measured, never a 0
+    }
 }

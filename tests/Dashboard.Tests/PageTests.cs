@@ -59,6 +59,27 @@ public class PageTests
         Assert.Equal(["x0tta6bl4", "postgres"], sizes.Select(r => r.GetAttribute("data-database")));
         Assert.Equal(["true", "false"], sizes.Select(r => r.GetAttribute("data-application")));
         Assert.Contains("1234", page.Find("[data-testid=vacuum-table]").TextContent);
+        // The standby the newest poll saw; the one gone since is not the lag of now.
+        Assert.Equal("1.5 s", Tile(page, "replication"));
+        Assert.Contains("standby", page.Find("[data-testid=tile-replication]").TextContent);
+    }
+
+    [Fact]
+    public async Task Database_NoStandbyStreaming_ReplicationLagIsMissing_NotZero()
+    {
+        // The newest poll (12 s ago) lists no replica; the last lag stored is from a standby that stopped before it.
+        var t = StoreFixture.Now.ToUnixTimeMilliseconds() - 12_000;
+        await using var context = await PageContext.CreateAsync(f => f.Store.WriteAsync(
+        [
+            new(f.Pg(X0tta6bl4.Ops.Metrics.Catalog.PostgresSeries.Connections, ("database", "x0tta6bl4"), ("user", "app"), ("state", "active")), t, 3),
+            new(f.Pg(X0tta6bl4.Ops.Metrics.Catalog.PostgresSeries.MaxConnections), t, 100),
+            new(f.Pg(X0tta6bl4.Ops.Metrics.Catalog.PostgresSeries.ReplicationLagSeconds, ("replica", "standby")), t - 60_000, 2),
+        ]));
+
+        var page = context.Render<DatabasePage>();
+
+        page.WaitForAssertion(() => Assert.Equal("no data", Tile(page, "replication")));
+        Assert.Equal("Missing", page.Find("[data-testid=tile-replication]").GetAttribute("data-status"));
     }
 
     [Fact]

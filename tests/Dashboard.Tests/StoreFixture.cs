@@ -115,6 +115,9 @@ public sealed class StoreFixture : IAsyncDisposable
             new(Pg(PostgresSeries.SizeBytes, ("database", "postgres")), t, 20 * 1024 * 1024),
             // The source measures indexes of its own database only: this names the application's database.
             new(Pg(PostgresSeries.IndexSizeBytes, ("database", "x0tta6bl4")), t, 3 * 1024 * 1024),
+            // A standby streaming now, and one that stopped five minutes ago (its last lag is no lag of now).
+            new(Pg(PostgresSeries.ReplicationLagSeconds, ("replica", "standby")), t, 1.5),
+            new(Pg(PostgresSeries.ReplicationLagSeconds, ("replica", "gone")), t - 300_000, 40),
             new(Pg(PostgresSeries.StatementTotalSeconds, ("queryid", "7"), ("query", "SELECT * FROM nodes WHERE id = $1")), t, 12),
             new(Pg(PostgresSeries.StatementCallsPerSecond, ("queryid", "7"), ("query", "SELECT * FROM nodes WHERE id = $1")), t, 30),
             new(Pg(PostgresSeries.StatementMeanSeconds, ("queryid", "7"), ("query", "SELECT * FROM nodes WHERE id = $1")), t, 0.002),

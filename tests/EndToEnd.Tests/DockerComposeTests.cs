@@ -70,6 +70,22 @@ public class DockerComposeTests
         Assert.Contains("init-store.sql", Service(output, "postgres"));
     }
 
+    [Fact]
+    public async Task Config_RunsNodeExporterAndCadvisor_WhichItsPrometheusScrapes()
+    {
+        var (exitCode, output) = await ComposeAsync("config");
+        var prometheus = await File.ReadAllTextAsync(Path.Combine(StackEnvironment.RepositoryRoot, "deploy", "prometheus.yml"), TestContext.Current.CancellationToken);
+
+        Assert.Equal(0, exitCode);
+        Assert.Contains("image: prom/node-exporter:", Service(output, "node-exporter"));
+        Assert.Contains("image: gcr.io/cadvisor/cadvisor:", Service(output, "cadvisor"));
+        // The targets are the services' names and ports, as Prometheus in the same compose network reaches them.
+        Assert.Contains("job_name: node", prometheus);
+        Assert.Contains("\"node-exporter:9100\"", prometheus);
+        Assert.Contains("job_name: cadvisor", prometheus);
+        Assert.Contains("\"cadvisor:8080\"", prometheus);
+    }
+
     /// <summary>One service's block of `docker-compose config` output (two-space indented under services:).</summary>
     private static string Service(string config, string name)
     {

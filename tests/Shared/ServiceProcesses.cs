@@ -158,8 +158,29 @@ public sealed class PostgresProcess : IAsyncDisposable
         await StartAsync();
     }
 
+    /// <summary>More server options (a standby's name).</summary>
+    private string _options = "";
+
+    /// <summary>
+    /// A hot standby streaming from <paramref name="primary"/> (pg_basebackup -R, as scripts/stack makes one), started,
+    /// listed in the primary's pg_stat_replication under <paramref name="name"/>.
+    /// </summary>
+    public static async Task<PostgresProcess> StandbyOfAsync(PostgresProcess primary, string name)
+    {
+        var standby = new PostgresProcess { _options = $" -c cluster_name={name} -c hot_standby=on" };
+        if (ServiceProcesses.IsRoot)
+        {
+            await ServiceProcesses.RunAsync("chown", "postgres", standby._dir);
+        }
+
+        await standby.RunAsPostgresAsync("pg_basebackup", "-h", "127.0.0.1", "-p", primary.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            "-U", "postgres", "-D", standby.DataDir, "-R", "-X", "stream", "-c", "fast");
+        await standby.StartAsync();
+        return standby;
+    }
+
     public Task StartAsync() => RunAsPostgresAsync("pg_ctl", "-D", DataDir, "-l", Path.Combine(_dir, "log"), "-w", "-t", "30", "start",
-        "-o", $"-p {Port} -c listen_addresses=127.0.0.1 -k {_dir}");
+        "-o", $"-p {Port} -c listen_addresses=127.0.0.1 -k {_dir}{_options}");
 
     public Task StopAsync() => RunAsPostgresAsync("pg_ctl", "-D", DataDir, "-m", "immediate", "-w", "stop");
 

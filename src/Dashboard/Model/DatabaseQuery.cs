@@ -74,6 +74,8 @@ public sealed class DatabaseQuery(SeriesReader reader)
         var ratio = ratios.FirstOrDefault(r => r.Key["database"] == busiest) ?? ratios.FirstOrDefault();
         var (poolBusy, poolMax) = await PoolsAsync(ct);
         var workers = await reader.LatestOneAsync(Select(PostgresSeries.AutovacuumWorkers), ct);
+        // Replicas the newest poll saw: a standby that stopped is gone from pg_stat_replication, so its lag is missing, never 0.
+        var lags = (await reader.LatestAsync(Select(PostgresSeries.ReplicationLagSeconds), ct)).Where(l => l.Sample.TimestampMs == newestConnections).ToList();
 
         var tiles = new List<MetricTile>
         {
@@ -102,6 +104,9 @@ public sealed class DatabaseQuery(SeriesReader reader)
                 v => $"{v:0}", null, "—", "pg_stat_database.deadlocks summed over databases, since the last statistics reset."),
             Tiles.Make("autovacuum", "Autovacuum workers", workers?.Sample.Value, workers?.Sample.TimestampMs, now, v => $"{v:0}", null, "—",
                 "Autovacuum workers running now (pg_stat_activity)."),
+            Tiles.Make("replication", lags.Count == 1 ? $"Replication lag ({lags[0].Key["replica"]})" : "Replication lag",
+                lags.Count == 0 ? null : lags.Max(l => l.Sample.Value), newestConnections, now, Display.Duration, v => v < 10, "< 10 s",
+                "Replay lag of the standbys streaming from this server (pg_stat_replication.replay_lag, 0 s once one has replayed all the WAL written), the highest; no data when none streams."),
         };
 
         var byState = await reader.LinesAsync(Select(PostgresSeries.Connections), range, k => k["state"] ?? "?", ct: ct);

@@ -93,8 +93,15 @@ public static class PostgresStatisticsReader
                    extract(epoch FROM now() - greatest(last_autovacuum, last_vacuum))::float8
             FROM pg_stat_user_tables ORDER BY n_dead_tup DESC LIMIT 10
             """, r => new TableVacuumRow(r.GetString(0), r.GetInt64(1), r.IsDBNull(2) ? null : r.GetDouble(2)), ct);
-        var replicas = await QueryAsync(connection,
-            "SELECT coalesce(nullif(application_name, ''), client_addr::text, pid::text), extract(epoch FROM replay_lag)::float8 FROM pg_stat_replication",
+        // replay_lag turns NULL a while after a standby has caught up and no WAL flows: a standby that has replayed
+        // everything the primary wrote is 0 s behind, a measurement; one that has not and shows no lag is not measured.
+        var replicas = await QueryAsync(connection, """
+            SELECT coalesce(nullif(application_name, ''), client_addr::text, pid::text),
+                   coalesce(extract(epoch FROM replay_lag)::float8,
+                            CASE WHEN state = 'streaming' AND replay_lsn = CASE WHEN pg_is_in_recovery() THEN pg_last_wal_replay_lsn() ELSE pg_current_wal_lsn() END
+                                 THEN 0 END)
+            FROM pg_stat_replication
+            """,
             r => new ReplicaRow(r.GetString(0), r.IsDBNull(1) ? null : r.GetDouble(1)), ct);
         var standbyLag = (await QueryAsync(connection,
             "SELECT CASE WHEN pg_is_in_recovery() THEN extract(epoch FROM now() - pg_last_xact_replay_timestamp())::float8 END",
