@@ -74,6 +74,8 @@ public static class CollectorServiceCollectionExtensions
             if (configuration.GetValue(AlertOptions.Section + ":Enabled", true))
             {
                 services.AddHostedService<Alerts.AlertEvaluator>();
+                services.AddHttpClient(Alerts.Delivery.AlertmanagerDelivery.HttpClientName);
+                services.AddHostedService<Alerts.Delivery.AlertmanagerDelivery>();
             }
         }
 

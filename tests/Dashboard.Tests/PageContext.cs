@@ -24,6 +24,7 @@ public sealed class PageContext : IAsyncDisposable
         services.AddSingleton<TimeProvider>(fixture.Time);
         services.AddSingleton<X0tta6bl4.Ops.Metrics.Store.IMetricStore>(fixture.Store);
         services.AddSingleton(fixture.Alerts);
+        services.AddSingleton(fixture.Deliveries);
         services.AddSingleton(fixture.Settings);
         services.AddSingleton(fixture.State);
         services.AddSingleton(fixture.LoadRuns);

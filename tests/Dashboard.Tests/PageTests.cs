@@ -435,6 +435,44 @@ public class PageTests
     }
 
     [Fact]
+    public async Task Alerts_NoAlertmanager_SaysPlainlyThatNothingIsDelivered()
+    {
+        await using var context = await PageContext.CreateAsync(f => f.Deliveries.RegisterAsync([], CancellationToken.None));
+
+        var page = context.Render<AlertsPage>();
+
+        page.WaitForAssertion(() => Assert.Contains("Alerts are not delivered anywhere", page.Find("[data-testid=delivery-none]").TextContent));
+        Assert.Contains("Alerts__Alertmanagers__0__Url", page.Find("[data-testid=delivery-none]").TextContent);
+        Assert.Empty(page.FindAll("[data-testid=delivery-line]"));
+    }
+
+    [Fact]
+    public async Task Alerts_DeliveredToOneAlertmanager_FailingToAnother_SaysWhereEachAlertWentAndWhy()
+    {
+        var now = StoreFixture.Now.ToUnixTimeMilliseconds();
+        await using var context = await PageContext.CreateAsync(async f =>
+        {
+            var id = await f.Alerts.StartAsync("source-down", "critical", "source=\"redis/redis\"", now - 120_000, 0);
+            await f.Alerts.FireAsync(id, now - 60_000, 0);
+            await f.Deliveries.RegisterAsync(["http://am-1:9093", "http://am-2:9093"], CancellationToken.None);
+            await f.Deliveries.RecordSentAsync("http://am-1:9093", [(id, X0tta6bl4.Ops.Metrics.Alerts.AlertState.Firing)], now - 30_000, CancellationToken.None);
+            await f.Deliveries.RecordFailureAsync("http://am-2:9093", "http://am-2:9093 is unreachable: Connection refused", now - 5_000, CancellationToken.None);
+        });
+
+        var page = context.Render<AlertsPage>();
+
+        page.WaitForAssertion(() => Assert.Equal(2, page.FindAll("[data-testid=delivery-line]").Count));
+        var lines = page.FindAll("[data-testid=delivery-line]").ToDictionary(l => l.GetAttribute("data-alertmanager")!);
+        Assert.Equal("false", lines["http://am-1:9093"].GetAttribute("data-failing"));
+        Assert.Contains("last delivered 30 s ago", lines["http://am-1:9093"].TextContent);
+        Assert.Equal("true", lines["http://am-2:9093"].GetAttribute("data-failing"));
+        Assert.Contains("Connection refused", lines["http://am-2:9093"].TextContent);
+        Assert.Contains("Nothing was delivered yet", lines["http://am-2:9093"].TextContent);
+        Assert.Equal("sent firing to http://am-1:9093 30 s ago", page.Find("[data-testid=active-alerts] [data-testid=delivered]").TextContent.Trim());
+        Assert.Empty(page.FindAll("[data-testid=delivery-none]"));
+    }
+
+    [Fact]
     public async Task Sla_OperatorChangesATarget_TheStatusFollowsAndTheChangeIsKept()
     {
         await using var context = await PageContext.CreateAsync(f => f.WriteApiAsync());

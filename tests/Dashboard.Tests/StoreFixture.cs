@@ -23,6 +23,9 @@ public sealed class StoreFixture : IAsyncDisposable
 
     public X0tta6bl4.Ops.Metrics.Alerts.SqlAlertStore Alerts { get; private set; } = null!;
 
+    /// <summary>What the collector delivered to Alertmanagers, in the same file.</summary>
+    public X0tta6bl4.Ops.Metrics.Alerts.SqlAlertDeliveryStore Deliveries { get; private set; } = null!;
+
     public X0tta6bl4.Ops.Metrics.Settings.SqlSettingsStore Settings { get; private set; } = null!;
 
     /// <summary>The collector state tables (sources, Prometheus snapshots, instances) in the same file.</summary>
@@ -55,6 +58,8 @@ public sealed class StoreFixture : IAsyncDisposable
         fixture.Store = await SqliteMetricStore.OpenAsync(Path.Combine(fixture._dir, "metrics.db"));
         fixture.Alerts = await X0tta6bl4.Ops.Metrics.Alerts.SqlAlertStore.OpenSqliteAsync(Path.Combine(fixture._dir, "metrics.db"));
         fixture.Settings = await X0tta6bl4.Ops.Metrics.Settings.SqlSettingsStore.OpenSqliteAsync(Path.Combine(fixture._dir, "metrics.db"));
+        fixture.Deliveries = new X0tta6bl4.Ops.Metrics.Alerts.SqlAlertDeliveryStore(X0tta6bl4.Ops.Metrics.Store.SqlDatabase.Sqlite(Path.Combine(fixture._dir, "metrics.db")));
+        await fixture.Deliveries.MigrateAsync(CancellationToken.None);
         fixture.State = new SqlCollectorStateStore(X0tta6bl4.Ops.Metrics.Store.SqlDatabase.Sqlite(Path.Combine(fixture._dir, "metrics.db")));
         await fixture.State.MigrateAsync(CancellationToken.None);
         fixture.LoadRuns = new X0tta6bl4.Ops.Metrics.LoadRuns.SqlLoadRunStore(X0tta6bl4.Ops.Metrics.Store.SqlDatabase.Sqlite(Path.Combine(fixture._dir, "metrics.db")));

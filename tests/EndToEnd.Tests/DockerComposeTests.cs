@@ -74,7 +74,7 @@ public class DockerComposeTests
     public async Task Config_RunsNodeExporterAndCadvisor_WhichItsPrometheusScrapes()
     {
         var (exitCode, output) = await ComposeAsync("config");
-        var prometheus = await File.ReadAllTextAsync(Path.Combine(StackEnvironment.RepositoryRoot, "deploy", "prometheus.yml"), TestContext.Current.CancellationToken);
+        var prometheus = await PrometheusConfigAsync();
 
         Assert.Equal(0, exitCode);
         Assert.Contains("image: prom/node-exporter:", Service(output, "node-exporter"));
@@ -85,6 +85,22 @@ public class DockerComposeTests
         Assert.Contains("job_name: cadvisor", prometheus);
         Assert.Contains("\"cadvisor:8080\"", prometheus);
     }
+
+    [Fact]
+    public async Task Config_RunsAnAlertmanager_TheCollectorAndPrometheusSendTo()
+    {
+        var (exitCode, output) = await ComposeAsync("config");
+        var prometheus = await PrometheusConfigAsync();
+
+        Assert.Equal(0, exitCode);
+        Assert.Contains("image: prom/alertmanager:v0.25.0", Service(output, "alertmanager"));
+        Assert.Contains("Alerts__Alertmanagers__0__Url: http://alertmanager:9093", Service(output, "collector"));
+        Assert.Contains("\"alertmanager:9093\"", prometheus);
+    }
+
+    /// <summary>deploy/prometheus.yml, which docker-compose mounts into its Prometheus as it is.</summary>
+    private static Task<string> PrometheusConfigAsync() =>
+        File.ReadAllTextAsync(Path.Combine(StackEnvironment.RepositoryRoot, "deploy", "prometheus.yml"), TestContext.Current.CancellationToken);
 
     /// <summary>One service's block of `docker-compose config` output (two-space indented under services:).</summary>
     private static string Service(string config, string name)

@@ -124,16 +124,8 @@ public class ProductionTopologyTests
         await database.InitializeAsync();
         await using var redis = new RedisProcess();
         await redis.StartAsync();
-        var redisOnly = new Dictionary<string, string>
-        {
-            ["Sources__Scrape__Enabled"] = "false",
-            ["Sources__Prometheus__Url"] = "",
-            ["Sources__Postgres__Connection"] = "",
-            ["Sources__Redis__Endpoint"] = redis.ConnectionString,
-            ["Sources__Redis__IntervalSeconds"] = "1",
-            ["Sources__Redis__TimeoutSeconds"] = "1",
-            ["Collector__LeaseSeconds"] = "1.5",
-        };
+        var redisOnly = SourceSettings.RedisOnly(redis.ConnectionString);
+        redisOnly["Collector__LeaseSeconds"] = "1.5";
         await using var c1 = await CollectorProcess.StartAsync("c1", database.ConnectionString, redisOnly, ct);
         await using var c2 = await CollectorProcess.StartAsync("c2", database.ConnectionString, redisOnly, ct);
         var collectors = new Dictionary<string, CollectorProcess> { ["c1"] = c1, ["c2"] = c2 };

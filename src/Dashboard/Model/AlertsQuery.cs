@@ -3,7 +3,11 @@ using X0tta6bl4.Ops.Metrics.Collection;
 
 namespace X0tta6bl4.Ops.Dashboard.Model;
 
-public sealed record AlertRow(AlertRecord Alert, string RuleName, double? SecondsToAck, double? SecondsToResolve, string ChartLink);
+/// <param name="Delivery">Where and when it was last sent ("sent to … 12 s ago"), or null when it never was.</param>
+public sealed record AlertRow(AlertRecord Alert, string RuleName, double? SecondsToAck, double? SecondsToResolve, string ChartLink, string? Delivery = null);
+
+/// <summary>One Alertmanager alerts go to, and how that is going, in words for the page.</summary>
+public sealed record DeliveryLine(string Alertmanager, string Text, bool Failing);
 
 /// <param name="Noise">Alerts per day in the range.</param>
 /// <param name="Flapping">Share of its alerts that resolved within 10 minutes of starting.</param>
@@ -20,6 +24,9 @@ public sealed record AlertsModel(
 
     /// <summary>The rules in force, switched-off ones included, with where each threshold comes from.</summary>
     public RuleSet? InForce { get; init; }
+
+    /// <summary>The Alertmanagers the collector sends to; none: alerts are delivered nowhere.</summary>
+    public IReadOnlyList<DeliveryLine> Delivery { get; init; } = [];
 }
 
 public sealed record AlertFilter(string? Severity, string? Rule, string? State);
@@ -28,7 +35,7 @@ public sealed record AlertFilter(string? Severity, string? Rule, string? State);
 public sealed record ComponentAvailability(string Component, double Availability, int Outages, double? MttrMinutes, double? MttfMinutes);
 
 /// <summary>The alert review: what is active, what happened, how fast people answered, which rules are noise.</summary>
-public sealed class AlertsQuery(SqlAlertStore alerts, AlertRules ruleSet, SqlCollectorStateStore state, TimeProvider time, SeriesReader reader)
+public sealed class AlertsQuery(SqlAlertStore alerts, SqlAlertDeliveryStore deliveries, AlertRules ruleSet, SqlCollectorStateStore state, TimeProvider time, SeriesReader reader)
 {
     public async Task<AlertsModel> LoadAsync(TimeRange range, AlertFilter filter, CancellationToken ct = default)
     {
@@ -36,7 +43,8 @@ public sealed class AlertsQuery(SqlAlertStore alerts, AlertRules ruleSet, SqlCol
         var rules = await ruleSet.LoadAsync(ct);
         var names = rules.Rules.ToDictionary(r => r.Rule.Id, r => r.Rule.Name);
         var all = await alerts.ListAsync(range.FromMs, range.ToMs, ct);
-        var rows = all.Select(a => Row(a, names, now)).ToList();
+        var sends = (await deliveries.SendsAsync(range.FromMs, range.ToMs, ct)).ToLookup(s => s.AlertId);
+        var rows = all.Select(a => Row(a, names, now) with { Delivery = Delivered(sends[a.Id].ToList(), now) }).ToList();
         var filtered = rows.Where(r =>
             (filter.Severity is null || r.Alert.Severity == filter.Severity)
             && (filter.Rule is null || r.Alert.RuleId == filter.Rule)
@@ -61,8 +69,35 @@ public sealed class AlertsQuery(SqlAlertStore alerts, AlertRules ruleSet, SqlCol
             filtered.Where(r => r.Alert.State == AlertState.Resolved).ToList(),
             noise,
             await state.PrometheusAlertsAsync(ct),
-            rules.Rules.Select(r => r.Rule.Id).ToList()) { Components = await ComponentsAsync(range, ct), InForce = rules };
+            rules.Rules.Select(r => r.Rule.Id).ToList())
+        {
+            Components = await ComponentsAsync(range, ct),
+            InForce = rules,
+            Delivery = (await deliveries.StatusAsync(ct)).Select(s => Line(s, now)).ToList(),
+        };
     }
+
+    private static string? Delivered(IReadOnlyList<AlertSend> sends, long now)
+    {
+        if (sends.Count == 0)
+        {
+            return null;
+        }
+
+        var newest = sends.MaxBy(s => s.SentMs)!;
+        var where = sends.Count == 1 ? newest.Alertmanager : $"{sends.Count} Alertmanagers";
+        return $"sent {newest.State.ToString().ToLowerInvariant()} to {where} {Display.Ago(At(now), At(newest.SentMs))}";
+    }
+
+    private static DeliveryLine Line(AlertmanagerStatus status, long now) =>
+        status.Failing
+            ? new DeliveryLine(status.Url, $"Delivery to {status.Url} is failing ({Display.Ago(At(now), At(status.LastErrorMs!.Value))}): {status.LastError}"
+                + (status.LastSuccessMs is { } ok ? $" Last delivered {Display.Ago(At(now), At(ok))}." : " Nothing was delivered yet."), true)
+            : new DeliveryLine(status.Url, status.LastSuccessMs is { } success
+                ? $"Alerts go to {status.Url}; last delivered {Display.Ago(At(now), At(success))}."
+                : $"Alerts go to {status.Url}; none has been sent yet.", false);
+
+    private static DateTimeOffset At(long ms) => DateTimeOffset.FromUnixTimeMilliseconds(ms);
 
     /// <summary>
     /// From the collector's source_up and Prometheus's target_up: a step is down when any poll in it was down

@@ -33,6 +33,17 @@ public sealed record AlertRule(
         _ => null,
     };
 
+    /// <summary>The dashboard page that shows a rule's problem: where its alert's link (generatorURL) opens.</summary>
+    public static string PageOf(string id) => id switch
+    {
+        "latency-p95" or "latency-p99" or "error-rate" => "api",
+        "cpu" or "memory" => "resources",
+        "pool" => "database",
+        "redis-memory" => "cache",
+        "target-down" or "source-down" => "targets",
+        _ => "alerts",
+    };
+
     /// <summary>The defaults: the seed's SLA targets, pool exhaustion, Redis memory, scrape targets and collector sources down.</summary>
     public static IReadOnlyList<AlertRule> Defaults { get; } =
     [

@@ -79,6 +79,10 @@ public sealed class SqlAlertStore(SqlDatabase database) : IStoreSchema
         QueryAsync($"SELECT {Columns} FROM alerts WHERE started_ms <= @to AND (resolved_ms IS NULL OR resolved_ms >= @from) ORDER BY started_ms DESC LIMIT 5000",
             ct, ("from", fromMs), ("to", toMs));
 
+    /// <summary>The alerts resolved at or after <paramref name="sinceMs"/> (resolved alerts are sent on for a while).</summary>
+    public Task<IReadOnlyList<AlertRecord>> ResolvedSinceAsync(long sinceMs, CancellationToken ct = default) =>
+        QueryAsync($"SELECT {Columns} FROM alerts WHERE resolved_ms >= @since ORDER BY started_ms DESC", ct, ("since", sinceMs));
+
     /// <summary>The alerts not yet resolved (the Overview's list; the evaluator's state after a restart).</summary>
     public Task<IReadOnlyList<AlertRecord>> OpenAlertsAsync(CancellationToken ct = default) =>
         QueryAsync($"SELECT {Columns} FROM alerts WHERE resolved_ms IS NULL ORDER BY started_ms DESC", ct);

@@ -24,6 +24,8 @@ public static class SettingsServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SlaOptions>, SlaOptionsValidator>());
         services.AddOptions<AlertOptions>().Bind(configuration.GetSection(AlertOptions.Section)).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AlertOptions>, AlertOptionsValidator>());
+        services.AddOptions<DashboardLinkOptions>().Bind(configuration.GetSection(DashboardLinkOptions.Section)).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<DashboardLinkOptions>, DashboardLinkOptionsValidator>());
         services.TryAddSingleton<SlaTargets>();
         services.TryAddSingleton<AlertRules>();
         return services;

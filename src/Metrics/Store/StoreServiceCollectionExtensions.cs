@@ -29,6 +29,7 @@ public static class StoreServiceCollectionExtensions
             return options.IsPostgres ? SqlDatabase.Postgres(options.Postgres.Connection) : SqlDatabase.Sqlite(SqlitePath(options, contentRoot));
         });
         services.TryAddSingleton<Alerts.SqlAlertStore>();
+        services.TryAddSingleton<Alerts.SqlAlertDeliveryStore>();
         services.TryAddSingleton<Settings.SqlSettingsStore>();
         services.TryAddSingleton<Collection.SqlCollectorStateStore>();
         services.TryAddSingleton<LoadRuns.SqlLoadRunStore>();
@@ -38,6 +39,8 @@ public static class StoreServiceCollectionExtensions
         // The metric store first: the other tables live in its database, which it creates.
         services.AddSingleton<IStoreSchema>(sp => (IStoreSchema)sp.GetRequiredService<IMetricStore>());
         services.AddSingleton<IStoreSchema>(sp => sp.GetRequiredService<Alerts.SqlAlertStore>());
+        // After the alert store: its deliveries refer to alerts.
+        services.AddSingleton<IStoreSchema>(sp => sp.GetRequiredService<Alerts.SqlAlertDeliveryStore>());
         services.AddSingleton<IStoreSchema>(sp => sp.GetRequiredService<Settings.SqlSettingsStore>());
         services.AddSingleton<IStoreSchema>(sp => sp.GetRequiredService<Collection.SqlCollectorStateStore>());
         services.AddSingleton<IStoreSchema>(sp => sp.GetRequiredService<LoadRuns.SqlLoadRunStore>());

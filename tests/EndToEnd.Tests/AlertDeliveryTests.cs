@@ -1,0 +1,94 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.Playwright;
+using X0tta6bl4.Ops.Tests;
+
+namespace X0tta6bl4.Ops.EndToEnd.Tests;
+
+/// <summary>
+/// The on-call loop end to end: a real fault (Redis stopped) fires source-down, the dashboard's collector sends it to a
+/// real Alertmanager (Debian's 0.25), and the webhook the test owns receives Alertmanager's notification — then the
+/// resolution when Redis is back.
+/// </summary>
+public class AlertDeliveryTests
+{
+    [Fact]
+    public async Task RedisStopped_TheWebhookReceivesSourceDownThroughAlertmanager_ThenItsResolution()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var webhook = WebhookReceiver.Start();
+        await using var alertmanager = await AlertmanagerProcess.StartAsync(webhook.Url);
+        await using var redis = new RedisProcess();
+        await redis.StartAsync();
+        var port = ServiceProcesses.FreePort();
+        var settings = SourceSettings.RedisOnly(redis.ConnectionString);
+        foreach (var (key, value) in new Dictionary<string, string>
+        {
+            ["Alerts__IntervalSeconds"] = "1",
+            ["Alerts__Rules__source-down__ForSeconds"] = "2",
+            ["Alerts__Rules__source-down__RunbookUrl"] = "https://runbooks.example/source-down",
+            ["Alerts__Alertmanagers__0__Url"] = alertmanager.Url,
+            ["Dashboard__ExternalUrl"] = $"http://127.0.0.1:{port}",
+        })
+        {
+            settings[key] = value;
+        }
+
+        await using var dashboard = await DashboardProcess.StartAsync(settings, ct, port);
+        using var http = dashboard.AuthorizedClient();
+        // The fault starts from a source known to be up (a failed first poll on a cold start is no part of it).
+        await Eventually.UntilAsync(() => SourceUpAsync(http, ct), up => up == "1", TimeSpan.FromSeconds(60), "redis/redis polled up", ct);
+
+        await redis.StopAsync();
+        var firing = await Eventually.UntilAsync(() => Task.FromResult(Notifications(webhook, "firing")), n => n.Count > 0,
+            TimeSpan.FromSeconds(60), $"a firing source-down notification on the webhook (Alertmanager's log: {alertmanager.Log})", ct);
+
+        var payload = firing[0].Payload;
+        var alert = firing[0].Alert;
+        Assert.Equal("4", payload.GetProperty("version").GetString());
+        var labels = alert.GetProperty("labels");
+        Assert.Equal("Collector source down", labels.GetProperty("alertname").GetString());
+        Assert.Equal("critical", labels.GetProperty("severity").GetString());
+        Assert.Equal("redis/redis", labels.GetProperty("source").GetString());
+        var annotations = alert.GetProperty("annotations");
+        Assert.Contains("source_up{source=\"redis/redis\"} = 0, below the threshold 0.5 for 2 s", annotations.GetProperty("description").GetString());
+        Assert.Equal("https://runbooks.example/source-down", annotations.GetProperty("runbook_url").GetString());
+        var link = alert.GetProperty("generatorURL").GetString()!;
+        Assert.StartsWith($"http://127.0.0.1:{port}/targets?range=custom&from=", link);
+
+        // The link opens the page that shows the problem; the Alerts page says where the alert went.
+        await using var browser = await Browser.OpenAsync();
+        await browser.OpenPageAsync(dashboard.BaseAddress, link[$"http://127.0.0.1:{port}/".Length..]);
+        await Assertions.Expect(browser.Page.Locator("[data-testid=source-row][data-source='redis/redis']")).ToHaveCountAsync(1);
+        await browser.OpenPageAsync(dashboard.BaseAddress, "alerts?refresh=5s");
+        await Assertions.Expect(browser.Page.Locator($"[data-testid=delivery-line][data-alertmanager='{alertmanager.Url}']"))
+            .ToHaveAttributeAsync("data-failing", "false");
+        var row = browser.Page.Locator("[data-testid=active-alerts] [data-rule=source-down]").Filter(new() { HasText = "redis/redis" });
+        await Assertions.Expect(row.Locator("[data-testid=delivered]")).ToContainTextAsync($"sent firing to {alertmanager.Url}", new() { Timeout = 15_000 });
+        await browser.AssertFitsTheWindowAsync("the alerts page with a delivered alert");
+
+        await redis.StartAsync();
+        var resolved = await Eventually.UntilAsync(() => Task.FromResult(Notifications(webhook, "resolved")), n => n.Count > 0,
+            TimeSpan.FromSeconds(60), "the resolved notification on the webhook", ct);
+        Assert.Equal("redis/redis", resolved[0].Alert.GetProperty("labels").GetProperty("source").GetString());
+        Assert.Equal(alert.GetProperty("startsAt").GetString(), resolved[0].Alert.GetProperty("startsAt").GetString());
+        // One outage, one firing notification: re-sends every resend interval do not notify again (repeat_interval 1 h).
+        Assert.Single(Notifications(webhook, "firing"));
+        Assert.Empty(browser.ConsoleErrors);
+    }
+
+    private static async Task<string?> SourceUpAsync(HttpClient http, CancellationToken ct)
+    {
+        var answer = await http.GetFromJsonAsync<JsonElement>("api/v1/query?query=" + Uri.EscapeDataString("source_up{source=\"redis/redis\"}"), ct);
+        var result = answer.GetProperty("data").GetProperty("result");
+        return result.GetArrayLength() == 0 ? null : result[0].GetProperty("value")[1].GetString();
+    }
+
+    /// <summary>The webhook's notifications of source-down for redis/redis in the given status, with the payload each came in.</summary>
+    private static List<(JsonElement Payload, JsonElement Alert)> Notifications(WebhookReceiver webhook, string status) =>
+        webhook.Payloads.SelectMany(p => p.GetProperty("alerts").EnumerateArray().Select(a => (Payload: p, Alert: a)))
+            .Where(n => n.Alert.GetProperty("status").GetString() == status
+                && n.Alert.GetProperty("labels").TryGetProperty("rule", out var rule) && rule.GetString() == "source-down"
+                && n.Alert.GetProperty("labels").TryGetProperty("source", out var source) && source.GetString() == "redis/redis")
+            .ToList();
+}
