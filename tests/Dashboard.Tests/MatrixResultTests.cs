@@ -33,7 +33,7 @@ public sealed class MatrixResultTests
         var context = new DefaultHttpContext();
         var body = new MemoryStream();
         context.Response.Body = body;
-        await new MatrixResult(series, shiftMs: 60_000).ExecuteAsync(context);
+        await new MatrixResult(series).ExecuteAsync(context);
         await context.Response.BodyWriter.FlushAsync(TestContext.Current.CancellationToken);
 
         var expected = JsonSerializer.Serialize(new
@@ -45,7 +45,7 @@ public sealed class MatrixResultTests
                 result = series.Select(s => new
                 {
                     metric = new Dictionary<string, string> { ["__name__"] = s.Key.Name }.Concat(s.Key.Labels.Select(l => KeyValuePair.Create(l.Name, l.Value))).ToDictionary(),
-                    values = s.Points.Select(p => PromResponses.Point(p.TimestampMs + 60_000, p.Value)),
+                    values = s.Points.Select(p => PromResponses.Point(p.TimestampMs, p.Value)),
                 }),
             },
         });

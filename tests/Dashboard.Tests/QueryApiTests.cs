@@ -88,10 +88,26 @@ public sealed class QueryApiTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task QueryRange_StepOfAMinuteOrMore_GivesTheLastSampleOfEachStepBeforeT_SoTheTiersCanAnswer()
+    public async Task QueryRange_StepOfAMinuteOrMore_GivesTheNewestSampleAtOrBeforeT_AsPrometheusDoes()
     {
-        // At t = 60 and 120 s: the last samples in [0, 60) and [60, 120), those at 45 and 105 s.
-        Assert.Equal([At(60_000, "3"), At(120_000, "7")], await P99ValuesAsync(60_000, 120_000, "60"));
+        // At t = 60 s the sample exactly at 60 s; at t = 120 s the newest before it, at 105 s; the first point (t = 0)
+        // is there too: the sample at 0 s.
+        Assert.Equal([At(0, "0"), At(60_000, "4"), At(120_000, "7")], await P99ValuesAsync(0, 120_000, "60"));
+    }
+
+    [Fact]
+    public async Task QueryRange_WhereTheRawChunksAreGone_TheTiersAnswer_WithoutASampleExactlyAtT()
+    {
+        // Retention folds the hour into the 1-min tier and drops its raw chunk (raw kept for a day, as if it were 17 days on).
+        var store = _factory.Services.GetRequiredService<IMetricStore>();
+        await store.EnforceRetentionAsync(new RetentionPolicy(TimeSpan.FromDays(1), TimeSpan.FromDays(35), TimeSpan.FromDays(400)),
+            DateTimeOffset.FromUnixTimeMilliseconds(Start).AddDays(2), TestContext.Current.CancellationToken);
+
+        // The tiers keep each minute's newest sample with its time: at t = 60 s the newest in [0, 60) is at 45 s (the one
+        // exactly at 60 s is not its minute's newest: the documented deviation); from 120 s the one at 105 s, until it is
+        // 5 minutes old: no point at 420 s, as Prometheus would say.
+        Assert.Equal([At(60_000, "3"), At(120_000, "7"), At(180_000, "7"), At(240_000, "7"), At(300_000, "7"), At(360_000, "7")],
+            await P99ValuesAsync(60_000, 420_000, "60"));
     }
 
     [Fact]

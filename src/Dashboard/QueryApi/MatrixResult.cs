@@ -12,7 +12,7 @@ namespace X0tta6bl4.Ops.Dashboard.QueryApi;
 /// allocating the rest (and collecting them) was a tenth of a 1-h query's time (dotnet-trace) — and the buffers are
 /// written to the response in order.
 /// </summary>
-internal sealed class MatrixResult(IReadOnlyList<RangeSeries> series, long shiftMs) : IResult
+internal sealed class MatrixResult(IReadOnlyList<RangeSeries> series) : IResult
 {
     // Below this many points the work is too small to be worth handing to other threads.
     private const int ParallelFromPoints = 20_000;
@@ -111,7 +111,7 @@ internal sealed class MatrixResult(IReadOnlyList<RangeSeries> series, long shift
                 span[written++] = (byte)',';
             }
 
-            written += PromResponses.FormatPoint(span[written..], points[i].TimestampMs + shiftMs, points[i].Value).Length;
+            written += PromResponses.FormatPoint(span[written..], points[i].TimestampMs, points[i].Value).Length;
             buffer.Advance(written);
         }
 

@@ -12,8 +12,8 @@ public static class PromResponses
 
     public static IResult Data(object data) => Results.Json(new { status = "success", data });
 
-    /// <summary>A matrix, each point reported at its time plus <paramref name="shiftMs"/>.</summary>
-    public static IResult Matrix(IReadOnlyList<X0tta6bl4.Ops.Metrics.Store.RangeSeries> series, long shiftMs) => new MatrixResult(series, shiftMs);
+    /// <summary>A matrix, each point reported at its time.</summary>
+    public static IResult Matrix(IReadOnlyList<X0tta6bl4.Ops.Metrics.Store.RangeSeries> series) => new MatrixResult(series);
 
     /// <summary>The most bytes <see cref="FormatPoint"/> writes.</summary>
     public const int MaxPointBytes = 96;

@@ -7,19 +7,13 @@ namespace X0tta6bl4.Ops.Dashboard.QueryApi;
 /// <summary>
 /// A read-only subset of the Prometheus HTTP API over the store: /api/v1/query and /api/v1/query_range
 /// for series selectors, /api/v1/series, /api/v1/labels, /api/v1/label/{name}/values; format=csv for
-/// the two queries. Differences from Prometheus: only selectors (no functions). A query, and a range query with a step
-/// under a minute, give Prometheus's value at t: the newest sample in (t − 5 min, t]. A range query with a step of a
-/// minute or more gives at each t the last sample in [t − step, t), so that the rollup tiers can answer it.
+/// the two queries. Differences from Prometheus: only selectors (no functions). A query and a range query give
+/// Prometheus's value at t: the newest sample in (t − 5 min, t], at every step while the raw samples are kept; where
+/// only the rollup tiers hold a series' hours, a range query sees no sample exactly at t (<see cref="RangePoints"/>).
 /// </summary>
 public static class QueryApiEndpoints
 {
     public static readonly long LookbackMs = 300_000;
-
-    /// <summary>
-    /// Steps from here up are answered by step buckets [t − step, t), which the rollup tiers (whole minutes and hours)
-    /// can give; below it, where no tier answers anyway, by Prometheus's lookback (<see cref="LookbackPoints"/>).
-    /// </summary>
-    public static readonly long TierStepMs = 60_000;
 
     public static IEndpointRouteBuilder MapQueryApi(this IEndpointRouteBuilder app)
     {
@@ -106,29 +100,15 @@ public static class QueryApiEndpoints
             return PromResponses.Error("bad_data", "exceeded maximum resolution of 11,000 points per timeseries. Try decreasing the query resolution (?step=XX)");
         }
 
-        IReadOnlyList<RangeSeries> series;
-        long shift;
-        if (step < TierStepMs)
-        {
-            series = await LookbackPoints.ReadAsync(store, selector!, start, end, step, LookbackMs, ct);
-            shift = 0;
-        }
-        else
-        {
-            // The value at t is the last sample in [t − step, t): the store's step buckets moved to end at each t.
-            // With start and step on whole minutes or hours (as Grafana aligns them) the rollup tiers answer.
-            series = await store.QueryRangeAsync(new RangeQuery(selector!, start - step, end - 1, step, Aggregation.Last), ct);
-            shift = step;
-        }
-
+        var series = await RangePoints.ReadAsync(store, selector!, start, end, step, LookbackMs, ct);
         if (TooManyPoints(series, limits.Value) is { } tooMany)
         {
             return tooMany;
         }
 
         return p("format") == "csv"
-            ? PromResponses.Csv(series.SelectMany(s => s.Points.Select(pt => (s.Key, pt.TimestampMs + shift, pt.Value))))
-            : PromResponses.Matrix(series, shift);
+            ? PromResponses.Csv(series.SelectMany(s => s.Points.Select(pt => (s.Key, pt.TimestampMs, pt.Value))))
+            : PromResponses.Matrix(series);
     }
 
     private static async Task<IResult> Series(HttpRequest request, IMetricStore store, IOptions<QueryApiOptions> limits, CancellationToken ct)

@@ -50,8 +50,9 @@ public static class Rollups
     /// <summary>
     /// The coarsest tier whose buckets fit the query's step buckets exactly (the range starts on a tier
     /// boundary, ends just before one, and the step is a whole number of tier buckets), so a tier answers
-    /// exactly what the raw samples would; null means raw samples (always for <see cref="Aggregation.LastSample"/>).
+    /// exactly what the raw samples would (each bucket's newest sample included: a tier row keeps it with its timestamp);
+    /// null means raw samples.
     /// </summary>
-    public static RollupTier? Choose(RangeQuery query) => query.Aggregation == Aggregation.LastSample ? null :
+    public static RollupTier? Choose(RangeQuery query) =>
         RollupTier.All.FirstOrDefault(t => query.StepMs % t.Ms == 0 && query.FromMs % t.Ms == 0 && (query.ToMs + 1) % t.Ms == 0);
 }

@@ -46,15 +46,17 @@ public sealed class StepAccumulator(RangeQuery query) : IRollupSink
             return;
         }
 
-        _points.Add(new Sample(_step, query.Aggregation switch
+        _points.Add(query.Aggregation switch
         {
-            Aggregation.Avg => _current.Sum / _current.Count,
-            Aggregation.Min => _current.Min,
-            Aggregation.Max => _current.Max,
-            Aggregation.Last => _current.Last,
-            Aggregation.Count => _current.Count,
+            Aggregation.Avg => new Sample(_step, _current.Sum / _current.Count),
+            Aggregation.Min => new Sample(_step, _current.Min),
+            Aggregation.Max => new Sample(_step, _current.Max),
+            Aggregation.Last => new Sample(_step, _current.Last),
+            Aggregation.Count => new Sample(_step, _current.Count),
+            // A tier row keeps its bucket's newest sample with its own timestamp, as the raw samples give it.
+            Aggregation.LastSample => new Sample(_current.LastTs, _current.Last),
             _ => throw new ArgumentOutOfRangeException(nameof(query)),
-        }));
+        });
         _holding = false;
     }
 }

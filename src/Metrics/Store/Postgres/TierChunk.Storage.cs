@@ -37,7 +37,7 @@ internal sealed partial class TierChunk
         Aggregation.Avg => "series_id, chunk, NULL, NULL, sum, count, NULL, NULL",
         Aggregation.Min => "series_id, chunk, min, NULL, NULL, count, NULL, NULL",
         Aggregation.Max => "series_id, chunk, NULL, max, NULL, count, NULL, NULL",
-        Aggregation.Last => "series_id, chunk, NULL, NULL, NULL, count, last_ts, last",
+        Aggregation.Last or Aggregation.LastSample => "series_id, chunk, NULL, NULL, NULL, count, last_ts, last",
         _ => "series_id, chunk, NULL, NULL, NULL, count, NULL, NULL",
     };
 
