@@ -1,11 +1,5 @@
 using System.Globalization;
-using System.Text;
-using System.Text.Json;
-using Microsoft.AspNetCore.Mvc.Testing;
-using Microsoft.Extensions.DependencyInjection;
 using X0tta6bl4.Ops.Metrics.Model;
-using X0tta6bl4.Ops.Metrics.Store;
-using X0tta6bl4.Ops.Tests.Engines;
 
 namespace X0tta6bl4.Ops.Dashboard.Tests;
 
@@ -13,35 +7,17 @@ namespace X0tta6bl4.Ops.Dashboard.Tests;
 /// query_range with steps of a minute and more, over a day and a week of raw samples, against a real Prometheus holding
 /// exactly the same samples (backfilled with promtool): the same points — the first one included — with the same values.
 /// </summary>
-public sealed class QueryApiPrometheusLongRangeTests : IAsyncLifetime
+public sealed class QueryApiPrometheusLongRangeTests : PrometheusComparison
 {
-    private readonly string _path = Path.Combine(Path.GetTempPath(), $"x0-query-long-{Guid.NewGuid():N}.db");
     /// <summary>Eight days ago on a whole hour: the week of queries ends before now, inside both servers' raw retention.</summary>
     private readonly long _t0 = DateTimeOffset.UtcNow.AddDays(-8).ToUnixTimeSeconds() / 3600 * 3_600_000;
-    private WebApplicationFactory<Program> _factory = null!;
-    private PrometheusProcess _prometheus = null!;
-
-    public async ValueTask InitializeAsync()
-    {
-        var samples = Samples().ToList();
-        var text = new StringBuilder("# TYPE long_range gauge\n");
-        foreach (var s in samples)
-        {
-            text.Append(CultureInfo.InvariantCulture, $"long_range{{i=\"{s.Key["i"]}\"}} {s.Value:R} {s.TimestampMs / 1000.0:0.000}\n");
-        }
-
-        text.Append("# EOF\n");
-        _prometheus = await PrometheusProcess.StartBackfilledAsync(text.ToString(), TestContext.Current.CancellationToken);
-        _factory = QueryApiHost.Start(_path);
-        await _factory.Services.GetRequiredService<IMetricStore>().WriteAsync(samples, TestContext.Current.CancellationToken);
-    }
 
     /// <summary>
     /// Seven and a half days. Series c: a counter every 15 s with up to 3 s of jitter (every tenth sample exactly on the
     /// 15 s, so some land on a t), silent for 20 minutes at each day's 06:00 and for 3 hours on day 3, reset to 0 at
     /// day 4's noon. Series d: a gauge every 60 s on the minute.
     /// </summary>
-    private IEnumerable<SeriesSample> Samples()
+    protected override IEnumerable<SeriesSample> Samples()
     {
         var random = new Random(23);
         var counter = 0.0;
@@ -64,14 +40,6 @@ public sealed class QueryApiPrometheusLongRangeTests : IAsyncLifetime
         }
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        await _factory.DisposeAsync();
-        await _prometheus.DisposeAsync();
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        File.Delete(_path);
-    }
-
     [Theory]
     [InlineData(6.0, 7.0, 60)]          // a day at 1 min, across the 06:00 silence
     [InlineData(6.0, 7.0, 300)]         // a day at 5 min
@@ -85,11 +53,7 @@ public sealed class QueryApiPrometheusLongRangeTests : IAsyncLifetime
         var start = (_t0 + (long)(fromDays * 86_400_000)) / 1000;
         var end = (_t0 + (long)(toDays * 86_400_000)) / 1000;
         var query = string.Create(CultureInfo.InvariantCulture, $"api/v1/query_range?query=long_range&start={start}&end={end}&step={stepSeconds}");
-        using var ours = QueryApiHost.Authorized(_factory.CreateClient());
-        using var theirs = new HttpClient { BaseAddress = _prometheus.BaseAddress };
-
-        var expected = await PointsAsync(theirs, query);
-        var actual = await PointsAsync(ours, query);
+        var (expected, actual) = await BothAsync(query);
 
         Assert.Equal(["c", "d"], expected.Keys.Order());
         Assert.True(expected["c"].Count > 20, $"Prometheus gave {expected["c"].Count} points");
@@ -98,16 +62,5 @@ public sealed class QueryApiPrometheusLongRangeTests : IAsyncLifetime
             Assert.Equal(points.Count, actual[series].Count);
             Assert.Equal(points, actual[series]);
         }
-    }
-
-    /// <summary>Each series' points (unix ms, value) by its label i.</summary>
-    private static async Task<Dictionary<string, List<(long, double)>>> PointsAsync(HttpClient http, string query)
-    {
-        var json = JsonDocument.Parse(await http.GetStringAsync(query, TestContext.Current.CancellationToken)).RootElement;
-        Assert.Equal("success", json.GetProperty("status").GetString());
-        return json.GetProperty("data").GetProperty("result").EnumerateArray().ToDictionary(
-            r => r.GetProperty("metric").GetProperty("i").GetString()!,
-            r => r.GetProperty("values").EnumerateArray()
-                .Select(v => ((long)Math.Round(v[0].GetDouble() * 1000), double.Parse(v[1].GetString()!, CultureInfo.InvariantCulture))).ToList());
     }
 }
