@@ -135,6 +135,35 @@ public class PageTests
     }
 
     [Fact]
+    public async Task Resources_WithNodeExporter_ShowsTheHostsDiskAndNetwork_AndWithoutEitherExporterSaysNotMeasured()
+    {
+        var t = StoreFixture.Now.ToUnixTimeMilliseconds() - 12_000;
+        static X0tta6bl4.Ops.Metrics.Model.SeriesKey Node(string name) => X0tta6bl4.Ops.Metrics.Model.SeriesKey.Of(name,
+            ("job", "node"), ("pod", "127.0.0.1:59100"), ("exporter", "node_exporter"), ("source", "prometheus"));
+        await using var context = await PageContext.CreateAsync(async f =>
+        {
+            await f.WriteApiAsync();
+            await f.Store.WriteAsync(
+            [
+                new(Node(X0tta6bl4.Ops.Metrics.Catalog.CanonicalSeries.PodDiskReadBytesPerSecond), t, 0),
+                new(Node(X0tta6bl4.Ops.Metrics.Catalog.CanonicalSeries.PodDiskWriteBytesPerSecond), t, 3 * 1024 * 1024),
+                new(Node(X0tta6bl4.Ops.Metrics.Catalog.CanonicalSeries.PodNetworkReceiveBytesPerSecond), t, 2048),
+            ]);
+        });
+        await using var without = await PageContext.CreateAsync(f => f.WriteApiAsync());
+
+        var page = context.Render<ResourcesPage>();
+        var empty = without.Render<ResourcesPage>();
+
+        page.WaitForAssertion(() => Assert.Single(page.FindAll("[data-testid=io-row]")));
+        var row = page.Find("[data-testid=io-row]");
+        Assert.Equal("node_exporter", row.GetAttribute("data-exporter"));
+        var cells = row.QuerySelectorAll("td").Select(c => c.TextContent.Trim()).ToList();
+        Assert.Equal(["node", "127.0.0.1:59100", "node_exporter", "0 B/s", "3.0 MiB/s", "2.0 KiB/s", "not measured"], cells);
+        empty.WaitForAssertion(() => Assert.Contains("Not measured", empty.Find("[data-testid=no-io]").TextContent));
+    }
+
+    [Fact]
     public async Task Targets_ListPrometheusTargetsWithTheirErrors()
     {
         await using var context = await PageContext.CreateAsync();

@@ -20,6 +20,13 @@ public static class Display
             ? (value / (1 << 30)).ToString("0.00", CultureInfo.InvariantCulture) + " GiB"
             : (value / (1 << 20)).ToString("0.0", CultureInfo.InvariantCulture) + " MiB";
 
+    /// <summary>"0 B/s", "512 B/s", "2.0 KiB/s", "3.0 MiB/s", "1.20 GiB/s": disk and network rates span all of these.</summary>
+    public static string BytesPerSecond(double value) =>
+        value >= 1 << 30 ? (value / (1 << 30)).ToString("0.00", CultureInfo.InvariantCulture) + " GiB/s"
+        : value >= 1 << 20 ? (value / (1 << 20)).ToString("0.0", CultureInfo.InvariantCulture) + " MiB/s"
+        : value >= 1 << 10 ? (value / (1 << 10)).ToString("0.0", CultureInfo.InvariantCulture) + " KiB/s"
+        : value.ToString("0", CultureInfo.InvariantCulture) + " B/s";
+
     /// <summary>"0.4 s", "42 s", "3.5 min", "2.0 h".</summary>
     public static string Duration(double seconds) =>
         seconds < 10 ? seconds.ToString("0.0", CultureInfo.InvariantCulture) + " s"

@@ -12,6 +12,12 @@ public sealed record PodRow(
     double? MemoryNow, double? MemoryAverage, double? MemoryPeak,
     int? Restarts, long? TimestampMs);
 
+/// <summary>
+/// A pod's disk and network now, in bytes per second; null where not measured. <paramref name="Exporter"/> says whose
+/// figure it is: cadvisor (the pod's containers) or node_exporter (the whole node, the instance standing in for the pod).
+/// </summary>
+public sealed record IoRow(string Job, string Pod, string Exporter, double? DiskRead, double? DiskWrite, double? NetworkReceive, double? NetworkTransmit, long TimestampMs);
+
 public sealed record ResourcesModel(
     IReadOnlyList<PodRow> Pods,
     IReadOnlyList<ChartLine> Cpu,
@@ -23,9 +29,18 @@ public sealed record ResourcesModel(
     public ChartPartial? CpuPartial { get; init; }
 
     public ChartPartial? MemoryPartial { get; init; }
+
+    /// <summary>Disk and network per pod (the seed's §4), from the Prometheus source's cAdvisor or node_exporter series.</summary>
+    public IReadOnlyList<IoRow> Io { get; init; } = [];
+
+    /// <summary>Disk reads and writes per pod over the range, in KiB/s.</summary>
+    public IReadOnlyList<ChartLine> Disk { get; init; } = [];
+
+    /// <summary>Network received and sent per pod over the range, in KiB/s.</summary>
+    public IReadOnlyList<ChartLine> Network { get; init; } = [];
 }
 
-/// <summary>The Resources page: CPU and memory per pod against configurable limits, and restarts.</summary>
+/// <summary>The Resources page: CPU and memory per pod against configurable limits, restarts, and disk and network per pod.</summary>
 public sealed class ResourcesQuery(SeriesReader reader, IOptions<ResourceOptions> options)
 {
     public async Task<ResourcesModel> LoadAsync(TimeRange range, bool weekAgo, CancellationToken ct = default)
@@ -89,11 +104,55 @@ public sealed class ResourcesQuery(SeriesReader reader, IOptions<ResourceOptions
         }
 
         var steps = await PartialSteps.LoadAsync(reader, range, ct);
+        var (io, disk, network) = await IoAsync(range, ct);
         return new ResourcesModel(pods, cpuLines, memoryLines, limits.CpuLimitMillicores, limits.MemoryLimitBytes)
         {
             CpuPartial = steps.For(perJob.Select(j => ((string?)j.Source, j.Cpu))),
             MemoryPartial = steps.For(perJob.Select(j => ((string?)j.Source, j.Memory))),
+            Io = io,
+            Disk = disk,
+            Network = network,
         };
+    }
+
+    private static readonly (string Series, string Line)[] DiskSeries =
+        [(CanonicalSeries.PodDiskReadBytesPerSecond, "read"), (CanonicalSeries.PodDiskWriteBytesPerSecond, "write")];
+
+    private static readonly (string Series, string Line)[] NetworkSeries =
+        [(CanonicalSeries.PodNetworkReceiveBytesPerSecond, "in"), (CanonicalSeries.PodNetworkTransmitBytesPerSecond, "out")];
+
+    /// <summary>Disk and network per pod: the newest figures (of the newest poll) and the range's lines.</summary>
+    private async Task<(IReadOnlyList<IoRow> Rows, IReadOnlyList<ChartLine> Disk, IReadOnlyList<ChartLine> Network)> IoAsync(TimeRange range, CancellationToken ct)
+    {
+        var latest = new Dictionary<string, IReadOnlyList<LatestSample>>();
+        foreach (var (series, _) in DiskSeries.Concat(NetworkSeries))
+        {
+            var now = await reader.LatestAsync(new SeriesSelector(series), ct);
+            var newest = now.Count == 0 ? 0 : now.Max(n => n.Sample.TimestampMs);
+            latest[series] = now.Where(n => n.Sample.TimestampMs == newest).ToList();
+        }
+
+        var rows = latest.Values.SelectMany(v => v).Select(v => (Job: v.Key["job"] ?? "", Pod: v.Key["pod"] ?? "", Exporter: v.Key["exporter"] ?? ""))
+            .Distinct().Order().Select(p =>
+            {
+                LatestSample? Of(string series) => latest[series].FirstOrDefault(l => (l.Key["job"] ?? "", l.Key["pod"] ?? "", l.Key["exporter"] ?? "") == p);
+                var figures = DiskSeries.Concat(NetworkSeries).Select(s => Of(s.Series)).ToList();
+                return new IoRow(p.Job, p.Pod, p.Exporter, figures[0]?.Sample.Value, figures[1]?.Sample.Value, figures[2]?.Sample.Value, figures[3]?.Sample.Value,
+                    figures.Max(f => f?.Sample.TimestampMs ?? 0));
+            }).ToList();
+
+        async Task<IReadOnlyList<ChartLine>> LinesAsync((string Series, string Line)[] of)
+        {
+            var lines = new List<ChartLine>();
+            foreach (var (series, name) in of)
+            {
+                lines.AddRange(await reader.LinesAsync(new SeriesSelector(series), range, k => $"{k["job"]} {k["pod"]} {name}", v => v / 1024, ct: ct));
+            }
+
+            return lines;
+        }
+
+        return (rows, await LinesAsync(DiskSeries), await LinesAsync(NetworkSeries));
     }
 
     private static IEnumerable<double> Values(IReadOnlyList<ChartLine> lines, string pod) =>
