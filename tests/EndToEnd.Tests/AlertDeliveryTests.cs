@@ -77,6 +77,52 @@ public class AlertDeliveryTests
         Assert.Empty(browser.ConsoleErrors);
     }
 
+    [Fact]
+    public async Task AlertmanagerDownWhileAnAlertFires_TheAlertIsDeliveredWhenItReturns_AndNotifiesOnce()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var webhook = WebhookReceiver.Start();
+        await using var alertmanager = await AlertmanagerProcess.StartAsync(webhook.Url);
+        await using var redis = new RedisProcess();
+        await redis.StartAsync();
+        var settings = SourceSettings.RedisOnly(redis.ConnectionString);
+        settings["Alerts__IntervalSeconds"] = "1";
+        settings["Alerts__Rules__source-down__ForSeconds"] = "2";
+        settings["Alerts__Alertmanagers__0__Url"] = alertmanager.Url;
+        await using var dashboard = await DashboardProcess.StartAsync(settings, ct);
+        using var http = dashboard.AuthorizedClient();
+        await Eventually.UntilAsync(() => SourceUpAsync(http, ct), up => up == "1", TimeSpan.FromSeconds(60), "redis/redis polled up", ct);
+
+        // Alertmanager goes away, then the fault: the alert fires while nothing can take it.
+        await alertmanager.StopAsync();
+        await redis.StopAsync();
+        await Eventually.UntilAsync(() => http.GetStringAsync("metrics", ct), text => FailedPosts(text) >= 2, TimeSpan.FromSeconds(60),
+            "two failed posts to the stopped Alertmanager (the alert fired and was retried)", ct);
+        var failedPosts = FailedPosts(await http.GetStringAsync("metrics", ct));
+
+        // Back after the retries began: the next retry (backoff at most 60 s) delivers it, and the webhook hears it once.
+        await alertmanager.StartAsync();
+        var firing = await Eventually.UntilAsync(() => Task.FromResult(Notifications(webhook, "firing")), n => n.Count > 0,
+            TimeSpan.FromSeconds(90), "the firing notification once Alertmanager is back", ct);
+        var alerts = await alertmanager.AlertsAsync(ct);
+        // The resolution is the barrier: a second firing notification would have come before it (group_interval 1 s).
+        await redis.StartAsync();
+        await Eventually.UntilAsync(() => Task.FromResult(Notifications(webhook, "resolved")), n => n.Count > 0,
+            TimeSpan.FromSeconds(90), "the resolved notification", ct);
+
+        Assert.Single(Notifications(webhook, "firing"));
+        Assert.Equal("redis/redis", firing[0].Alert.GetProperty("labels").GetProperty("source").GetString());
+        Assert.Contains(alerts.EnumerateArray(), a => a.GetProperty("labels").GetProperty("rule").GetString() == "source-down"
+            && a.GetProperty("status").GetProperty("state").GetString() == "active");
+        Assert.True(failedPosts >= 2, $"{failedPosts} failed posts counted on /metrics");
+        Assert.Contains("Alerts could not be delivered", dashboard.Output);
+    }
+
+    /// <summary>x0tta6bl4_ops_alert_posts_failed_total summed over Alertmanagers, from /metrics.</summary>
+    private static double FailedPosts(string metrics) => metrics.Split('\n')
+        .Where(l => l.StartsWith("x0tta6bl4_ops_alert_posts_failed_total{", StringComparison.Ordinal))
+        .Sum(l => double.Parse(l[(l.LastIndexOf(' ') + 1)..], System.Globalization.CultureInfo.InvariantCulture));
+
     private static async Task<string?> SourceUpAsync(HttpClient http, CancellationToken ct)
     {
         var answer = await http.GetFromJsonAsync<JsonElement>("api/v1/query?query=" + Uri.EscapeDataString("source_up{source=\"redis/redis\"}"), ct);
