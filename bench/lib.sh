@@ -17,6 +17,8 @@ bench_stack() {
   export X0_PG_PORT=$((55452 + BENCH_PORT_OFFSET)) X0_REDIS_PORT=$((56399 + BENCH_PORT_OFFSET)) X0_PROMETHEUS_PORT=$((59109 + BENCH_PORT_OFFSET)) X0_API_PORT=$((58099 + BENCH_PORT_OFFSET)) \
     X0_PG_STANDBY_PORT=$((55456 + BENCH_PORT_OFFSET)) X0_NODE_EXPORTER_PORT=$((59113 + BENCH_PORT_OFFSET)) \
     X0_ALERTMANAGER_PORT=$((59114 + BENCH_PORT_OFFSET))
+  # No streaming standby: replaying the benchmarks' bulk loads would compete with what they measure.
+  export X0_PG_STANDBY=0
   trap bench_cleanup EXIT
 }
 
