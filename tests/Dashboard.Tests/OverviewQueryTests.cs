@@ -33,6 +33,28 @@ public class OverviewQueryTests
     }
 
     [Fact]
+    public async Task Load_APushedJob_SaysItCameByRemoteWrite_NotByADirectScrape()
+    {
+        await using var fixture = await StoreFixture.CreateAsync();
+        var t = StoreFixture.Now.ToUnixTimeMilliseconds() - 12_000;
+        X0tta6bl4.Ops.Metrics.Model.SeriesKey Pushed(string name, params (string, string)[] labels) =>
+            X0tta6bl4.Ops.Metrics.Model.SeriesKey.Of(name, [.. labels, ("job", "pushed"), ("pod", "10.0.0.1:8080"), ("source", "remote-write")]);
+        await fixture.Store.WriteAsync(
+        [
+            new(Pushed(X0tta6bl4.Ops.Metrics.Catalog.CanonicalSeries.ApiRequestsPerSecond, ("class", "2xx")), t, 12),
+            new(Pushed(X0tta6bl4.Ops.Metrics.Catalog.CanonicalSeries.PodMemoryBytes), t, 100 << 20),
+        ], TestContext.Current.CancellationToken);
+
+        var model = await fixture.OverviewQuery().LoadAsync("pushed", fixture.Range15m, TestContext.Current.CancellationToken);
+
+        Assert.Equal("remote-write", model.Source);
+        var tiles = model.Tiles.ToDictionary(t => t.Id);
+        Assert.EndsWith("Prometheus remote write.", tiles["rps"].HowComputed);
+        Assert.DoesNotContain("direct scrape", tiles["rps"].HowComputed);
+        Assert.Contains("Prometheus remote write", tiles["memory"].HowComputed);
+    }
+
+    [Fact]
     public async Task Load_ChartLines_HaveGapsAsNullNotZero()
     {
         await using var fixture = await StoreFixture.CreateAsync();

@@ -39,7 +39,7 @@ public sealed class ApiQuery(SeriesReader reader, X0tta6bl4.Ops.Metrics.Settings
 
         var now = reader.Now;
         var sla = (await slaTargets.LoadAsync(ct)).Targets;
-        var how = source == "prometheus" ? "Prometheus" : "direct scrape of /metrics";
+        var how = SourceKinds.Describe(source);
         var latency = new List<ChartLine>();
         var tiles = new List<MetricTile>();
         foreach (var q in CanonicalSeries.LatencyQuantiles)

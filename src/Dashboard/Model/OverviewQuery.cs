@@ -62,7 +62,7 @@ public sealed class OverviewQuery(SeriesReader reader, SqlCollectorStateStore st
     private async Task<IEnumerable<MetricTile>> RequestTilesAsync(string job, string source, DateTimeOffset now, SlaOptions sla, CancellationToken cancellationToken)
     {
         var tiles = new List<MetricTile>();
-        var how = source == "prometheus" ? "Prometheus" : "direct scrape of /metrics";
+        var how = SourceKinds.Describe(source);
 
         var rates = await reader.LatestAsync(SeriesSelector.Where(CanonicalSeries.ApiRequestsPerSecond, ("job", job), ("source", source)), cancellationToken);
         var (newest, total, fiveXx) = SeriesReader.NewestPoll(rates);
@@ -93,7 +93,7 @@ public sealed class OverviewQuery(SeriesReader reader, SqlCollectorStateStore st
 
     private async Task<IEnumerable<MetricTile>> ResourceTilesAsync(string job, string source, DateTimeOffset now, SlaOptions sla, CancellationToken cancellationToken)
     {
-        var how = source == "prometheus" ? "Prometheus" : "direct scrape of /metrics";
+        var how = SourceKinds.Describe(source);
         var cpu = await reader.LatestAsync(SeriesSelector.Where(CanonicalSeries.PodCpuMillicores, ("job", job), ("source", source)), cancellationToken);
         var cpuMax = cpu.OrderByDescending(c => c.Sample.Value).FirstOrDefault();
         var memory = await reader.LatestAsync(SeriesSelector.Where(CanonicalSeries.PodMemoryBytes, ("job", job), ("source", source)), cancellationToken);

@@ -47,7 +47,7 @@ public sealed class SlaQuery(SeriesReader reader, SlaTargets slaTargets, X0tta6b
         window = window.Key is null ? Windows[1] : window;
         var now = reader.Now;
         var range = TimeRange.Covering(now - window.Length, now, TimeRange.StepFor(window.Length));
-        var how = source == "prometheus" ? "Prometheus" : "direct scrape";
+        var how = SourceKinds.Describe(source);
         SeriesSelector Select(string name, params (string, string)[] labels) =>
             SeriesSelector.Where(name, [.. labels, ("job", job ?? ""), ("source", source ?? "")]);
 

@@ -16,7 +16,7 @@ public sealed class ReportContext(WindowReader reader, string? job, string? sour
 
     public string? Source => source;
 
-    public string SourceLabel => source == "prometheus" ? "Prometheus" : source == "scrape" ? "direct scrape of /metrics" : source ?? "none";
+    public string SourceLabel => X0tta6bl4.Ops.Dashboard.Model.SourceKinds.Describe(source);
 
     /// <summary>A selector for the job's series from its chosen source.</summary>
     public SeriesSelector JobSeries(string name, params (string, string)[] labels) =>
