@@ -74,7 +74,8 @@ public static class CollectorServiceCollectionExtensions
             if (configuration.GetValue(AlertOptions.Section + ":Enabled", true))
             {
                 services.AddHostedService<Alerts.AlertEvaluator>();
-                services.AddHttpClient(Alerts.Delivery.AlertmanagerDelivery.HttpClientName);
+                // Its headers and basic authentication carry secrets: whatever logs requests shows none of their values.
+                services.AddHttpClient(Alerts.Delivery.AlertmanagerDelivery.HttpClientName).RedactLoggedHeaders(_ => true);
                 services.AddHostedService<Alerts.Delivery.AlertmanagerDelivery>();
             }
         }

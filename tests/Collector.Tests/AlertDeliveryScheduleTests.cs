@@ -100,6 +100,7 @@ public class AlertDeliveryScheduleTests
     [InlineData("Alerts:Alertmanagers:0:Url", "ftp://am:9093", "must be an absolute http or https address")]
     [InlineData("Alerts:Alertmanagers:0:Username", "ops", "set both Username and Password")]
     [InlineData("Alerts:ResendSeconds", "0", "Alerts:ResendSeconds must be between 1 and 3600")]
+    [InlineData("Alerts:Alertmanagers:0:Headers:0:Name", "X Key", "Alerts:Alertmanagers:0:Headers:0:Name 'X Key' is not an HTTP header name")]
     [InlineData("Alerts:Rules:source-down:RunbookUrl", "wiki/source-down", "must be an absolute address")]
     public void BadDeliverySettings_AreRefusedNamingTheKey(string key, string value, string message)
     {

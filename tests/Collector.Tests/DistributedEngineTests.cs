@@ -48,8 +48,8 @@ public sealed class EnginesFixture : IAsyncLifetime
         Url = Proxy.Url + trailing,
         Headers =
         [
-            new PrometheusHeader { Name = "X-Scope-OrgID", Value = Tenant },
-            new PrometheusHeader { Name = "Authorization", Value = "Bearer " + Token },
+            new X0tta6bl4.Ops.Metrics.Settings.HeaderSetting { Name = "X-Scope-OrgID", Value = Tenant },
+            new X0tta6bl4.Ops.Metrics.Settings.HeaderSetting { Name = "Authorization", Value = "Bearer " + Token },
         ],
     };
 }

@@ -16,28 +16,8 @@ public class AlertDeliveryTests
     public async Task RedisStopped_TheWebhookReceivesSourceDownThroughAlertmanager_ThenItsResolution()
     {
         var ct = TestContext.Current.CancellationToken;
-        await using var webhook = WebhookReceiver.Start();
-        await using var alertmanager = await AlertmanagerProcess.StartAsync(webhook.Url);
-        await using var redis = new RedisProcess();
-        await redis.StartAsync();
-        var port = ServiceProcesses.FreePort();
-        var settings = SourceSettings.RedisOnly(redis.ConnectionString);
-        foreach (var (key, value) in new Dictionary<string, string>
-        {
-            ["Alerts__IntervalSeconds"] = "1",
-            ["Alerts__Rules__source-down__ForSeconds"] = "2",
-            ["Alerts__Rules__source-down__RunbookUrl"] = "https://runbooks.example/source-down",
-            ["Alerts__Alertmanagers__0__Url"] = alertmanager.Url,
-            ["Dashboard__ExternalUrl"] = $"http://127.0.0.1:{port}",
-        })
-        {
-            settings[key] = value;
-        }
-
-        await using var dashboard = await DashboardProcess.StartAsync(settings, ct, port);
-        using var http = dashboard.AuthorizedClient();
-        // The fault starts from a source known to be up (a failed first poll on a cold start is no part of it).
-        await Eventually.UntilAsync(() => SourceUpAsync(http, ct), up => up == "1", TimeSpan.FromSeconds(60), "redis/redis polled up", ct);
+        await using var rig = await Rig.StartAsync(ct, ("Alerts__Rules__source-down__RunbookUrl", "https://runbooks.example/source-down"));
+        var (webhook, alertmanager, redis, dashboard, port) = (rig.Webhook, rig.Alertmanager, rig.Redis, rig.Dashboard, rig.Port);
 
         await redis.StopAsync();
         var firing = await Eventually.UntilAsync(() => Task.FromResult(Notifications(webhook, "firing")), n => n.Count > 0,
@@ -81,17 +61,8 @@ public class AlertDeliveryTests
     public async Task AlertmanagerDownWhileAnAlertFires_TheAlertIsDeliveredWhenItReturns_AndNotifiesOnce()
     {
         var ct = TestContext.Current.CancellationToken;
-        await using var webhook = WebhookReceiver.Start();
-        await using var alertmanager = await AlertmanagerProcess.StartAsync(webhook.Url);
-        await using var redis = new RedisProcess();
-        await redis.StartAsync();
-        var settings = SourceSettings.RedisOnly(redis.ConnectionString);
-        settings["Alerts__IntervalSeconds"] = "1";
-        settings["Alerts__Rules__source-down__ForSeconds"] = "2";
-        settings["Alerts__Alertmanagers__0__Url"] = alertmanager.Url;
-        await using var dashboard = await DashboardProcess.StartAsync(settings, ct);
-        using var http = dashboard.AuthorizedClient();
-        await Eventually.UntilAsync(() => SourceUpAsync(http, ct), up => up == "1", TimeSpan.FromSeconds(60), "redis/redis polled up", ct);
+        await using var rig = await Rig.StartAsync(ct);
+        var (webhook, alertmanager, redis, dashboard, http) = (rig.Webhook, rig.Alertmanager, rig.Redis, rig.Dashboard, rig.Http);
 
         // Alertmanager goes away, then the fault: the alert fires while nothing can take it.
         await alertmanager.StopAsync();
@@ -116,6 +87,66 @@ public class AlertDeliveryTests
             && a.GetProperty("status").GetProperty("state").GetString() == "active");
         Assert.True(failedPosts >= 2, $"{failedPosts} failed posts counted on /metrics");
         Assert.Contains("Alerts could not be delivered", dashboard.Output);
+    }
+
+    /// <summary>
+    /// A webhook of the test's own, a real Alertmanager routing every alert to it, a Redis of the test's own, and a
+    /// dashboard that watches that Redis alone (source-down after 2 s, rules evaluated every second) and sends its alerts
+    /// to that Alertmanager — ready once Redis is polled up, so a fault starts from a source known to be up (a failed
+    /// first poll on a cold start is no part of it).
+    /// </summary>
+    private sealed class Rig : IAsyncDisposable
+    {
+        private readonly List<IAsyncDisposable> _started = [];
+
+        public WebhookReceiver Webhook { get; private set; } = null!;
+        public AlertmanagerProcess Alertmanager { get; private set; } = null!;
+        public RedisProcess Redis { get; private set; } = null!;
+        public DashboardProcess Dashboard { get; private set; } = null!;
+        public HttpClient Http { get; private set; } = null!;
+
+        /// <summary>The dashboard's port, which its Dashboard:ExternalUrl names.</summary>
+        public int Port { get; } = ServiceProcesses.FreePort();
+
+        public static async Task<Rig> StartAsync(CancellationToken ct, params (string Key, string Value)[] more)
+        {
+            var rig = new Rig();
+            try
+            {
+                rig._started.Add(rig.Webhook = WebhookReceiver.Start());
+                rig._started.Add(rig.Alertmanager = await AlertmanagerProcess.StartAsync(rig.Webhook.Url));
+                rig._started.Add(rig.Redis = new RedisProcess());
+                await rig.Redis.StartAsync();
+                var settings = SourceSettings.RedisOnly(rig.Redis.ConnectionString);
+                settings["Alerts__IntervalSeconds"] = "1";
+                settings["Alerts__Rules__source-down__ForSeconds"] = "2";
+                settings["Alerts__Alertmanagers__0__Url"] = rig.Alertmanager.Url;
+                settings["Dashboard__ExternalUrl"] = $"http://127.0.0.1:{rig.Port}";
+                foreach (var (key, value) in more)
+                {
+                    settings[key] = value;
+                }
+
+                rig._started.Add(rig.Dashboard = await DashboardProcess.StartAsync(settings, ct, rig.Port));
+                rig.Http = rig.Dashboard.AuthorizedClient();
+                await Eventually.UntilAsync(() => SourceUpAsync(rig.Http, ct), up => up == "1", TimeSpan.FromSeconds(60), "redis/redis polled up", ct);
+                return rig;
+            }
+            catch
+            {
+                await rig.DisposeAsync();
+                throw;
+            }
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            Http?.Dispose();
+            for (var i = _started.Count - 1; i >= 0; i--)
+            {
+                await _started[i].DisposeAsync();
+            }
+        }
     }
 
     /// <summary>x0tta6bl4_ops_alert_posts_failed_total summed over Alertmanagers, from /metrics.</summary>

@@ -60,7 +60,7 @@ public sealed class PrometheusSourceOptions
     /// Headers sent with every request: a tenant (Mimir's and Cortex's X-Scope-OrgID), a token (Authorization:
     /// Bearer …) for Thanos, Mimir or VictoriaMetrics behind a gateway. Values are secrets: never logged or shown.
     /// </summary>
-    public List<PrometheusHeader> Headers { get; set; } = [];
+    public List<X0tta6bl4.Ops.Metrics.Settings.HeaderSetting> Headers { get; set; } = [];
 
     /// <summary>
     /// A query whose whole GET URL would be longer than this is POSTed as a form instead (every engine we know
@@ -78,13 +78,6 @@ public sealed class PrometheusSourceOptions
 
     /// <summary>Under the 4 KiB request line many proxies allow (nginx's large_client_header_buffers is 8 KiB).</summary>
     public const int DefaultMaxGetUrlLength = 2048;
-}
-
-public sealed class PrometheusHeader
-{
-    public string Name { get; set; } = string.Empty;
-
-    public string Value { get; set; } = string.Empty;
 }
 
 public sealed class RedisSourceOptions

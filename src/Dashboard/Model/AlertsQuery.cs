@@ -144,14 +144,10 @@ public sealed class AlertsQuery(SqlAlertStore alerts, SqlAlertDeliveryStore deli
 
     private static AlertRow Row(AlertRecord alert, Dictionary<string, string> names, long now)
     {
-        var start = alert.StartedMs - 15 * 60_000;
-        var end = (alert.ResolvedMs ?? now) + 15 * 60_000;
-        var link = $"/?range=custom&from={Iso(start)}&to={Iso(end)}";
+        var link = DashboardLinkOptions.PagePath("", At(alert.StartedMs).AddMinutes(-15), At(alert.ResolvedMs ?? now).AddMinutes(15));
         return new AlertRow(alert, names.GetValueOrDefault(alert.RuleId, alert.RuleId),
             alert.AckedMs is { } acked ? (acked - (alert.FiredMs ?? alert.StartedMs)) / 1000.0 : null,
             alert.ResolvedMs is { } resolved ? (resolved - alert.StartedMs) / 1000.0 : null,
             link);
     }
-
-    private static string Iso(long ms) => DateTimeOffset.FromUnixTimeMilliseconds(ms).UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture);
 }

@@ -121,24 +121,23 @@ public sealed class ResourcesQuery(SeriesReader reader, IOptions<ResourceOptions
     private static readonly (string Series, string Line)[] NetworkSeries =
         [(CanonicalSeries.PodNetworkReceiveBytesPerSecond, "in"), (CanonicalSeries.PodNetworkTransmitBytesPerSecond, "out")];
 
-    /// <summary>Disk and network per pod: the newest figures (of the newest poll) and the range's lines.</summary>
+    /// <summary>Disk and network per pod: the newest figures (of each series' newest poll) and the range's lines.</summary>
     private async Task<(IReadOnlyList<IoRow> Rows, IReadOnlyList<ChartLine> Disk, IReadOnlyList<ChartLine> Network)> IoAsync(TimeRange range, CancellationToken ct)
     {
-        var latest = new Dictionary<string, IReadOnlyList<LatestSample>>();
+        var newest = new List<LatestSample>();
         foreach (var (series, _) in DiskSeries.Concat(NetworkSeries))
         {
-            var now = await reader.LatestAsync(new SeriesSelector(series), ct);
-            var newest = now.Count == 0 ? 0 : now.Max(n => n.Sample.TimestampMs);
-            latest[series] = now.Where(n => n.Sample.TimestampMs == newest).ToList();
+            var latest = await reader.LatestAsync(new SeriesSelector(series), ct);
+            var poll = latest.Count == 0 ? 0 : latest.Max(l => l.Sample.TimestampMs);
+            newest.AddRange(latest.Where(l => l.Sample.TimestampMs == poll));
         }
 
-        var rows = latest.Values.SelectMany(v => v).Select(v => (Job: v.Key["job"] ?? "", Pod: v.Key["pod"] ?? "", Exporter: v.Key["exporter"] ?? ""))
-            .Distinct().Order().Select(p =>
+        var rows = newest.GroupBy(l => (Job: l.Key["job"] ?? "", Pod: l.Key["pod"] ?? "", Exporter: l.Key["exporter"] ?? ""))
+            .OrderBy(g => g.Key).Select(g =>
             {
-                LatestSample? Of(string series) => latest[series].FirstOrDefault(l => (l.Key["job"] ?? "", l.Key["pod"] ?? "", l.Key["exporter"] ?? "") == p);
-                var figures = DiskSeries.Concat(NetworkSeries).Select(s => Of(s.Series)).ToList();
-                return new IoRow(p.Job, p.Pod, p.Exporter, figures[0]?.Sample.Value, figures[1]?.Sample.Value, figures[2]?.Sample.Value, figures[3]?.Sample.Value,
-                    figures.Max(f => f?.Sample.TimestampMs ?? 0));
+                double? Of(string series) => g.FirstOrDefault(l => l.Key.Name == series)?.Sample.Value;
+                return new IoRow(g.Key.Job, g.Key.Pod, g.Key.Exporter, Of(CanonicalSeries.PodDiskReadBytesPerSecond), Of(CanonicalSeries.PodDiskWriteBytesPerSecond),
+                    Of(CanonicalSeries.PodNetworkReceiveBytesPerSecond), Of(CanonicalSeries.PodNetworkTransmitBytesPerSecond), g.Max(l => l.Sample.TimestampMs));
             }).ToList();
 
         async Task<IReadOnlyList<ChartLine>> LinesAsync((string Series, string Line)[] of)

@@ -12,24 +12,23 @@ namespace X0tta6bl4.Ops.Dashboard.QueryApi;
 /// </summary>
 internal static class RangePoints
 {
-    /// <summary>Steps the tiers can answer (their buckets are whole minutes and hours).</summary>
-    private const long TierStepMs = 60_000;
-
     public static async Task<IReadOnlyList<RangeSeries>> ReadAsync(IMetricStore store, SeriesSelector selector, long start, long end, long step,
         long lookback, CancellationToken ct)
     {
         var raw = await LookbackPoints.ReadAsync(store, selector, start, end, step, lookback, ct);
         // A series whose raw points start at the range's start needs nothing more; for the rest, the tiers may hold
         // the hours before (the raw ones would have answered otherwise, so nothing is counted twice).
-        var firstRaw = raw.ToDictionary(s => s.Key, s => s.Points[0].TimestampMs);
-        if (step < TierStepMs || (raw.Count > 0 && firstRaw.Values.Max() == start))
+        var rawByKey = raw.ToDictionary(s => s.Key, s => s.Points);
+        var latestFirst = raw.Count == 0 ? (long?)null : raw.Max(s => s.Points[0].TimestampMs);
+        // A step below the tiers' smallest bucket (a minute) is for raw samples alone.
+        if (step < RollupTier.Minute.Ms || latestFirst == start)
         {
             return raw;
         }
 
         // Up to the last t before the latest first raw point (on the grid, so aligned ranges are the tiers' to answer).
         var lastT = start + (end - start) / step * step;
-        var tierEnd = raw.Count == 0 ? lastT : Math.Min(lastT, firstRaw.Values.Max() - step);
+        var tierEnd = latestFirst is { } l ? Math.Min(lastT, l - step) : lastT;
         // Each bucket's newest sample, at its own time, from a lookback before the start to the bucket holding the last t:
         // aligned with the query's grid, so the tiers answer where they can.
         var back = (lookback + step - 1) / step * step;
@@ -37,7 +36,7 @@ internal static class RangePoints
         var filled = new List<RangeSeries>();
         foreach (var series in tiered)
         {
-            var before = firstRaw.TryGetValue(series.Key, out var first) ? first : long.MaxValue;
+            var before = rawByKey.TryGetValue(series.Key, out var rawPoints) ? rawPoints[0].TimestampMs : long.MaxValue;
             var points = LookbackPoints.At(series.Points, start, tierEnd, step, lookback).Where(p => p.TimestampMs < before).ToList();
             if (points.Count > 0)
             {
@@ -50,7 +49,6 @@ internal static class RangePoints
             return raw;
         }
 
-        var rawByKey = raw.ToDictionary(s => s.Key, s => s.Points);
         var filledKeys = filled.Select(s => s.Key).ToHashSet();
         return filled.Select(s => new RangeSeries(s.Key, [.. s.Points, .. rawByKey.GetValueOrDefault(s.Key, [])]))
             .Concat(raw.Where(s => !filledKeys.Contains(s.Key)))

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using X0tta6bl4.Ops.Metrics.Settings;
 
 namespace X0tta6bl4.Ops.Metrics.Alerts;
 
@@ -49,8 +50,8 @@ public sealed class AlertmanagerTarget
     /// <summary>Its base address, e.g. http://alertmanager:9093; alerts are posted to {Url}/api/v2/alerts.</summary>
     public string Url { get; set; } = "";
 
-    /// <summary>Headers sent with every request (an API key of a gateway in front of it).</summary>
-    public Dictionary<string, string> Headers { get; set; } = [];
+    /// <summary>Headers sent with every post (an API key of a gateway in front of it), as Sources:Prometheus:Headers.</summary>
+    public List<HeaderSetting> Headers { get; set; } = [];
 
     /// <summary>HTTP basic authentication: user and password, both or neither.</summary>
     public string? Username { get; set; }
@@ -102,6 +103,7 @@ public sealed class AlertOptionsValidator : IValidateOptions<AlertOptions>
                 errors.Add($"Alerts:Alertmanagers:{i}:Url must be an absolute http or https address (was '{target.Url}').");
             }
 
+            HeaderSettings.Check(errors, $"Alerts:Alertmanagers:{i}:Headers", target.Headers);
             if (string.IsNullOrEmpty(target.Username) != string.IsNullOrEmpty(target.Password))
             {
                 errors.Add($"Alerts:Alertmanagers:{i}: set both Username and Password for basic authentication, or neither.");

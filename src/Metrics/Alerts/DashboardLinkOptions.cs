@@ -12,9 +12,11 @@ public sealed class DashboardLinkOptions
 
     public string ExternalUrl { get; set; } = "http://127.0.0.1:5080";
 
-    /// <summary>{ExternalUrl}/{page}?range=custom&amp;from=…&amp;to=… (times in UTC, whole seconds).</summary>
-    public string Link(string page, DateTimeOffset from, DateTimeOffset to) =>
-        $"{ExternalUrl.TrimEnd('/')}/{page}?range=custom&from={Iso(from)}&to={Iso(to)}";
+    /// <summary>{ExternalUrl}/{page}?range=custom&amp;from=…&amp;to=…, for links read outside the dashboard.</summary>
+    public string Link(string page, DateTimeOffset from, DateTimeOffset to) => ExternalUrl.TrimEnd('/') + PagePath(page, from, to);
+
+    /// <summary>/{page}?range=custom&amp;from=…&amp;to=… (times in UTC, whole seconds): a page at a time window, as every page reads it.</summary>
+    public static string PagePath(string page, DateTimeOffset from, DateTimeOffset to) => $"/{page}?range=custom&from={Iso(from)}&to={Iso(to)}";
 
     private static string Iso(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture);
 }

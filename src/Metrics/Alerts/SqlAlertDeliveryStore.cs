@@ -121,10 +121,9 @@ public sealed class SqlAlertDeliveryStore(SqlDatabase database) : IStoreSchema
     public async Task<IReadOnlyList<AlertSend>> SendsAsync(long fromMs, long toMs, CancellationToken ct)
     {
         await using var connection = await database.OpenAsync(ct);
-        await using var command = SqlDatabase.Command(connection, """
-            SELECT d.alert_id, d.alertmanager, d.state, d.sent_ms FROM alert_deliveries d JOIN alerts a ON a.id = d.alert_id
-            WHERE a.started_ms <= @to AND (a.resolved_ms IS NULL OR a.resolved_ms >= @from)
-            """, ("from", fromMs), ("to", toMs));
+        await using var command = SqlDatabase.Command(connection,
+            $"SELECT alert_id, alertmanager, state, sent_ms FROM alert_deliveries WHERE alert_id IN (SELECT id FROM alerts WHERE {SqlAlertStore.InRange})",
+            ("from", fromMs), ("to", toMs));
         await using var reader = await command.ExecuteReaderAsync(ct);
         var result = new List<AlertSend>();
         while (await reader.ReadAsync(ct))

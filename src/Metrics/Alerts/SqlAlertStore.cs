@@ -74,9 +74,12 @@ public sealed class SqlAlertStore(SqlDatabase database) : IStoreSchema
 
     private const string Columns = "id, rule_id, severity, labels, state, started_ms, fired_ms, resolved_ms, value, acked_by, ack_comment, acked_ms";
 
+    /// <summary>The condition on alerts (parameters @from, @to) of those that started in a range or were open during it.</summary>
+    internal const string InRange = "started_ms <= @to AND (resolved_ms IS NULL OR resolved_ms >= @from)";
+
     /// <summary>Alerts that started in the range or were still open during it, newest first.</summary>
     public Task<IReadOnlyList<AlertRecord>> ListAsync(long fromMs, long toMs, CancellationToken ct = default) =>
-        QueryAsync($"SELECT {Columns} FROM alerts WHERE started_ms <= @to AND (resolved_ms IS NULL OR resolved_ms >= @from) ORDER BY started_ms DESC LIMIT 5000",
+        QueryAsync($"SELECT {Columns} FROM alerts WHERE {InRange} ORDER BY started_ms DESC LIMIT 5000",
             ct, ("from", fromMs), ("to", toMs));
 
     /// <summary>The alerts resolved at or after <paramref name="sinceMs"/> (resolved alerts are sent on for a while).</summary>

@@ -2,6 +2,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
 using X0tta6bl4.Ops.Metrics.Alerts;
+using X0tta6bl4.Ops.Metrics.Settings;
 
 namespace X0tta6bl4.Ops.Collector.Alerts.Delivery;
 
@@ -14,10 +15,7 @@ public sealed class AlertmanagerClient(HttpClient http, AlertmanagerTarget targe
     public async Task<string?> PostAsync(IReadOnlyList<PostableAlert> alerts, CancellationToken ct)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, Url + "/api/v2/alerts") { Content = JsonContent.Create(alerts) };
-        foreach (var (name, value) in target.Headers)
-        {
-            request.Headers.TryAddWithoutValidation(name, value);
-        }
+        HeaderSettings.Apply(request.Headers, target.Headers);
 
         if (!string.IsNullOrEmpty(target.Username))
         {

@@ -88,12 +88,7 @@ public static class PrometheusHttp
     {
         client.BaseAddress = new Uri(options.Url.TrimEnd('/') + "/");
         client.Timeout = Timeout.InfiniteTimeSpan;
-        foreach (var header in options.Headers)
-        {
-            // Validated at start (a token name, no line breaks); unvalidated adds so a value like "Bearer …" is sent as given.
-            client.DefaultRequestHeaders.Remove(header.Name);
-            client.DefaultRequestHeaders.TryAddWithoutValidation(header.Name, header.Value);
-        }
+        X0tta6bl4.Ops.Metrics.Settings.HeaderSettings.Apply(client.DefaultRequestHeaders, options.Headers);
 
         return client;
     }

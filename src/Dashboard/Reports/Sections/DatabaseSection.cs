@@ -11,12 +11,15 @@ public static class DatabaseSection
         var figures = new List<Figure>();
         var pg = "PostgreSQL source (pg_stat_*)";
 
+        // A selector as the method cites it: series{name="value",…}.
+        static string Cited(string series, (string, string)[] labels) =>
+            labels.Length == 0 ? series : series + "{" + string.Join(",", labels.Select(l => $"{l.Item1}=\"{l.Item2}\"")) + "}";
+
         async Task Add(string id, string label, string unit, string series, Combine combine, Better better, string estimator,
             Func<WindowStat, double?> pick, bool jobSeries, params (string, string)[] labels)
         {
             var stat = await c.Reader.StatAsync(jobSeries ? c.JobSeries(series, labels) : ReportContext.Series(series, labels), combine, ct);
-            var labelText = labels.Length == 0 ? "" : "{" + string.Join(",", labels.Select(l => $"{l.Item1}=\"{l.Item2}\"")) + "}";
-            figures.Add(new Figure(id, label, unit, pick(stat), c.MethodOf(series + labelText + (jobSeries ? $" ({c.SourceLabel})" : $" ({pg})"), estimator, stat.Samples))
+            figures.Add(new Figure(id, label, unit, pick(stat), c.MethodOf(Cited(series, labels) + (jobSeries ? $" ({c.SourceLabel})" : $" ({pg})"), estimator, stat.Samples))
             {
                 Better = better,
                 Steps = stat.Steps,
@@ -28,9 +31,9 @@ public static class DatabaseSection
             params (string, string)[] labels)
         {
             var stat = await c.Reader.StatAsync(ReportContext.Series(series, labels), Combine.Sum, ct);
-            var labelText = labels.Length == 0 ? "" : "{" + string.Join(",", labels.Select(l => $"{l.Item1}=\"{l.Item2}\"")) + "}";
-            figures.Add(ReportContext.Last(id, label, unit, stat, better, c.MethodOf($"{series}{labelText} ({pg})", lastEstimator, stat.Samples)));
-            figures.Add(new Figure(id + ".growth", growthLabel, unit + "/day", ReportContext.PerDay(stat), c.MethodOf($"{series}{labelText} ({pg})", growthEstimator, stat.Samples)) { Better = Better.Lower });
+            var cited = $"{Cited(series, labels)} ({pg})";
+            figures.Add(ReportContext.Last(id, label, unit, stat, better, c.MethodOf(cited, lastEstimator, stat.Samples)));
+            figures.Add(new Figure(id + ".growth", growthLabel, unit + "/day", ReportContext.PerDay(stat), c.MethodOf(cited, growthEstimator, stat.Samples)) { Better = Better.Lower });
         }
 
         // The application's pool.
