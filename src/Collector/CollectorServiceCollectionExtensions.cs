@@ -55,8 +55,9 @@ public static class CollectorServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SourcesOptions>, SourcesOptionsValidator>());
 
         services.AddOperatorSettings(configuration);
-        // A failed poll is logged once, by the collector, with its reason; Polly would add every retry attempt with a stack trace.
-        services.AddLogging(logging => logging.AddFilter("Polly", LogLevel.Error));
+        // A failed poll is logged once, by the collector, with its reason; Polly would add every retry attempt with a stack
+        // trace — and its last one at Error, which printed a SocketException's stack to the console of a bare `dotnet run`.
+        services.AddLogging(logging => logging.AddFilter("Polly", LogLevel.None));
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<LeaseKeeper>();
         services.TryAddSingleton(CreateWriteBuffer);
