@@ -19,8 +19,10 @@ public sealed class StoreKeyRepository(SqlDatabase database) : IXmlRepository, I
 {
     public string Description => "the data-protection key table";
 
-    public Task MigrateAsync(CancellationToken cancellationToken) => database.ExecuteAsync(
-        "CREATE TABLE IF NOT EXISTS data_protection_keys (name TEXT PRIMARY KEY, xml TEXT NOT NULL)", cancellationToken);
+    public static IReadOnlyList<TableMigration> Migrations { get; } =
+        [new(1, "data_protection_keys", _ => "CREATE TABLE IF NOT EXISTS data_protection_keys (name TEXT PRIMARY KEY, xml TEXT NOT NULL)")];
+
+    public Task MigrateAsync(CancellationToken cancellationToken) => TableMigrations.ApplyAsync(database, "data_protection_keys", Migrations, cancellationToken);
 
     public IReadOnlyCollection<XElement> GetAllElements()
     {

@@ -9,7 +9,8 @@ public enum AlertState
 
 /// <summary>
 /// One alert from its start to its end: pending when its condition first held, firing once it held for
-/// the rule's duration, resolved when it stopped holding; with the acknowledgement, if any.
+/// the rule's duration, resolved when it stopped holding; with the acknowledgement, if any. <c>Detail</c> says what
+/// the alert measured beyond its value, in words (which burn-rate windows fired, and how fast), when the rule has more.
 /// </summary>
 public sealed record AlertRecord(
     long Id,
@@ -23,4 +24,5 @@ public sealed record AlertRecord(
     double? Value,
     string? AckedBy,
     string? AckComment,
-    long? AckedMs);
+    long? AckedMs,
+    string? Detail = null);

@@ -20,7 +20,7 @@ public sealed class SqlAlertDeliveryStore(SqlDatabase database) : IStoreSchema
 {
     public string Description => "the alert delivery store";
 
-    public Task MigrateAsync(CancellationToken ct) => database.ExecuteAsync("""
+    public static IReadOnlyList<TableMigration> Migrations { get; } = [new(1, "alertmanager_status, alert_deliveries", _ => """
         CREATE TABLE IF NOT EXISTS alertmanager_status (
             alertmanager TEXT PRIMARY KEY,
             last_success_ms BIGINT,
@@ -34,7 +34,9 @@ public sealed class SqlAlertDeliveryStore(SqlDatabase database) : IStoreSchema
             sent_ms BIGINT NOT NULL,
             PRIMARY KEY (alert_id, alertmanager)
         );
-        """, ct);
+        """)];
+
+    public Task MigrateAsync(CancellationToken ct) => TableMigrations.ApplyAsync(database, "alert_deliveries", Migrations, ct);
 
     /// <summary>The Alertmanagers in force: rows for new ones, and those no longer configured forgotten.</summary>
     public async Task RegisterAsync(IReadOnlyList<string> alertmanagers, CancellationToken ct)

@@ -18,12 +18,12 @@ public sealed class SqlAlertStore(SqlDatabase database) : IStoreSchema
         return store;
     }
 
-    public async Task MigrateAsync(CancellationToken ct)
-    {
-        var id = _database.IsPostgres ? "id bigserial PRIMARY KEY" : "id INTEGER PRIMARY KEY AUTOINCREMENT";
-        await _database.ExecuteAsync($"""
+    /// <summary>The alert table's versions, oldest first (see <see cref="TableMigrations"/>).</summary>
+    public static IReadOnlyList<TableMigration> Migrations { get; } =
+    [
+        new(1, "alerts", postgres => $"""
             CREATE TABLE IF NOT EXISTS alerts (
-                {id},
+                {TableMigrations.IdColumn(postgres)},
                 rule_id TEXT NOT NULL,
                 severity TEXT NOT NULL,
                 labels TEXT NOT NULL,
@@ -37,20 +37,26 @@ public sealed class SqlAlertStore(SqlDatabase database) : IStoreSchema
                 acked_ms BIGINT
             );
             CREATE INDEX IF NOT EXISTS alerts_started ON alerts (started_ms);
-            """, ct);
-    }
+            """),
+        new(2, "alerts.detail: what an alert measured beyond its value (which burn-rate pair fired, and how fast)", _ => "ALTER TABLE alerts ADD COLUMN detail TEXT"),
+    ];
+
+    public Task MigrateAsync(CancellationToken ct) => TableMigrations.ApplyAsync(_database, "alerts", Migrations, ct);
 
     /// <summary>Starts a pending alert; returns its id.</summary>
-    public async Task<long> StartAsync(string ruleId, string severity, string labels, long atMs, double value, CancellationToken ct = default)
+    public async Task<long> StartAsync(string ruleId, string severity, string labels, long atMs, double value, CancellationToken ct = default, string? detail = null)
     {
-        var sql = "INSERT INTO alerts (rule_id, severity, labels, state, started_ms, value) VALUES (@rule, @severity, @labels, 'Pending', @at, @value) RETURNING id";
+        var sql = "INSERT INTO alerts (rule_id, severity, labels, state, started_ms, value, detail) VALUES (@rule, @severity, @labels, 'Pending', @at, @value, @detail) RETURNING id";
         await using var connection = await _database.OpenAsync(ct);
-        await using var command = SqlDatabase.Command(connection, sql, ("rule", ruleId), ("severity", severity), ("labels", labels), ("at", atMs), ("value", value));
+        await using var command = SqlDatabase.Command(connection, sql, ("rule", ruleId), ("severity", severity), ("labels", labels), ("at", atMs), ("value", value),
+            ("detail", (object?)detail ?? DBNull.Value));
         return Convert.ToInt64(await command.ExecuteScalarAsync(ct));
     }
 
-    public Task FireAsync(long id, long atMs, double value, CancellationToken ct = default) =>
-        _database.ExecuteAsync("UPDATE alerts SET state = 'Firing', fired_ms = @at, value = @value WHERE id = @id", ct, ("id", id), ("at", atMs), ("value", value));
+    /// <param name="detail">What the alert measured beyond its value, in words (a burn-rate alert's windows); kept when null.</param>
+    public Task FireAsync(long id, long atMs, double value, CancellationToken ct = default, string? detail = null) =>
+        _database.ExecuteAsync("UPDATE alerts SET state = 'Firing', fired_ms = @at, value = @value, detail = coalesce(@detail, detail) WHERE id = @id", ct,
+            ("id", id), ("at", atMs), ("value", value), ("detail", (object?)detail ?? DBNull.Value));
 
     public Task ResolveAsync(long id, long atMs, CancellationToken ct = default) =>
         _database.ExecuteAsync("UPDATE alerts SET state = 'Resolved', resolved_ms = @at WHERE id = @id AND state <> 'Resolved'", ct, ("id", id), ("at", atMs));
@@ -72,7 +78,7 @@ public sealed class SqlAlertStore(SqlDatabase database) : IStoreSchema
         await _database.ExecuteAsync("UPDATE alerts SET acked_by = @by, ack_comment = @comment, acked_ms = @at WHERE id = @id AND acked_ms IS NULL",
             ct, ("id", id), ("by", by), ("comment", comment), ("at", atMs)) == 1;
 
-    private const string Columns = "id, rule_id, severity, labels, state, started_ms, fired_ms, resolved_ms, value, acked_by, ack_comment, acked_ms";
+    private const string Columns = "id, rule_id, severity, labels, state, started_ms, fired_ms, resolved_ms, value, acked_by, ack_comment, acked_ms, detail";
 
     /// <summary>The condition on alerts (parameters @from, @to) of those that started in a range or were open during it.</summary>
     internal const string InRange = "started_ms <= @to AND (resolved_ms IS NULL OR resolved_ms >= @from)";
@@ -101,7 +107,7 @@ public sealed class SqlAlertStore(SqlDatabase database) : IStoreSchema
             long? L(int i) => reader.IsDBNull(i) ? null : reader.GetInt64(i);
             string? S(int i) => reader.IsDBNull(i) ? null : reader.GetString(i);
             records.Add(new AlertRecord(reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetString(3),
-                Enum.Parse<AlertState>(reader.GetString(4)), reader.GetInt64(5), L(6), L(7), reader.IsDBNull(8) ? null : reader.GetDouble(8), S(9), S(10), L(11)));
+                Enum.Parse<AlertState>(reader.GetString(4)), reader.GetInt64(5), L(6), L(7), reader.IsDBNull(8) ? null : reader.GetDouble(8), S(9), S(10), L(11), S(12)));
         }
 
         return records;

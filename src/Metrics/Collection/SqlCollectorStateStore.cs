@@ -16,7 +16,7 @@ public sealed class SqlCollectorStateStore(SqlDatabase database) : IStoreSchema
 
     public string Description => "the collector state tables";
 
-    public Task MigrateAsync(CancellationToken cancellationToken) => database.ExecuteAsync("""
+    public static IReadOnlyList<TableMigration> Migrations { get; } = [new(1, "collector_sources, _snapshots, _instances, _leases, _source_warnings, _buffers", _ => """
         CREATE TABLE IF NOT EXISTS collector_sources (
             name TEXT PRIMARY KEY,
             endpoint TEXT NOT NULL,
@@ -37,7 +37,9 @@ public sealed class SqlCollectorStateStore(SqlDatabase database) : IStoreSchema
             name TEXT PRIMARY KEY, buffered BIGINT NOT NULL, capacity BIGINT NOT NULL, dropped BIGINT NOT NULL,
             spool_bytes BIGINT, spool_max_bytes BIGINT, at_ms BIGINT NOT NULL
         );
-        """, cancellationToken);
+        """)];
+
+    public Task MigrateAsync(CancellationToken cancellationToken) => TableMigrations.ApplyAsync(database, "collector", Migrations, cancellationToken);
 
     /// <summary>A collector's write buffer, for the Targets page (a table of its own: added without touching the older ones).</summary>
     public Task RecordBufferAsync(string name, CollectorBuffer buffer, CancellationToken ct) =>

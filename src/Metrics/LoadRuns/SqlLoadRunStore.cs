@@ -11,12 +11,11 @@ public sealed class SqlLoadRunStore(SqlDatabase database) : IStoreSchema
 {
     public string Description => "the load-run tables";
 
-    public Task MigrateAsync(CancellationToken ct)
-    {
-        var id = database.IsPostgres ? "id bigserial PRIMARY KEY" : "id INTEGER PRIMARY KEY AUTOINCREMENT";
-        return database.ExecuteAsync($"""
+    public static IReadOnlyList<TableMigration> Migrations { get; } =
+    [
+        new(1, "load_runs, load_run_seconds", postgres => $"""
             CREATE TABLE IF NOT EXISTS load_runs (
-                {id},
+                {TableMigrations.IdColumn(postgres)},
                 name TEXT NOT NULL,
                 kind TEXT NOT NULL,
                 status TEXT NOT NULL,
@@ -40,8 +39,10 @@ public sealed class SqlLoadRunStore(SqlDatabase database) : IStoreSchema
                 snapshot_json TEXT NOT NULL,
                 PRIMARY KEY (run_id, second)
             );
-            """, ct);
-    }
+            """),
+    ];
+
+    public Task MigrateAsync(CancellationToken ct) => TableMigrations.ApplyAsync(database, "load_runs", Migrations, ct);
 
     /// <summary>
     /// Starts a run's row and returns its id, unless <paramref name="maxRunning"/> runs are running already (then

@@ -10,12 +10,11 @@ public sealed class SqlReportStore(SqlDatabase database) : IStoreSchema
 {
     public string Description => "the saved-report table";
 
-    public Task MigrateAsync(CancellationToken ct)
-    {
-        var id = database.IsPostgres ? "id bigserial PRIMARY KEY" : "id INTEGER PRIMARY KEY AUTOINCREMENT";
-        return database.ExecuteAsync($"""
+    public static IReadOnlyList<TableMigration> Migrations { get; } =
+    [
+        new(1, "saved_reports", postgres => $"""
             CREATE TABLE IF NOT EXISTS saved_reports (
-                {id},
+                {TableMigrations.IdColumn(postgres)},
                 name TEXT NOT NULL,
                 window_from_ms BIGINT NOT NULL,
                 window_to_ms BIGINT NOT NULL,
@@ -25,8 +24,10 @@ public sealed class SqlReportStore(SqlDatabase database) : IStoreSchema
                 model_json TEXT NOT NULL
             );
             CREATE INDEX IF NOT EXISTS saved_reports_saved ON saved_reports (saved_ms);
-            """, ct);
-    }
+            """),
+    ];
+
+    public Task MigrateAsync(CancellationToken ct) => TableMigrations.ApplyAsync(database, "saved_reports", Migrations, ct);
 
     public async Task<long> SaveAsync(string name, long fromMs, long toMs, string query, string by, long atMs, string modelJson, CancellationToken ct)
     {

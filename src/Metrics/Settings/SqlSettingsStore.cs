@@ -18,8 +18,10 @@ public sealed class SqlSettingsStore(SqlDatabase database) : IStoreSchema
         return store;
     }
 
-    public Task MigrateAsync(CancellationToken ct) =>
-        _database.ExecuteAsync("CREATE TABLE IF NOT EXISTS settings (key TEXT PRIMARY KEY, value TEXT NOT NULL, updated_by TEXT NOT NULL, updated_ms BIGINT NOT NULL)", ct);
+    public static IReadOnlyList<TableMigration> Migrations { get; } =
+        [new(1, "settings", _ => "CREATE TABLE IF NOT EXISTS settings (key TEXT PRIMARY KEY, value TEXT NOT NULL, updated_by TEXT NOT NULL, updated_ms BIGINT NOT NULL)")];
+
+    public Task MigrateAsync(CancellationToken ct) => TableMigrations.ApplyAsync(_database, "settings", Migrations, ct);
 
     public async Task<(string Value, string UpdatedBy, long UpdatedMs)?> GetAsync(string key, CancellationToken ct = default)
     {
