@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using X0tta6bl4.Ops.Collector.Pipeline;
 using X0tta6bl4.Ops.Metrics.Alerts;
+using X0tta6bl4.Ops.Metrics.Analysis;
 using X0tta6bl4.Ops.Metrics.Store;
 
 namespace X0tta6bl4.Ops.Collector.Alerts;
@@ -19,6 +20,8 @@ public sealed class AlertEvaluator(
     : BackgroundService
 {
     public static readonly TimeSpan Freshness = TimeSpan.FromMinutes(2);
+
+    private readonly SloBurnRates _burnRates = new(store);
 
     public AlertEvaluator(IMetricStore store, SqlAlertStore alerts, AlertRules rules, LeaseKeeper leases, TimeProvider time, ILogger<AlertEvaluator> logger,
         IOptions<AlertOptions> options)
@@ -60,10 +63,25 @@ public sealed class AlertEvaluator(
     {
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
         // The rules and SLA targets as operators left them, read each cycle so changes apply without a restart.
-        var effective = (await rules.LoadAsync(ct)).Active;
+        var ruleSet = await rules.LoadAsync(ct);
         var open = (await alerts.OpenAlertsAsync(ct)).GroupBy(a => (a.RuleId, a.Labels)).ToDictionary(g => g.Key, g => g.First());
-        foreach (var rule in effective)
+        IReadOnlyList<SloBurnReading>? burns = null;
+        foreach (var rule in ruleSet.Active)
         {
+            if (rule.BurnPairs is { } pairs)
+            {
+                // Both burn-rate rules share one read of the windows per evaluation.
+                burns ??= await _burnRates.ReadAsync(ruleSet.Targets, time.GetUtcNow(), ct);
+                foreach (var reading in burns)
+                {
+                    var worst = reading.Checks.Where(c => pairs.Contains((c.Long, c.Short, c.Factor)) && c.Severity is not null).MaxBy(c => c.Severity);
+                    await StepAsync(rule, open.GetValueOrDefault((rule.Id, reading.Labels)), reading.Labels, worst is null ? null : rule.Holds(worst.Severity!.Value),
+                        worst?.Severity ?? 0, now, ct, worst is null ? null : BurnDetail(reading, worst, ruleSet.Targets));
+                }
+
+                continue;
+            }
+
             var latest = await store.LatestAsync(rule.Selector, ct);
             foreach (var sample in latest)
             {
@@ -76,17 +94,28 @@ public sealed class AlertEvaluator(
         }
     }
 
-    private async Task StepAsync(AlertRule rule, AlertRecord? open, string labels, bool? holds, double value, long now, CancellationToken ct)
+    /// <summary>Which pair fired, both windows' burn rates and the budget left, for the alert's description.</summary>
+    public static string BurnDetail(SloBurnReading reading, BurnRateCheck pair, Metrics.Settings.SlaOptions sla)
+    {
+        var objective = reading.Objective == SloObjective.Availability
+            ? $"availability objective {sla.AvailabilityPercent:0.###} % of requests without a 5xx"
+            : $"latency objective {sla.LatencyObjectivePercent:0.###} % of the time with p95 under {sla.P95Ms:0} ms";
+        var budget = reading.BudgetLeft is { } left ? $"{left * 100:0.#} % of the 30-day error budget left" : "the 30-day error budget left is not known (no data)";
+        return string.Create(System.Globalization.CultureInfo.InvariantCulture,
+            $"The {pair.Windows} pair: burn rate {pair.LongBurn:0.##}× over {BurnRateCheck.Span(pair.Long)} and {pair.ShortBurn:0.##}× over {BurnRateCheck.Span(pair.Short)} (threshold {pair.Factor}×) on the {objective}; {budget}.");
+    }
+
+    private async Task StepAsync(AlertRule rule, AlertRecord? open, string labels, bool? holds, double value, long now, CancellationToken ct, string? detail = null)
     {
         var (_, transition) = AlertStateMachine.Step(open?.State, open?.StartedMs ?? now, holds, rule.For, now);
         switch (transition)
         {
             case AlertTransition.Started:
-                await alerts.StartAsync(rule.Id, rule.Severity, labels, now, value, ct);
+                await alerts.StartAsync(rule.Id, rule.Severity, labels, now, value, ct, detail);
                 break;
             case AlertTransition.Fired:
-                var id = open?.Id ?? await alerts.StartAsync(rule.Id, rule.Severity, labels, now, value, ct);
-                await alerts.FireAsync(id, now, value, ct);
+                var id = open?.Id ?? await alerts.StartAsync(rule.Id, rule.Severity, labels, now, value, ct, detail);
+                await alerts.FireAsync(id, now, value, ct, detail);
                 logger.LogWarning("Alert {Rule} firing for {Labels}: {Value}", rule.Name, labels, value);
                 break;
             case AlertTransition.Resolved:

@@ -54,9 +54,6 @@ public sealed class JobSources
     {
         var latest = _memory.Where(l => l.Key["job"] == job).ToList();
         latest = latest.Count > 0 ? latest : _rates.Where(l => l.Key["job"] == job).ToList();
-        return latest.OrderByDescending(l => l.Key["source"] == "prometheus")
-            .ThenByDescending(l => l.Sample.TimestampMs)
-            .FirstOrDefault(l => _now - l.Sample.Timestamp < Tiles.StaleAfter)?.Key["source"]
-            ?? latest.OrderByDescending(l => l.Sample.TimestampMs).FirstOrDefault()?.Key["source"];
+        return JobSource.Prefer(latest, _now);
     }
 }

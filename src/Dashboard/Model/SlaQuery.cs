@@ -1,3 +1,4 @@
+using X0tta6bl4.Ops.Metrics.Alerts;
 using X0tta6bl4.Ops.Metrics.Catalog;
 using X0tta6bl4.Ops.Metrics.Settings;
 using X0tta6bl4.Ops.Metrics.Analysis;
@@ -24,12 +25,15 @@ public sealed record SlaModel(
 {
     public SlaSettings Settings { get; init; } = new([], [], null, null);
 
+    /// <summary>The latency objective's burn rates (share of steps whose p95 missed the target), as <see cref="BurnRates"/> for availability.</summary>
+    public IReadOnlyList<BurnRateCheck> LatencyBurnRates { get; init; } = [];
+
     /// <summary>The traffic offered over the window (mean and busiest step of the summed request rate): load, not capacity.</summary>
     public (double? Mean, double? Peak) Traffic { get; init; }
 }
 
 /// <summary>The seed's SLA table evaluated on measured data over a window, with error budgets and burn rates.</summary>
-public sealed class SlaQuery(SeriesReader reader, SlaTargets slaTargets, X0tta6bl4.Ops.Metrics.LoadRuns.SqlLoadRunStore loadRuns)
+public sealed class SlaQuery(SeriesReader reader, SlaTargets slaTargets, X0tta6bl4.Ops.Metrics.LoadRuns.SqlLoadRunStore loadRuns, SloBurnRates burnRates)
 {
     public static readonly IReadOnlyList<(string Key, TimeSpan Length)> Windows =
     [
@@ -56,7 +60,6 @@ public sealed class SlaQuery(SeriesReader reader, SlaTargets slaTargets, X0tta6b
             (await reader.LinesAsync(Select(name, labels), range, _ => name, scale, ct: ct)).FirstOrDefault();
         var grid = SeriesReader.GridOf(range);
         var classes = await reader.LinesAsync(Select(CanonicalSeries.ApiRequestsPerSecond), range, k => k["class"] ?? "?", ct: ct);
-        var burns = new Dictionary<TimeSpan, double?> { [window.Length] = Burn(classes, range) };
         var total = SeriesReader.Sum("all", classes, grid);
         var errors = SeriesReader.Sum("5xx", classes.Where(c => c.Name == "5xx").ToList(), grid);
         var errorRate = total.Y.Select((t, i) => t is > 0 ? (errors.Y[i] ?? 0) / t * 100 : (double?)null).ToList();
@@ -114,12 +117,11 @@ public sealed class SlaQuery(SeriesReader reader, SlaTargets slaTargets, X0tta6b
             availabilityResult.Worst is { } aw ? $"{aw:0.000} %" : "—",
             "1 − 5xx requests ÷ all requests over the whole window (requests = rate × step); worst = the worst step.", Newest(total.Y)) { TargetValue = sla.AvailabilityPercent });
 
-        var burnRates = new List<BurnRateCheck>();
-        foreach (var (longWindow, shortWindow, factor) in Sla.BurnRatePairs)
-        {
-            burnRates.Add(new BurnRateCheck(longWindow, shortWindow, factor,
-                await BurnAsync(longWindow), await BurnAsync(shortWindow)));
-        }
+        // The burn-rate alert rules read the same figures (SloBurnRates), so this table and the pager agree.
+        var (availabilityBurn, latencyBurn) = job is null || source is null
+            ? ((IReadOnlyList<BurnRateCheck>)[], (IReadOnlyList<BurnRateCheck>)[])
+            : ((await burnRates.ReadAsync(job, source, SloObjective.Availability, sla, now, ct)).Checks,
+                (await burnRates.ReadAsync(job, source, SloObjective.Latency, sla, now, ct)).Checks);
 
         // Budget left over the window, step by step, from the requests counted so far.
         var budgetLine = new List<double?>();
@@ -132,10 +134,11 @@ public sealed class SlaQuery(SeriesReader reader, SlaTargets slaTargets, X0tta6b
         }
 
         var traffic = total.Y.Where(v => v is not null).Select(v => v!.Value).ToList();
-        return new SlaModel(job, jobs, window.Key, rows, availability, latency, burnRates,
+        return new SlaModel(job, jobs, window.Key, rows, availability, latency, availabilityBurn,
             [new ChartLine("availability budget left (%)", grid, budgetLine)])
         {
             Settings = settings,
+            LatencyBurnRates = latencyBurn,
             Traffic = traffic.Count == 0 ? (null, null) : (traffic.Average(), traffic.Max()),
         };
 
@@ -162,27 +165,6 @@ public sealed class SlaQuery(SeriesReader reader, SlaTargets slaTargets, X0tta6b
         // A baseline an operator measured wins over the seed report's printed figure.
         string Baseline(string id, string seed) =>
             settings.Baselines.TryGetValue(id, out var measured) ? $"{measured.Display} (measured, {measured.Note})" : $"{seed} (seed report)";
-
-        // A window is read once: the SLA window's own lines serve its burn check, and a window that is the
-        // long one of a pair and the short one of another (6 h) is read for both.
-        async Task<double?> BurnAsync(TimeSpan length)
-        {
-            if (!burns.TryGetValue(length, out var burn))
-            {
-                var r = TimeRange.Covering(now - length, now, TimeRange.StepFor(length));
-                burns[length] = burn = Burn(await reader.LinesAsync(Select(CanonicalSeries.ApiRequestsPerSecond), r, k => k["class"] ?? "?", ct: ct), r);
-            }
-
-            return burn;
-        }
-
-        double? Burn(IReadOnlyList<ChartLine> lines, TimeRange r)
-        {
-            var seconds = r.StepMs / 1000.0;
-            var all = lines.Sum(l => l.Y.Sum(v => (v ?? 0) * seconds));
-            var fails = lines.Where(l => l.Name == "5xx").Sum(l => l.Y.Sum(v => (v ?? 0) * seconds));
-            return Sla.BurnRate(sla.AvailabilityPercent / 100, all, fails);
-        }
     }
 
     private static IReadOnlyList<double?> Busiest(IReadOnlyList<ChartLine> pods, IReadOnlyList<DateTime> grid) =>

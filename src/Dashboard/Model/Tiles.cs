@@ -1,10 +1,12 @@
+using X0tta6bl4.Ops.Metrics.Model;
+
 namespace X0tta6bl4.Ops.Dashboard.Model;
 
 /// <summary>Builds tiles the same way on every page: missing stays "no data", old data is "stale".</summary>
 public static class Tiles
 {
     /// <summary>A figure older than this is flagged stale (four default scrape intervals).</summary>
-    public static readonly TimeSpan StaleAfter = TimeSpan.FromSeconds(60);
+    public static readonly TimeSpan StaleAfter = JobSource.StaleAfter;
 
     public static MetricTile Make(string id, string title, double? value, long? timestampMs, DateTimeOffset now,
         Func<double, string> format, Func<double, bool>? meetsTarget, string target, string how)

@@ -20,6 +20,20 @@ public sealed record AlertRule(
     public bool Holds(double value) => Sla.Meets(value, Comparison, Threshold);
 
     /// <summary>
+    /// Set for an SLO burn-rate rule: the window pairs it watches on each objective of each job. Its value is the
+    /// worst pair's <see cref="BurnRateCheck.Severity"/> (slower window's burn ÷ the pair's factor), so the default
+    /// threshold 1 fires exactly when both windows of a pair burn faster than the workbook's factor.
+    /// </summary>
+    public IReadOnlyList<(TimeSpan Long, TimeSpan Short, double Factor)>? BurnPairs { get; init; }
+
+    public const string SloBurnPage = "slo-burn-page";
+    public const string SloBurnTicket = "slo-burn-ticket";
+
+    /// <summary>The burn-rate rule that watches a pair's windows.</summary>
+    public static string BurnRuleOf(BurnRateCheck check) =>
+        Sla.PagePairs.Contains((check.Long, check.Short, check.Factor)) ? SloBurnPage : SloBurnTicket;
+
+    /// <summary>
     /// The threshold an SLA-derived rule takes from the SLA targets in force (in the rule's unit), or null for
     /// a rule that no SLA row governs.
     /// </summary>
@@ -41,10 +55,14 @@ public sealed record AlertRule(
         "pool" => "database",
         "redis-memory" => "cache",
         "target-down" or "source-down" => "targets",
+        SloBurnPage or SloBurnTicket => "sla",
         _ => "alerts",
     };
 
-    /// <summary>The defaults: the seed's SLA targets, pool exhaustion, Redis memory, scrape targets and collector sources down.</summary>
+    /// <summary>
+    /// The defaults: the seed's SLA targets, pool exhaustion, Redis memory, scrape targets and collector sources down, and
+    /// the multi-window burn-rate rules on the SLA page's objectives (availability and latency).
+    /// </summary>
     public static IReadOnlyList<AlertRule> Defaults { get; } =
     [
         new("latency-p95", "p95 latency over the SLA target", SeriesSelector.Where(CanonicalSeries.ApiLatencySeconds, ("quantile", "0.95")), Comparison.Above, 0.2, TimeSpan.FromMinutes(5), "warning",
@@ -65,5 +83,11 @@ public sealed record AlertRule(
             "Prometheus could not scrape a target for a minute."),
         new("source-down", "Collector source down", new SeriesSelector(CanonicalSeries.SourceUp), Comparison.Below, 0.5, TimeSpan.FromMinutes(1), "critical",
             "The collector could not read a source for a minute: its figures are going stale."),
+        new(SloBurnPage, "SLO budget burning fast", new SeriesSelector(CanonicalSeries.ApiRequestsPerSecond), Comparison.Above, 1, TimeSpan.Zero, "critical",
+            "An objective's error budget is burning fast enough to be gone within days: both the 1 h and 5 min windows burn faster than 14.4×, or both the 6 h and 30 min faster than 6×.")
+        { BurnPairs = Sla.PagePairs },
+        new(SloBurnTicket, "SLO budget burning", new SeriesSelector(CanonicalSeries.ApiRequestsPerSecond), Comparison.Above, 1, TimeSpan.Zero, "warning",
+            "An objective's error budget is burning faster than it can last the month: both the 1 d and 2 h windows burn faster than 3×, or both the 3 d and 6 h faster than 1×.")
+        { BurnPairs = Sla.TicketPairs },
     ];
 }

@@ -24,6 +24,9 @@ public sealed record EffectiveRule(AlertRule Rule, bool Enabled, ThresholdOrigin
 /// <summary>Every rule as it stands, switched-off ones included (so the page can switch them on again).</summary>
 public sealed record RuleSet(IReadOnlyList<EffectiveRule> Rules, RuleOverrides Overrides)
 {
+    /// <summary>The SLA targets in force, which the burn-rate rules' objectives come from.</summary>
+    public SlaOptions Targets { get; init; } = new();
+
     /// <summary>The rules the evaluator runs.</summary>
     public IReadOnlyList<AlertRule> Active => Rules.Where(r => r.Enabled).Select(r => r.Rule).ToList();
 }
@@ -39,7 +42,7 @@ public sealed class AlertRules(IOptions<AlertOptions> configured, SlaTargets sla
         var targets = (await sla.LoadAsync(ct)).Targets;
         var stored = await settings.GetAsync(RuleOverrides.Key, ct);
         var overrides = stored is { } s ? RuleOverrides.Parse(s.Value, s.UpdatedBy, s.UpdatedMs) : RuleOverrides.None;
-        return Resolve(AlertRule.Defaults, targets, configured.Value.Rules, overrides);
+        return Resolve(AlertRule.Defaults, targets, configured.Value.Rules, overrides) with { Targets = targets };
     }
 
     /// <summary>Writes the operators' rule changes (callers check the role and validate first).</summary>

@@ -30,19 +30,42 @@ public sealed record ErrorBudget(double Objective, double? BadRatio, double? Rem
 public sealed record BurnRateCheck(TimeSpan Long, TimeSpan Short, double Factor, double? LongBurn, double? ShortBurn)
 {
     public bool? Firing => LongBurn is null || ShortBurn is null ? null : LongBurn > Factor && ShortBurn > Factor;
+
+    /// <summary>
+    /// The slower window's burn over the factor: above 1 exactly when both windows burn faster than the factor (so an
+    /// alert rule can hold it against a threshold of 1); null without data in either window.
+    /// </summary>
+    public double? Severity => LongBurn is { } l && ShortBurn is { } s ? Math.Min(l, s) / Factor : null;
+
+    /// <summary>"1 h / 5 min".</summary>
+    public string Windows => $"{Span(Long)} / {Span(Short)}";
+
+    /// <summary>"5 min", "6 h", "3 d".</summary>
+    public static string Span(TimeSpan span) => span.TotalDays >= 1 ? $"{span.TotalDays:0} d" : span.TotalHours >= 1 ? $"{span.TotalHours:0} h" : $"{span.TotalMinutes:0} min";
 }
 
 /// <summary>SLA and error-budget arithmetic, checkable by hand.</summary>
 public static class Sla
 {
-    /// <summary>The pairs of the multi-window, multi-burn-rate method: 2 % of a 30-day budget in 1 h, 5 % in 6 h, 10 % in 1 d, 10 % in 3 d.</summary>
-    public static readonly IReadOnlyList<(TimeSpan Long, TimeSpan Short, double Factor)> BurnRatePairs =
+    /// <summary>The page pairs of the multi-window, multi-burn-rate method: 2 % of a 30-day budget in 1 h, 5 % in 6 h.</summary>
+    public static readonly IReadOnlyList<(TimeSpan Long, TimeSpan Short, double Factor)> PagePairs =
     [
         (TimeSpan.FromHours(1), TimeSpan.FromMinutes(5), 14.4),
         (TimeSpan.FromHours(6), TimeSpan.FromMinutes(30), 6),
+    ];
+
+    /// <summary>The ticket pairs: 10 % of a 30-day budget in 1 d, 10 % in 3 d (the Google SRE workbook's, chapter 5).</summary>
+    public static readonly IReadOnlyList<(TimeSpan Long, TimeSpan Short, double Factor)> TicketPairs =
+    [
         (TimeSpan.FromDays(1), TimeSpan.FromHours(2), 3),
         (TimeSpan.FromDays(3), TimeSpan.FromHours(6), 1),
     ];
+
+    /// <summary>Every pair, page pairs first.</summary>
+    public static readonly IReadOnlyList<(TimeSpan Long, TimeSpan Short, double Factor)> BurnRatePairs = [.. PagePairs, .. TicketPairs];
+
+    /// <summary>The budget period the burn-rate factors are set for.</summary>
+    public static readonly TimeSpan BudgetPeriod = TimeSpan.FromDays(30);
 
     public static bool Meets(double value, Comparison comparison, double target) =>
         comparison == Comparison.Below ? value < target : value > target;

@@ -28,6 +28,7 @@ public static class SettingsServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<DashboardLinkOptions>, DashboardLinkOptionsValidator>());
         services.TryAddSingleton<SlaTargets>();
         services.TryAddSingleton<AlertRules>();
+        services.TryAddSingleton<SloBurnRates>();
         return services;
     }
 }

@@ -38,8 +38,10 @@ public sealed record PostableAlert(
         var annotations = new Dictionary<string, string>(StringComparer.Ordinal)
         {
             ["summary"] = alert.Labels.Length == 0 ? rule.Name : $"{rule.Name}: {alert.Labels}",
-            ["description"] = $"{rule.Summary} Measured {rule.Selector.Name}{{{alert.Labels}}} = {value}, "
-                + $"{(rule.Comparison == Comparison.Below ? "below" : "above")} the threshold {threshold} for {Duration(rule.For)} or more.",
+            ["description"] = alert.Detail is { } detail
+                ? $"{rule.Summary} {detail}"
+                : $"{rule.Summary} Measured {rule.Selector.Name}{{{alert.Labels}}} = {value}, "
+                    + $"{(rule.Comparison == Comparison.Below ? "below" : "above")} the threshold {threshold} for {Duration(rule.For)} or more.",
         };
         if (!string.IsNullOrEmpty(runbookUrl))
         {
