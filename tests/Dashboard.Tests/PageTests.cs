@@ -423,6 +423,13 @@ public class PageTests
         Assert.Contains("10.0 min", noise);     // MTTR
         Assert.Contains("0.1 h", noise);        // MTTF: resolved at −10 min, next started at −6:40 → 3.3 min = 0.06 h
         Assert.Contains("/?range=custom&from=", page.Find("[data-testid=alert-history] a").GetAttribute("href"));
+        // The review: two fired; one acknowledged 4 min after firing and resolved 5 min after it (transient: over
+        // within 5 min), the open one never acknowledged: 50 % each.
+        var review = page.Find("[data-testid=alert-review] [data-review-rule=latency-p95]").TextContent;
+        Assert.Contains("4.0 min / 4.0 min", review);
+        Assert.Contains("5.0 min / 5.0 min", review);
+        Assert.Contains("50 %", review);
+        Assert.Contains("twelve-hour shifts had more than 2 alerts", page.Find("[data-testid=shift-load]").TextContent);
     }
 
     [Fact]

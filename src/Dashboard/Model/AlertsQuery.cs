@@ -27,6 +27,9 @@ public sealed record AlertsModel(
 
     /// <summary>The Alertmanagers the collector sends to; none: alerts are delivered nowhere.</summary>
     public IReadOnlyList<DeliveryLine> Delivery { get; init; } = [];
+
+    /// <summary>How people answered the alerts that fired in the range: medians, transients, flapping, shifts.</summary>
+    public AlertReview? Review { get; init; }
 }
 
 public sealed record AlertFilter(string? Severity, string? Rule, string? State);
@@ -73,6 +76,7 @@ public sealed class AlertsQuery(SqlAlertStore alerts, SqlAlertDeliveryStore deli
         {
             Components = await ComponentsAsync(range, ct),
             InForce = rules,
+            Review = AlertReview.From(all, range.FromMs, range.ToMs),
             Delivery = (await deliveries.StatusAsync(ct)).Select(s => Line(s, now)).ToList(),
         };
     }

@@ -13,6 +13,13 @@ public static class Display
 
     public static string Percent(double ratio) => (ratio * 100).ToString("0.00", CultureInfo.InvariantCulture) + " %";
 
+    /// <summary>A share, or "—" when there is nothing to share (no alert fired): missing is not 0 %.</summary>
+    public static string Percent(double? ratio) => ratio is { } r ? (r * 100).ToString("0", CultureInfo.InvariantCulture) + " %" : "—";
+
+    /// <summary>"12 s / 4.5 min": a median and a p90 in one cell, "—" without data.</summary>
+    public static string Pair(double? first, double? second, Func<double, string> format) =>
+        first is { } a ? $"{format(a)} / {(second is { } b ? format(b) : "—")}" : "—";
+
     public static string Millicores(double value) => value.ToString("0", CultureInfo.InvariantCulture) + " m";
 
     public static string Bytes(double value) =>

@@ -48,7 +48,33 @@ public static class ReliabilitySection
         figures.Add(new Figure("rel.alerts.resolve_time", "Mean time to resolve", "duration", resolved.Count == 0 ? null : resolved.Average(a => (a.ResolvedMs!.Value - a.FiredMs!.Value) / 1000.0),
             alertMethod with { Estimator = "Mean of resolved − fired, over resolved alerts" }) { Better = Better.Lower });
 
+        // The alert review's figures, the same the Alerts page shows for the window (AlertReview).
+        var review = AlertReview.From(alerts, c.Window.FromMs, c.Window.ToMs);
+        var all = review.All;
+        var medians = alertMethod with { Estimator = "Linear between closest ranks, from firing; medians, since one forgotten alert moves a mean by hours" };
+        figures.Add(new Figure("rel.alerts.ack_median", "Median time to acknowledge", "duration", all.AckMedianSeconds, medians) { Better = Better.Lower });
+        figures.Add(new Figure("rel.alerts.ack_p90", "p90 time to acknowledge", "duration", all.AckP90Seconds, medians) { Better = Better.Lower });
+        figures.Add(new Figure("rel.alerts.resolve_median", "Median time to resolve", "duration", all.ResolveMedianSeconds, medians) { Better = Better.Lower });
+        figures.Add(new Figure("rel.alerts.resolve_p90", "p90 time to resolve", "duration", all.ResolveP90Seconds, medians) { Better = Better.Lower });
+        figures.Add(new Figure("rel.alerts.resolved_unacked", "Resolved before anyone acknowledged", "ratio", all.ResolvedUnackedShare, alertMethod) { Better = Better.Lower });
+        figures.Add(new Figure("rel.alerts.transient", "Over within 5 minutes (transient)", "ratio", all.TransientShare, alertMethod) { Better = Better.Lower });
+        figures.Add(new Figure("rel.alerts.never_acked", "Never acknowledged", "ratio", all.NeverAckedShare, alertMethod) { Better = Better.Lower });
+        figures.Add(new Figure("rel.alerts.flapping_rules", "Flapping rules", "n", review.Rules.Count(r => r.Flapping),
+            alertMethod with { Estimator = "Nagios's weighted percent state change over 21 checks 5 min apart, above 20 %" }) { Better = Better.Lower });
+        figures.Add(new Figure("rel.alerts.shifts_over", "12-hour shifts with more than two alerts", "n", review.ShiftsOverCeiling,
+            alertMethod with { Estimator = $"Alerts fired per 00–12 / 12–24 UTC shift against the SRE book's two; {review.Shifts.Count} shifts" }) { Better = Better.Lower });
+        var reviewRows = review.Rules.Append(all).Select(r => (IReadOnlyList<string>)[
+            r.RuleId == "all" ? "All rules" : r.RuleId, ReportFormat.Count(r.Fired),
+            ReportFormat.Value("duration", r.AckMedianSeconds), ReportFormat.Value("duration", r.AckP90Seconds),
+            ReportFormat.Value("duration", r.ResolveMedianSeconds), ReportFormat.Value("duration", r.ResolveP90Seconds),
+            ReportFormat.Value("ratio", r.TransientShare), ReportFormat.Value("ratio", r.NeverAckedShare),
+            r.FlapPercent is { } f ? $"{f:0} %" + (r.Flapping ? " (flapping)" : "") : "—"]).ToList();
+
         return new ReportSection(8, "reliability", "Reliability", figures,
-            [new ReportTable("Per component", ["Component", "Outages", "Downtime", "MTTR", "MTTF", "Availability"], rows)]);
+        [
+            new ReportTable("Per component", ["Component", "Outages", "Downtime", "MTTR", "MTTF", "Availability"], rows),
+            new ReportTable("Alert review per rule (noisiest first)",
+                ["Rule", "Fired", "Ack median", "Ack p90", "Resolve median", "Resolve p90", "Transient", "Never acked", "Flapping"], reviewRows),
+        ]);
     }
 }
