@@ -62,6 +62,10 @@ public static class CollectorServiceCollectionExtensions
         services.TryAddSingleton<LeaseKeeper>();
         services.TryAddSingleton(CreateWriteBuffer);
         services.AddHttpClient("scrape");
+        // Alertmanager's headers and basic authentication carry secrets: whatever logs requests shows none of their values.
+        // Registered with the collector off too: a dashboard reads alerts and silences from Alertmanager itself.
+        services.AddHttpClient(Alerts.Delivery.AlertmanagerDelivery.HttpClientName).RedactLoggedHeaders(_ => true);
+        services.TryAddSingleton<Alerts.Delivery.AlertmanagerApi>();
         services.AddPrometheusHttpClient();
         services.TryAddSingleton<IReadOnlyList<ISource>>(CreateSources);
         services.AddSingleton<IEnumerable<ISource>>(sp => sp.GetRequiredService<IReadOnlyList<ISource>>());
@@ -75,8 +79,6 @@ public static class CollectorServiceCollectionExtensions
             if (configuration.GetValue(AlertOptions.Section + ":Enabled", true))
             {
                 services.AddHostedService<Alerts.AlertEvaluator>();
-                // Its headers and basic authentication carry secrets: whatever logs requests shows none of their values.
-                services.AddHttpClient(Alerts.Delivery.AlertmanagerDelivery.HttpClientName).RedactLoggedHeaders(_ => true);
                 services.AddHostedService<Alerts.Delivery.AlertmanagerDelivery>();
             }
         }

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Configuration;
 using Bunit;
 using Microsoft.AspNetCore.Components;
 using Microsoft.Extensions.DependencyInjection;
@@ -14,7 +15,7 @@ public sealed class PageContext : IAsyncDisposable
 {
     private readonly BunitContext _context = new();
 
-    private PageContext(StoreFixture fixture, string role)
+    private PageContext(StoreFixture fixture, string role, string? alertmanagerUrl)
     {
         Fixture = fixture;
         _context.JSInterop.Mode = JSRuntimeMode.Loose;
@@ -28,7 +29,9 @@ public sealed class PageContext : IAsyncDisposable
         services.AddSingleton(fixture.Settings);
         services.AddSingleton(fixture.State);
         services.AddSingleton(fixture.LoadRuns);
-        var configuration = new Microsoft.Extensions.Configuration.ConfigurationBuilder().Build();
+        // No Alertmanager unless a test names one: a page test never reaches for the stack's default port.
+        var configuration = new Microsoft.Extensions.Configuration.ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?> { ["Alerts:Alertmanagers:0:Url"] = alertmanagerUrl ?? "" }).Build();
         services.AddLogging();
         services.AddDashboardModels(configuration);
         services.AddLoadTests(configuration);
@@ -36,12 +39,14 @@ public sealed class PageContext : IAsyncDisposable
         services.AddReports(configuration);
         // The load targets read the collector's source options (the scrape targets' hosts).
         services.AddOptions<X0tta6bl4.Ops.Collector.Configuration.SourcesOptions>();
+        services.AddHttpClient();
+        services.AddSingleton<X0tta6bl4.Ops.Collector.Alerts.Delivery.AlertmanagerApi>();
         _context.Render<MudPopoverProvider>();
     }
 
     public StoreFixture Fixture { get; }
 
-    public static async Task<PageContext> CreateAsync(Func<StoreFixture, Task>? arrange = null, string role = "operator")
+    public static async Task<PageContext> CreateAsync(Func<StoreFixture, Task>? arrange = null, string role = "operator", string? alertmanagerUrl = null)
     {
         var fixture = await StoreFixture.CreateAsync();
         await new X0tta6bl4.Ops.Metrics.Reports.SqlReportStore(X0tta6bl4.Ops.Metrics.Store.SqlDatabase.Sqlite(fixture.StorePath)).MigrateAsync(CancellationToken.None);
@@ -50,7 +55,7 @@ public sealed class PageContext : IAsyncDisposable
             await arrange(fixture);
         }
 
-        return new PageContext(fixture, role);
+        return new PageContext(fixture, role, alertmanagerUrl);
     }
 
     public IRenderedComponent<TPage> Render<TPage>(string? query = null) where TPage : IComponent

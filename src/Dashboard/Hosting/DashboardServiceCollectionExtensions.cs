@@ -57,6 +57,7 @@ public static class DashboardServiceCollectionExtensions
         services.TryAddSingleton<SlaQuery>();
         services.TryAddSingleton<AlertsQuery>();
         services.TryAddSingleton<AlertChanges>();
+        services.TryAddSingleton<SilenceChanges>();
         services.TryAddSingleton<SlaChanges>();
         services.TryAddSingleton<RuleChanges>();
         services.TryAddSingleton<LoadChanges>();

@@ -1,10 +1,15 @@
+using X0tta6bl4.Ops.Collector.Alerts.Delivery;
 using X0tta6bl4.Ops.Metrics.Alerts;
 using X0tta6bl4.Ops.Metrics.Collection;
 
 namespace X0tta6bl4.Ops.Dashboard.Model;
 
 /// <param name="Delivery">Where and when it was last sent ("sent to … 12 s ago"), or null when it never was.</param>
-public sealed record AlertRow(AlertRecord Alert, string RuleName, double? SecondsToAck, double? SecondsToResolve, string ChartLink, string? Delivery = null);
+public sealed record AlertRow(AlertRecord Alert, string RuleName, double? SecondsToAck, double? SecondsToResolve, string ChartLink, string? Delivery = null)
+{
+    /// <summary>The alert's labels in Alertmanager as matchers, to pre-fill a silence for it.</summary>
+    public string SilenceMatchers { get; init; } = "";
+}
 
 /// <summary>One Alertmanager alerts go to, and how that is going, in words for the page.</summary>
 public sealed record DeliveryLine(string Alertmanager, string Text, bool Failing);
@@ -30,15 +35,20 @@ public sealed record AlertsModel(
 
     /// <summary>How people answered the alerts that fired in the range: medians, transients, flapping, shifts.</summary>
     public AlertReview? Review { get; init; }
+
+    /// <summary>What Alertmanager holds (its alerts and silences); null when no Alertmanager is configured.</summary>
+    public AlertmanagerView? Alertmanager { get; init; }
 }
 
-public sealed record AlertFilter(string? Severity, string? Rule, string? State);
+/// <param name="Matchers">Label matchers for Alertmanager's alerts (alertname="…", job=~"…").</param>
+public sealed record AlertFilter(string? Severity, string? Rule, string? State, string? Matchers = null);
 
 /// <summary>A component's up/down history over the range, at the range's step: availability, MTTR and MTTF.</summary>
 public sealed record ComponentAvailability(string Component, double Availability, int Outages, double? MttrMinutes, double? MttfMinutes);
 
 /// <summary>The alert review: what is active, what happened, how fast people answered, which rules are noise.</summary>
-public sealed class AlertsQuery(SqlAlertStore alerts, SqlAlertDeliveryStore deliveries, AlertRules ruleSet, SqlCollectorStateStore state, TimeProvider time, SeriesReader reader)
+public sealed class AlertsQuery(
+    SqlAlertStore alerts, SqlAlertDeliveryStore deliveries, AlertRules ruleSet, SqlCollectorStateStore state, TimeProvider time, SeriesReader reader, AlertmanagerApi alertmanager)
 {
     public async Task<AlertsModel> LoadAsync(TimeRange range, AlertFilter filter, CancellationToken ct = default)
     {
@@ -47,7 +57,14 @@ public sealed class AlertsQuery(SqlAlertStore alerts, SqlAlertDeliveryStore deli
         var names = rules.Rules.ToDictionary(r => r.Rule.Id, r => r.Rule.Name);
         var all = await alerts.ListAsync(range.FromMs, range.ToMs, ct);
         var sends = (await deliveries.SendsAsync(range.FromMs, range.ToMs, ct)).ToLookup(s => s.AlertId);
-        var rows = all.Select(a => Row(a, names, now) with { Delivery = Delivered(sends[a.Id].ToList(), now) }).ToList();
+        var byId = rules.Rules.ToDictionary(r => r.Rule.Id, r => r.Rule);
+        var rows = all.Select(a => Row(a, names, now) with
+        {
+            Delivery = Delivered(sends[a.Id].ToList(), now),
+            SilenceMatchers = byId.TryGetValue(a.RuleId, out var rule)
+                ? string.Join(", ", PostableAlert.LabelsOf(a, rule).OrderBy(l => l.Key, StringComparer.Ordinal).Select(l => $"{l.Key}=\"{l.Value}\""))
+                : "",
+        }).ToList();
         var filtered = rows.Where(r =>
             (filter.Severity is null || r.Alert.Severity == filter.Severity)
             && (filter.Rule is null || r.Alert.RuleId == filter.Rule)
@@ -77,8 +94,20 @@ public sealed class AlertsQuery(SqlAlertStore alerts, SqlAlertDeliveryStore deli
             Components = await ComponentsAsync(range, ct),
             InForce = rules,
             Review = AlertReview.From(all, range.FromMs, range.ToMs),
+            Alertmanager = alertmanager.Configured ? await AlertmanagerAsync(filter.Matchers, range, ct) : null,
             Delivery = (await deliveries.StatusAsync(ct)).Select(s => Line(s, now)).ToList(),
         };
+    }
+
+    /// <summary>Alertmanager's alerts and silences, read together; why not, when it cannot be read.</summary>
+    private async Task<AlertmanagerView> AlertmanagerAsync(string? filter, TimeRange range, CancellationToken ct)
+    {
+        // Together: an Alertmanager that does not answer costs the page one timeout, not two.
+        var reads = (Alerts: alertmanager.FirstAsync(c => c.AlertsAsync(ct)), Silences: alertmanager.FirstAsync(c => c.SilencesAsync(ct)));
+        var (am, silences) = (await reads.Alerts, await reads.Silences);
+        return am.Ok && silences.Ok
+            ? AlertmanagerView.From(am.Value ?? [], silences.Value ?? [], filter, range.From)
+            : AlertmanagerView.Unreadable(am.Error ?? silences.Error!);
     }
 
     private static string? Delivered(IReadOnlyList<AlertSend> sends, long now)

@@ -25,4 +25,6 @@ public sealed record AlertRecord(
     string? AckedBy,
     string? AckComment,
     long? AckedMs,
-    string? Detail = null);
+    string? Detail = null,
+    string? SilenceId = null,
+    bool SilenceUntilResolved = false);

@@ -39,6 +39,10 @@ public sealed class SqlAlertStore(SqlDatabase database) : IStoreSchema
             CREATE INDEX IF NOT EXISTS alerts_started ON alerts (started_ms);
             """),
         new(2, "alerts.detail: what an alert measured beyond its value (which burn-rate pair fired, and how fast)", _ => "ALTER TABLE alerts ADD COLUMN detail TEXT"),
+        new(3, "alerts.silence_id, silence_until_resolved: the Alertmanager silence made when it was acknowledged", _ => """
+            ALTER TABLE alerts ADD COLUMN silence_id TEXT;
+            ALTER TABLE alerts ADD COLUMN silence_until_resolved INTEGER NOT NULL DEFAULT 0;
+            """),
     ];
 
     public Task MigrateAsync(CancellationToken ct) => TableMigrations.ApplyAsync(_database, "alerts", Migrations, ct);
@@ -78,7 +82,19 @@ public sealed class SqlAlertStore(SqlDatabase database) : IStoreSchema
         await _database.ExecuteAsync("UPDATE alerts SET acked_by = @by, ack_comment = @comment, acked_ms = @at WHERE id = @id AND acked_ms IS NULL",
             ct, ("id", id), ("by", by), ("comment", comment), ("at", atMs)) == 1;
 
-    private const string Columns = "id, rule_id, severity, labels, state, started_ms, fired_ms, resolved_ms, value, acked_by, ack_comment, acked_ms, detail";
+    /// <summary>Records the silence made with an acknowledgement; one until the alert resolves is expired then (by the delivery).</summary>
+    public Task RecordSilenceAsync(long id, string silenceId, bool untilResolved, CancellationToken ct = default) =>
+        _database.ExecuteAsync("UPDATE alerts SET silence_id = @silence, silence_until_resolved = @until WHERE id = @id", ct,
+            ("id", id), ("silence", silenceId), ("until", untilResolved ? 1 : 0));
+
+    /// <summary>Resolved alerts whose silence was to last until they resolved, and still does.</summary>
+    public Task<IReadOnlyList<AlertRecord>> SilencesToExpireAsync(CancellationToken ct = default) =>
+        QueryAsync($"SELECT {Columns} FROM alerts WHERE silence_until_resolved = 1 AND resolved_ms IS NOT NULL", ct);
+
+    public Task SilenceExpiredAsync(long id, CancellationToken ct = default) =>
+        _database.ExecuteAsync("UPDATE alerts SET silence_until_resolved = 0 WHERE id = @id", ct, ("id", id));
+
+    private const string Columns = "id, rule_id, severity, labels, state, started_ms, fired_ms, resolved_ms, value, acked_by, ack_comment, acked_ms, detail, silence_id, silence_until_resolved";
 
     /// <summary>The condition on alerts (parameters @from, @to) of those that started in a range or were open during it.</summary>
     internal const string InRange = "started_ms <= @to AND (resolved_ms IS NULL OR resolved_ms >= @from)";
@@ -107,7 +123,7 @@ public sealed class SqlAlertStore(SqlDatabase database) : IStoreSchema
             long? L(int i) => reader.IsDBNull(i) ? null : reader.GetInt64(i);
             string? S(int i) => reader.IsDBNull(i) ? null : reader.GetString(i);
             records.Add(new AlertRecord(reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetString(3),
-                Enum.Parse<AlertState>(reader.GetString(4)), reader.GetInt64(5), L(6), L(7), reader.IsDBNull(8) ? null : reader.GetDouble(8), S(9), S(10), L(11), S(12)));
+                Enum.Parse<AlertState>(reader.GetString(4)), reader.GetInt64(5), L(6), L(7), reader.IsDBNull(8) ? null : reader.GetDouble(8), S(9), S(10), L(11), S(12), S(13), reader.GetInt64(14) == 1));
         }
 
         return records;

@@ -101,6 +101,7 @@ public sealed class AlertmanagerDelivery(
             return;
         }
 
+        await ExpireSilencesAsync(targets, ct);
         var now = time.GetUtcNow();
         var nowMs = now.ToUnixTimeMilliseconds();
         var candidates = (await alerts.OpenAlertsAsync(ct)).Where(a => a.State == AlertState.Firing)
@@ -143,6 +144,27 @@ public sealed class AlertmanagerDelivery(
                 }
 
                 (target.Failures, target.LoggedError) = (0, null);
+            }
+        }
+    }
+
+    /// <summary>
+    /// An acknowledgement may silence its alert until it resolves: once it has, the silence is expired, so the same
+    /// alert firing again pages. An Alertmanager that no longer knows the silence (404) counts as done.
+    /// </summary>
+    private async Task ExpireSilencesAsync(List<Target> targets, CancellationToken ct)
+    {
+        foreach (var alert in await alerts.SilencesToExpireAsync(ct))
+        {
+            foreach (var target in targets)
+            {
+                var error = await target.Client.ExpireSilenceAsync(alert.SilenceId!, ct);
+                if (error is null || error.Contains(" answered 404 ", StringComparison.Ordinal) || error.Contains("already expired", StringComparison.OrdinalIgnoreCase))
+                {
+                    await alerts.SilenceExpiredAsync(alert.Id, ct);
+                    logger.LogInformation("Alert {Id} resolved: its silence {Silence} is expired.", alert.Id, alert.SilenceId);
+                    break;
+                }
             }
         }
     }

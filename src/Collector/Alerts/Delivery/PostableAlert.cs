@@ -23,15 +23,7 @@ public sealed record PostableAlert(
     /// </summary>
     public static PostableAlert From(AlertRecord alert, AlertRule rule, string? runbookUrl, DashboardLinkOptions links, DateTimeOffset firingEndsAt)
     {
-        var labels = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var label in SeriesKey.ParseLabels(alert.Labels))
-        {
-            labels[label.Name] = label.Value;
-        }
-
-        labels["alertname"] = rule.Name;
-        labels["severity"] = alert.Severity;
-        labels["rule"] = rule.Id;
+        var labels = LabelsOf(alert, rule);
 
         var value = alert.Value is { } v ? v.ToString("G6", CultureInfo.InvariantCulture) : "not recorded";
         var threshold = rule.Threshold.ToString("G6", CultureInfo.InvariantCulture);
@@ -55,6 +47,21 @@ public sealed record PostableAlert(
         var windowEnd = resolved is { } end && end.AddMinutes(15) > onset.AddMinutes(45) ? end.AddMinutes(15) : onset.AddMinutes(45);
         return new PostableAlert(labels, annotations, Rfc3339(started), Rfc3339(resolved ?? firingEndsAt),
             links.Link(AlertRule.PageOf(rule.Id), onset.AddMinutes(-15), windowEnd));
+    }
+
+    /// <summary>The labels Alertmanager knows the alert by (a silence made for it matches them all).</summary>
+    public static Dictionary<string, string> LabelsOf(AlertRecord alert, AlertRule rule)
+    {
+        var labels = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var label in SeriesKey.ParseLabels(alert.Labels))
+        {
+            labels[label.Name] = label.Value;
+        }
+
+        labels["alertname"] = rule.Name;
+        labels["severity"] = alert.Severity;
+        labels["rule"] = rule.Id;
+        return labels;
     }
 
     private static string Rfc3339(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
