@@ -5,7 +5,7 @@ using static X0tta6bl4.Ops.EndToEnd.Tests.KubernetesManifests;
 namespace X0tta6bl4.Ops.EndToEnd.Tests;
 
 /// <summary>
-/// deploy/k8s checked so it cannot rot: it renders, and what it says matches what the apps and the README say.
+/// deploy/k8s checked so it cannot rot: it renders, and what it says matches what the apps and docs/configuration.md say.
 /// (No cluster here: `kubectl apply --dry-run=client` needs one for discovery; `kubectl kustomize` does not.)
 /// </summary>
 public class KubernetesManifestTests
@@ -149,11 +149,14 @@ public class KubernetesManifestTests
         && string.Equals(data.GetValueOrDefault(m.Groups[1].Value + "__Name")?.ToString(), "X-Scope-OrgID", StringComparison.OrdinalIgnoreCase);
 
     [Fact]
-    public async Task EveryConfigurationKeySet_IsInTheReadme()
+    public async Task EveryConfigurationKeySet_IsInTheConfigurationReference()
     {
         var manifests = await RenderAsync();
         var example = Parse(await File.ReadAllTextAsync(Path.Combine(Folder, "secret.example.yaml"), TestContext.Current.CancellationToken)).Single();
-        var readme = ReadmeKeys(await File.ReadAllTextAsync(Path.Combine(StackEnvironment.RepositoryRoot, "README.md"), TestContext.Current.CancellationToken));
+        var markdown = await File.ReadAllTextAsync(ConfigurationKeys.DocumentPath, TestContext.Current.CancellationToken);
+        // The dashboard's and the collector's keys: those are the programs deploy/k8s runs.
+        var documented = new[] { "Dashboard and standalone collector", "Dashboard only" }
+            .SelectMany(heading => ConfigurationKeys.Documented(markdown, heading)).Select(row => row.Key).ToHashSet(StringComparer.Ordinal);
 
         var names = manifests.OfKind("ConfigMap").SelectMany(c => Map(c, "data").Keys.Select(k => k.ToString()!))
             .Concat(Map(example, "stringData").Keys.Select(k => k.ToString()!))
@@ -161,7 +164,7 @@ public class KubernetesManifestTests
             .Where(n => !IsPlatformVariable(n)).Distinct().ToList();
 
         Assert.NotEmpty(names);
-        Assert.All(names, name => Assert.True(readme.Contains(KeyOf(name)), $"{name} ({KeyOf(name)}) is not in the README's configuration tables"));
+        Assert.All(names, name => Assert.True(documented.Contains(KeyOf(name)), $"{name} ({KeyOf(name)}) is not in docs/configuration.md"));
     }
 
     [Fact]
@@ -195,29 +198,6 @@ public class KubernetesManifestTests
     /// <summary>An environment variable's configuration key with list indexes as N: Auth__Users__0__Name → Auth:Users:N:Name.</summary>
     private static string KeyOf(string variable) =>
         string.Join(':', variable.Split("__").Select(part => part.All(char.IsAsciiDigit) ? "N" : part));
-
-    /// <summary>
-    /// The keys in the first column of the README's tables, with its shorthands spelled out: "`A:B:N:Name` / `:Value`" and
-    /// "`A:B:IntervalSeconds` / `TimeoutSeconds`" name siblings of the first key.
-    /// </summary>
-    private static HashSet<string> ReadmeKeys(string readme)
-    {
-        var keys = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var line in readme.Split('\n').Where(l => l.StartsWith("| `", StringComparison.Ordinal)))
-        {
-            var cell = line.Split('|')[1];
-            var names = Regex.Matches(cell, "`([^`]+)`").Select(m => m.Groups[1].Value).ToList();
-            var first = names[0];
-            keys.Add(first);
-            var parent = first.Contains(':') ? first[..first.LastIndexOf(':')] : "";
-            foreach (var sibling in names.Skip(1))
-            {
-                keys.Add(sibling.Contains(':') && !sibling.StartsWith(':') ? sibling : $"{parent}:{sibling.TrimStart(':')}");
-            }
-        }
-
-        return keys;
-    }
 
     /// <summary>A Deployment's one container's environment: its ConfigMap's data, then its own env values.</summary>
     private static Dictionary<string, string> Env(KubernetesManifests manifests, Dictionary<object, object> deployment)

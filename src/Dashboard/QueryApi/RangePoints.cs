@@ -8,7 +8,7 @@ namespace X0tta6bl4.Ops.Dashboard.QueryApi;
 /// samples (<see cref="LookbackPoints"/>). Where a series' raw chunks are gone (older than <c>Store:RawRetentionDays</c>,
 /// its hours kept in the rollup tiers alone), its earlier t are filled from the tiers, which keep each bucket's newest
 /// sample with its timestamp: the newest of those at or before t, if newer than t − 5 min. The one deviation from
-/// Prometheus, documented in the README: there a sample exactly at t is seen only when it is its bucket's newest.
+/// Prometheus, documented in docs/query-api.md: there a sample exactly at t is seen only when it is its bucket's newest.
 /// </summary>
 internal static class RangePoints
 {
