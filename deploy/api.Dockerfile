@@ -2,6 +2,7 @@
 FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
 WORKDIR /src
 COPY global.json Directory.Build.props Directory.Packages.props ./
+COPY src/ServiceDefaults/ src/ServiceDefaults/
 COPY src/Api/ src/Api/
 RUN dotnet publish src/Api/X0tta6bl4.Ops.Api.csproj -c Release -o /app
 

@@ -2,6 +2,7 @@
 FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
 WORKDIR /src
 COPY global.json Directory.Build.props Directory.Packages.props ./
+COPY src/ServiceDefaults/ src/ServiceDefaults/
 COPY src/Metrics/ src/Metrics/
 COPY src/Collector/ src/Collector/
 COPY src/Dashboard/ src/Dashboard/

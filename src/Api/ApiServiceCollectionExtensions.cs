@@ -3,6 +3,7 @@ using X0tta6bl4.Ops.Api.Apis;
 using X0tta6bl4.Ops.Api.Cache;
 using X0tta6bl4.Ops.Api.Data;
 using X0tta6bl4.Ops.Api.Health;
+using X0tta6bl4.Ops.ServiceDefaults;
 
 namespace X0tta6bl4.Ops.Api;
 
@@ -29,7 +30,7 @@ public static class ApiServiceCollectionExtensions
             var postgres = sp.GetRequiredService<IConfiguration>().GetConnectionString("Postgres");
             if (string.IsNullOrWhiteSpace(postgres))
             {
-                throw new InvalidOperationException(
+                throw new ConfigurationProblemException(
                     "ConnectionStrings:Postgres is not set (environment: ConnectionStrings__Postgres), e.g. Host=127.0.0.1;Port=55432;Username=postgres;Database=x0tta6bl4.");
             }
 

@@ -1,22 +1,27 @@
 using Prometheus;
 using X0tta6bl4.Ops.Api;
 using X0tta6bl4.Ops.Api.Apis;
-using X0tta6bl4.Ops.Api.Health;
 using X0tta6bl4.Ops.Api.Telemetry;
+using X0tta6bl4.Ops.ServiceDefaults;
 
-var builder = WebApplication.CreateBuilder(args);
-builder.AddMeshApi();
+// A bad configuration is a message and exit code 2, never an unhandled exception (ConfigurationProblems).
+return ConfigurationProblems.Run(() =>
+{
+    var builder = WebApplication.CreateBuilder(args);
+    builder.AddServiceDefaults();
+    builder.AddMeshApi();
 
-var app = builder.Build();
-app.UseExceptionHandler();
-app.UseStatusCodePages();
-app.UseRouting();
-app.UseRequestMetrics();
-app.MapHealthApi();
-app.MapStatusApi();
-app.MapMeshesApi();
-app.MapNodesApi();
-app.MapMetrics();
-app.Run();
+    var app = builder.Build();
+    app.UseExceptionHandler();
+    app.UseStatusCodePages();
+    app.UseRouting();
+    app.UseRequestMetrics();
+    app.MapDefaultHealth();
+    app.MapStatusApi();
+    app.MapMeshesApi();
+    app.MapNodesApi();
+    app.MapMetrics();
+    app.Run();
+});
 
 public partial class Program;

@@ -1,5 +1,6 @@
 using X0tta6bl4.Ops.Dashboard.Reports;
 using Prometheus;
+using X0tta6bl4.Ops.ServiceDefaults;
 using X0tta6bl4.Ops.Dashboard.Components;
 using X0tta6bl4.Ops.Dashboard.Hosting;
 using X0tta6bl4.Ops.Dashboard.Auth;
@@ -22,61 +23,61 @@ if (args.FirstOrDefault() == "hash-password")
     return 0;
 }
 
-var builder = WebApplication.CreateBuilder(args);
-
-// Serve library assets (MudBlazor, Plotly) straight from the build output in every environment, so
-// `dotnet run` works in Production too; a published app has them in wwwroot and this does nothing.
-builder.WebHost.UseStaticWebAssets();
-builder.AddDashboard();
-
-var app = builder.Build();
-
-// The stores are opened at start by StoreStartup (a hosted service); the user directory is made now,
-// which prints a one-run admin password when no users are configured.
-app.Services.GetRequiredService<UserDirectory>();
-
-// Outside Development a failure answers without internals (DashboardExceptionHandler); HSTS goes out on HTTPS only.
-if (!app.Environment.IsDevelopment())
+// A bad configuration is a message and exit code 2, never an unhandled exception (ConfigurationProblems).
+return ConfigurationProblems.Run(() =>
 {
-    app.UseExceptionHandler();
-    app.UseHsts();
-}
+    var builder = WebApplication.CreateBuilder(args);
 
-app.UseSecurityHeaders();
-app.UseRouting();
-app.UseRequestTimeouts();
+    // Serve library assets (MudBlazor, Plotly) straight from the build output in every environment, so
+    // `dotnet run` works in Production too; a published app has them in wwwroot and this does nothing.
+    builder.WebHost.UseStaticWebAssets();
+    builder.AddDashboard();
 
-// The Blazor hub is a long-lived connection, not a request; timing it would swamp the latency figures.
-app.UseWhen(c => !c.Request.Path.StartsWithSegments("/_blazor"), b => b.UseHttpMetrics());
-app.UseAuthentication();
-app.UseAuthorization();
-// After authentication: the query API's concurrency limits are per signed-in user.
-app.UseRateLimiter();
-app.UseAntiforgery();
+    var app = builder.Build();
 
-// Only /health is open to everyone (and /metrics, unless Auth:AnonymousMetrics is false).
-app.MapGet("/health", () => TypedResults.Ok(new { status = "ok" })).AllowAnonymous();
-app.MapHealthChecks("/health/ready", new Microsoft.AspNetCore.Diagnostics.HealthChecks.HealthCheckOptions
-{
-    Predicate = check => check.Tags.Contains(DashboardServiceCollectionExtensions.ReadyTag),
-    ResponseWriter = HealthResponse.WriteAsync,
-}).AllowAnonymous();
-var metrics = app.MapMetrics();
-if (!app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<X0tta6bl4.Ops.Dashboard.Auth.AuthOptions>>().Value.AnonymousMetrics)
-{
-    metrics.RequireAuthorization();
-}
+    // The stores are opened at start by StoreStartup (a hosted service); the user directory is made now,
+    // which prints a one-run admin password when no users are configured.
+    app.Services.GetRequiredService<UserDirectory>();
 
-app.MapAuthEndpoints();
-app.MapQueryApi();
-app.MapRemoteWrite();
-app.MapCapacityCsv();
-app.MapLoadExports();
-app.MapReportExports();
-app.MapStaticAssets().AllowAnonymous();
-app.MapRazorComponents<App>().AddInteractiveServerRenderMode().RequireAuthorization();
+    // Outside Development a failure answers without internals (DashboardExceptionHandler); HSTS goes out on HTTPS only.
+    if (!app.Environment.IsDevelopment())
+    {
+        app.UseExceptionHandler();
+        app.UseHsts();
+    }
 
-app.Run();
-return 0;
+    app.UseSecurityHeaders();
+    app.UseRouting();
+    app.UseRequestTimeouts();
+
+    // The Blazor hub is a long-lived connection, not a request; timing it would swamp the latency figures.
+    app.UseWhen(c => !c.Request.Path.StartsWithSegments("/_blazor"), b => b.UseHttpMetrics());
+    app.UseAuthentication();
+    app.UseAuthorization();
+    // After authentication: the query API's concurrency limits are per signed-in user.
+    app.UseRateLimiter();
+    app.UseAntiforgery();
+
+    // Only the health endpoints are open to everyone (and /metrics, unless Auth:AnonymousMetrics is false).
+    var (live, ready) = app.MapDefaultHealth();
+    live.AllowAnonymous();
+    ready.AllowAnonymous();
+    var metrics = app.MapMetrics();
+    if (!app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<X0tta6bl4.Ops.Dashboard.Auth.AuthOptions>>().Value.AnonymousMetrics)
+    {
+        metrics.RequireAuthorization();
+    }
+
+    app.MapAuthEndpoints();
+    app.MapQueryApi();
+    app.MapRemoteWrite();
+    app.MapCapacityCsv();
+    app.MapLoadExports();
+    app.MapReportExports();
+    app.MapStaticAssets().AllowAnonymous();
+    app.MapRazorComponents<App>().AddInteractiveServerRenderMode().RequireAuthorization();
+
+    app.Run();
+});
 
 public partial class Program;

@@ -45,7 +45,7 @@ public sealed class HealthTests : StackApiTest
         }, TimeSpan.FromSeconds(2));
         var context = new DefaultHttpContext { Response = { Body = new MemoryStream() } };
 
-        await HealthJson.WriteReadinessAsync(context, report);
+        await X0tta6bl4.Ops.ServiceDefaults.HealthJson.WriteAsync(context, report);
         context.Response.Body.Position = 0;
         var text = await new StreamReader(context.Response.Body).ReadToEndAsync();
         var checks = JsonDocument.Parse(text).RootElement.GetProperty("checks");

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Diagnostics;
 using Microsoft.Playwright;
 using Npgsql;
@@ -114,6 +115,34 @@ public class ProductionTopologyTests
         Assert.Empty(browserA.ConsoleErrors);
         Assert.Empty(browserB.ConsoleErrors);
         TestContext.Current.TestOutputHelper?.WriteLine($"redis showed down on the first dashboard {downOnA.TotalSeconds:0.0} s after it stopped");
+    }
+
+    [Fact]
+    public async Task AStandaloneCollector_ServesItsProbesAndCounters()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var database = new TemporaryDatabase();
+        await database.InitializeAsync();
+        await using var redis = new RedisProcess();
+        await redis.StartAsync();
+        var port = ServiceProcesses.FreePort();
+        var settings = SourceSettings.RedisOnly(redis.ConnectionString);
+        settings["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}";
+        await using var collector = await CollectorProcess.StartAsync("probed", database.ConnectionString, settings, ct);
+        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}/") };
+
+        var live = await Eventually.UntilAsync(() => http.GetAsync("health", ct), r => r.IsSuccessStatusCode, TimeSpan.FromSeconds(30), "the collector's /health", ct);
+        var ready = await http.GetAsync("health/ready", ct);
+        var body = JsonDocument.Parse(await ready.Content.ReadAsStringAsync(ct)).RootElement;
+        var metrics = await Eventually.UntilAsync(() => http.GetStringAsync("metrics", ct),
+            m => m.Contains("x0tta6bl4_ops_collector_polls_total{source=\"redis/redis\"", StringComparison.Ordinal), TimeSpan.FromSeconds(30), "a counted poll", ct);
+
+        Assert.Equal("{\"status\":\"ok\"}", await live.Content.ReadAsStringAsync(ct));
+        Assert.Equal(System.Net.HttpStatusCode.OK, ready.StatusCode);
+        Assert.Equal("ready", body.GetProperty("status").GetString());
+        Assert.Equal(["leases", "store"], body.GetProperty("checks").EnumerateObject().Select(c => c.Name).Order());
+        Assert.All(body.GetProperty("checks").EnumerateObject(), c => Assert.Equal("healthy", c.Value.GetProperty("status").GetString()));
+        Assert.Contains("x0tta6bl4_ops_collector_", metrics);
     }
 
     [Fact]

@@ -1,15 +1,15 @@
-using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using X0tta6bl4.Ops.ServiceDefaults;
 
 namespace X0tta6bl4.Ops.Api.Health;
 
 /// <summary>
-/// <c>/health</c>: liveness, no checks, 200 while the process answers (scripts/stack waits on it).
-/// <c>/health/ready</c>: the checks tagged "ready" — 503 when PostgreSQL fails, 200 "degraded" when only Redis does.
+/// The Api's readiness checks (served by the service defaults' <c>/health/ready</c>): 503 when PostgreSQL fails, 200
+/// "degraded" when only Redis does. <c>/health</c> has no checks: 200 while the process answers (scripts/stack waits on it).
 /// </summary>
 public static class HealthApi
 {
-    public const string ReadyTag = "ready";
+    public const string ReadyTag = ServiceDefaultsExtensions.ReadyTag;
 
     // Longer than PostgreSQL's 5 s connect timeout would be pointless for a probe; Redis's commands time out after 1 s.
     private static readonly TimeSpan PostgresTimeout = TimeSpan.FromSeconds(5);
@@ -21,20 +21,5 @@ public static class HealthApi
             .AddCheck<PostgresHealthCheck>("postgres", HealthStatus.Unhealthy, [ReadyTag], PostgresTimeout)
             .AddCheck<RedisHealthCheck>("redis", HealthStatus.Degraded, [ReadyTag], RedisTimeout);
         return services;
-    }
-
-    public static IEndpointRouteBuilder MapHealthApi(this IEndpointRouteBuilder app)
-    {
-        app.MapHealthChecks("/health", new HealthCheckOptions
-        {
-            Predicate = _ => false,
-            ResponseWriter = (context, _) => context.Response.WriteAsJsonAsync(new { status = "ok" }),
-        });
-        app.MapHealthChecks("/health/ready", new HealthCheckOptions
-        {
-            Predicate = r => r.Tags.Contains(ReadyTag),
-            ResponseWriter = HealthJson.WriteReadinessAsync,
-        });
-        return app;
     }
 }

@@ -23,17 +23,22 @@ public sealed class AlertEvaluator(
 
     private readonly SloBurnRates _burnRates = new(store);
 
+    // Read at start, not in the constructor: a bad Alerts section is then reported with every other problem by the
+    // start-up validation, rather than alone by the first service to be constructed.
+    private readonly IOptions<AlertOptions>? _options;
+
     public AlertEvaluator(IMetricStore store, SqlAlertStore alerts, AlertRules rules, LeaseKeeper leases, TimeProvider time, ILogger<AlertEvaluator> logger,
         IOptions<AlertOptions> options)
-        : this(store, alerts, rules, leases, time, logger, TimeSpan.FromSeconds(options.Value.IntervalSeconds))
+        : this(store, alerts, rules, leases, time, logger, TimeSpan.Zero)
     {
+        _options = options;
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         leases?.Want(LeaseKeeper.AlertsLease);
         // A periodic timer keeps the evaluation on its schedule: a slow evaluation does not push the next one back.
-        using var timer = new PeriodicTimer(interval, time);
+        using var timer = new PeriodicTimer(_options is null ? interval : TimeSpan.FromSeconds(_options.Value.IntervalSeconds), time);
         try
         {
             do

@@ -50,10 +50,17 @@ public sealed class LeaseKeeper
     /// <summary>Whether this instance holds the lease now, by its own clock (the local expiry is never later than the table's).</summary>
     public bool Holds(string lease) => _held.TryGetValue(lease, out var until) && _time.GetUtcNow() < until;
 
+    /// <summary>When the last round ran, whether or not the store answered: a round long overdue means a hung collector.</summary>
+    public DateTimeOffset? LastRoundAt { get; private set; }
+
+    /// <summary>When the store last took this instance's heartbeat and leases.</summary>
+    public DateTimeOffset? LastRenewedAt { get; private set; }
+
     /// <summary>One round: heartbeat, then take or renew every wanted lease. A store that cannot be reached holds nothing.</summary>
     public async Task RenewAsync(CancellationToken ct)
     {
         var now = _time.GetUtcNow();
+        LastRoundAt = now;
         try
         {
             await _state.HeartbeatAsync(Name, StartedAt, now, ct);
@@ -73,6 +80,8 @@ public sealed class LeaseKeeper
                     _logger.LogWarning("Collector {Instance} lost {Lease} to another instance.", Name, lease);
                 }
             }
+
+            LastRenewedAt = now;
         }
         catch (Exception e) when (!ct.IsCancellationRequested)
         {

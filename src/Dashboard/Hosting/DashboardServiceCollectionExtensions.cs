@@ -10,6 +10,7 @@ using X0tta6bl4.Ops.Dashboard.RemoteWrite;
 using X0tta6bl4.Ops.Dashboard.Reports;
 using X0tta6bl4.Ops.Metrics.Settings;
 using X0tta6bl4.Ops.Metrics.Store;
+using X0tta6bl4.Ops.ServiceDefaults;
 
 namespace X0tta6bl4.Ops.Dashboard.Hosting;
 
@@ -17,6 +18,7 @@ public static class DashboardServiceCollectionExtensions
 {
     public static WebApplicationBuilder AddDashboard(this WebApplicationBuilder builder)
     {
+        builder.AddServiceDefaults();
         var services = builder.Services;
         services.TryAddSingleton(TimeProvider.System);
         services.AddMetricStore(builder.Configuration, builder.Environment.ContentRootPath);
@@ -37,7 +39,7 @@ public static class DashboardServiceCollectionExtensions
     }
 
     /// <summary>Health checks that /health/ready runs (the store); /health runs none (the process is up).</summary>
-    public const string ReadyTag = "ready";
+    public const string ReadyTag = ServiceDefaultsExtensions.ReadyTag;
 
     /// <summary>
     /// The view-model queries the pages read through and the change services they write through, over the

@@ -1,15 +1,17 @@
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
-namespace X0tta6bl4.Ops.Api.Health;
+namespace X0tta6bl4.Ops.ServiceDefaults;
 
 /// <summary>
-/// The readiness body: <c>{"status":"ready|degraded|down","checks":{"postgres":{"status":"healthy",
-/// "description":"…","durationMs":3},…}}</c>. Descriptions are the checks' own fixed sentences; when a
-/// check threw or timed out the framework puts the exception's message there, so that is never written.
+/// The one health body of every host: <c>{"status":"ready|degraded|down","checks":{"store":{"status":"healthy",
+/// "description":"…","durationMs":3},…}}</c>. Descriptions are the checks' own fixed sentences; when a check threw or
+/// timed out the framework puts the exception's message there (it can name hosts, paths or credentials), so that
+/// is never written: "the check failed" or "timed out" instead.
 /// </summary>
 public static class HealthJson
 {
-    public static Task WriteReadinessAsync(HttpContext context, HealthReport report) =>
+    public static Task WriteAsync(HttpContext context, HealthReport report) =>
         context.Response.WriteAsJsonAsync(new
         {
             status = report.Status switch
