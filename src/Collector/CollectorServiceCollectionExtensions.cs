@@ -60,6 +60,7 @@ public static class CollectorServiceCollectionExtensions
         services.AddLogging(logging => logging.AddFilter("Polly", LogLevel.None));
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<LeaseKeeper>();
+        services.TryAddSingleton<Alerts.AlertSignals>();
         services.TryAddSingleton(CreateWriteBuffer);
         services.AddHttpClient("scrape");
         // Alertmanager's headers and basic authentication carry secrets: whatever logs requests shows none of their values.

@@ -26,45 +26,56 @@ public sealed class AlertEvaluator(
     // Read at start, not in the constructor: a bad Alerts section is then reported with every other problem by the
     // start-up validation, rather than alone by the first service to be constructed.
     private readonly IOptions<AlertOptions>? _options;
+    private readonly AlertSignals? _signals;
+
+    /// <summary>Evaluations woken by new samples come at most this often; the burn-rate rules wait for the ticks.</summary>
+    public static readonly TimeSpan MinimumGap = TimeSpan.FromSeconds(1);
 
     public AlertEvaluator(IMetricStore store, SqlAlertStore alerts, AlertRules rules, LeaseKeeper leases, TimeProvider time, ILogger<AlertEvaluator> logger,
-        IOptions<AlertOptions> options)
+        IOptions<AlertOptions> options, AlertSignals signals)
         : this(store, alerts, rules, leases, time, logger, TimeSpan.Zero)
     {
         _options = options;
+        _signals = signals;
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         leases?.Want(LeaseKeeper.AlertsLease);
-        // A periodic timer keeps the evaluation on its schedule: a slow evaluation does not push the next one back.
-        using var timer = new PeriodicTimer(_options is null ? interval : TimeSpan.FromSeconds(_options.Value.IntervalSeconds), time);
+        // A periodic timer keeps the evaluation on its schedule: a slow evaluation does not push the next one back. New
+        // samples written by this process wake it between ticks (at most once a second), so a rule's `for` starts from
+        // the poll that showed the problem rather than from the next tick.
+        using var wake = new TickOrSignal(new PeriodicTimer(_options is null ? interval : TimeSpan.FromSeconds(_options.Value.IntervalSeconds), time),
+            _signals?.SamplesWritten);
+        var last = DateTimeOffset.MinValue;
         try
         {
-            do
+            for (bool? ticked = true; ticked is { } periodic; ticked = await wake.WaitAsync(stoppingToken))
             {
-                if (leases is not null && !leases.Holds(LeaseKeeper.AlertsLease))
+                var due = periodic || time.GetUtcNow() - last >= MinimumGap;
+                if (!due || (leases is not null && !leases.Holds(LeaseKeeper.AlertsLease)))
                 {
                     continue;
                 }
 
                 try
                 {
-                    await EvaluateAsync(stoppingToken);
+                    last = time.GetUtcNow();
+                    await EvaluateAsync(stoppingToken, burnRates: periodic);
                 }
                 catch (Exception e) when (!stoppingToken.IsCancellationRequested)
                 {
                     logger.LogWarning("Alert evaluation failed: {Error}", e.Message);
                 }
             }
-            while (await timer.WaitForNextTickAsync(stoppingToken));
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
         }
     }
 
-    public async Task EvaluateAsync(CancellationToken ct)
+    /// <param name="burnRates">Whether to evaluate the burn-rate rules too (their windows are minutes to days: the ticks suffice).</param>
+    public async Task EvaluateAsync(CancellationToken ct, bool burnRates = true)
     {
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
         // The rules and SLA targets as operators left them, read each cycle so changes apply without a restart.
@@ -75,6 +86,11 @@ public sealed class AlertEvaluator(
         {
             if (rule.BurnPairs is { } pairs)
             {
+                if (!burnRates)
+                {
+                    continue;
+                }
+
                 // Both burn-rate rules share one read of the windows per evaluation.
                 burns ??= await _burnRates.ReadAsync(ruleSet.Targets, time.GetUtcNow(), ct);
                 foreach (var reading in burns)
@@ -122,9 +138,11 @@ public sealed class AlertEvaluator(
                 var id = open?.Id ?? await alerts.StartAsync(rule.Id, rule.Severity, labels, now, value, ct, detail);
                 await alerts.FireAsync(id, now, value, ct, detail);
                 logger.LogWarning("Alert {Rule} firing for {Labels}: {Value}", rule.Name, labels, value);
+                _signals?.AlertsChanged.Set();
                 break;
             case AlertTransition.Resolved:
                 await alerts.ResolveAsync(open!.Id, now, ct);
+                _signals?.AlertsChanged.Set();
                 break;
             case AlertTransition.Cleared:
                 await alerts.ClearPendingAsync(open!.Id, now, ct);

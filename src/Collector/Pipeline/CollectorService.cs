@@ -25,6 +25,7 @@ public sealed class CollectorService : BackgroundService
     private readonly TimeProvider _time;
     private readonly IHostApplicationLifetime _lifetime;
     private readonly ILogger<CollectorService> _logger;
+    private readonly Alerts.AlertSignals? _signals;
 
     public CollectorService(
         IEnumerable<ISource> sources,
@@ -34,8 +35,10 @@ public sealed class CollectorService : BackgroundService
         LeaseKeeper leases,
         TimeProvider time,
         IHostApplicationLifetime lifetime,
-        ILogger<CollectorService> logger)
+        ILogger<CollectorService> logger,
+        Alerts.AlertSignals? signals = null)
     {
+        _signals = signals;
         _sources = sources;
         _store = store;
         _buffer = buffer;
@@ -249,6 +252,7 @@ public sealed class CollectorService : BackgroundService
                 var result = await _store.WriteAsync(batch.Samples, stoppingToken);
                 _buffer.Remove(batch);
                 CollectorMetrics.SamplesWritten.Inc(result.Written);
+                _signals?.SamplesWritten.Set();
                 if (result.Refused > 0)
                 {
                     _logger.LogWarning("The store refused {Count} samples: {Reason}", result.Refused, result.RefusalReason);

@@ -21,7 +21,8 @@ public sealed class AlertmanagerDelivery(
     IOptions<DashboardLinkOptions> links,
     IHttpClientFactory httpFactory,
     TimeProvider time,
-    ILogger<AlertmanagerDelivery> logger) : BackgroundService
+    ILogger<AlertmanagerDelivery> logger,
+    AlertSignals? signals = null) : BackgroundService
 {
     public const string HttpClientName = "alertmanager";
 
@@ -54,7 +55,8 @@ public sealed class AlertmanagerDelivery(
 
         var registered = false;
         string? loggedError = null;
-        using var timer = new PeriodicTimer(Tick, time);
+        // Each second, and at once when this process's evaluator fires or resolves an alert.
+        using var wake = new TickOrSignal(new PeriodicTimer(Tick, time), signals?.AlertsChanged);
         try
         {
             do
@@ -87,7 +89,7 @@ public sealed class AlertmanagerDelivery(
                     }
                 }
             }
-            while (await timer.WaitForNextTickAsync(stoppingToken));
+            while (await wake.WaitAsync(stoppingToken) is not null);
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
