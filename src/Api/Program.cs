@@ -22,6 +22,6 @@ return ConfigurationProblems.Run(() =>
     app.MapNodesApi();
     app.MapMetrics();
     app.Run();
-});
+}, typeof(Program).Assembly);
 
 public partial class Program;

@@ -43,5 +43,5 @@ internal static class Program
         app.MapDefaultHealth();
         app.MapMetrics();
         app.Run();
-    });
+    }, typeof(Program).Assembly);
 }

@@ -78,6 +78,6 @@ return ConfigurationProblems.Run(() =>
     app.MapRazorComponents<App>().AddInteractiveServerRenderMode().RequireAuthorization();
 
     app.Run();
-});
+}, typeof(Program).Assembly);
 
 public partial class Program;
