@@ -159,21 +159,21 @@ public sealed class ReportBuilder(
     }
 
     private static ReportSection FindingsSection(IReadOnlyList<Finding> findings) =>
-        new(7, "bottlenecks", "Bottleneck analysis", [],
+        new("bottlenecks", "Bottleneck analysis", [],
             [new ReportTable("Findings", ["Rule", "Severity", "Finding", "Evidence", "Threshold"], findings.Select(f => (IReadOnlyList<string>)[f.RuleId, f.Severity, f.Title, f.Evidence, f.Threshold]).ToList())
             {
                 Empty = "no rule fired (rules whose figure is not measured stay silent; see the appendix)",
             }]);
 
     private static ReportSection RecommendationsSection(IReadOnlyList<Recommendation> recommendations) =>
-        new(10, "recommendations", "Recommendations", [],
+        new("recommendations", "Recommendations", [],
             [new ReportTable("Recommendations", ["Rule", "Recommendation", "Evidence"], recommendations.Select(r => (IReadOnlyList<string>)[r.RuleId, r.Text, r.Evidence]).ToList())
             {
                 Empty = "none: no finding calls for one",
             }]);
 
     private static ReportSection ConclusionSection(ConclusionResult conclusion) =>
-        new(11, "conclusion", "Conclusion", [],
+        new("conclusion", "Conclusion", [],
             [new ReportTable("Grade", ["Grade", "Readiness", "Why"], [[conclusion.Grade, conclusion.ReadinessPercent is { } r ? $"{r:0} %" : ReportFormat.NotMeasured, string.Join(" ", conclusion.Reasons)]])])
         {
             Notes = ["Rule: " + conclusion.Rule],

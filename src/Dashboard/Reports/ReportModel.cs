@@ -79,8 +79,11 @@ public sealed record ReportChart(string Title, string Unit, IReadOnlyList<long> 
 
 public sealed record ReportChartLine(string Name, IReadOnlyList<double?> Values);
 
-public sealed record ReportSection(int Number, string Id, string Title, IReadOnlyList<Figure> Figures, IReadOnlyList<ReportTable> Tables)
+public sealed record ReportSection(string Id, string Title, IReadOnlyList<Figure> Figures, IReadOnlyList<ReportTable> Tables)
 {
+    /// <summary>Its place in <see cref="ReportOutline"/>: §1 API … §11 Conclusion.</summary>
+    public int Number => ReportOutline.NumberOf(Id);
+
     public IReadOnlyList<string> Notes { get; init; } = [];
 
     public IReadOnlyList<ReportChart> Charts { get; init; } = [];

@@ -168,10 +168,7 @@ public sealed class SqlCollectorStateStore(SqlDatabase database) : IStoreSchema
         return await command.ExecuteScalarAsync(ct) is string granted && granted == holder;
     }
 
-    /// <summary>Gives up a lease (at a clean shutdown, or to make room for another instance).</summary>
-    public Task ReleaseAsync(string lease, string holder, CancellationToken ct) =>
-        database.ExecuteAsync("DELETE FROM collector_leases WHERE lease = @lease AND holder = @holder", ct, ("lease", lease), ("holder", holder));
-
+    /// <summary>Gives up every lease of an instance: at a clean shutdown, so another takes them over at once.</summary>
     public Task ReleaseAllAsync(string holder, CancellationToken ct) =>
         database.ExecuteAsync("DELETE FROM collector_leases WHERE holder = @holder", ct, ("holder", holder));
 

@@ -68,7 +68,11 @@ public sealed class FuzzTests
                 case 0:
                     path = "/api/v1/query";
                     parameters.Add(new("query", Selector(random)));
-                    if (random.Next(2) == 0) parameters.Add(new("time", Times[random.Next(Times.Length)]));
+                    if (random.Next(2) == 0)
+                    {
+                        parameters.Add(new("time", Times[random.Next(Times.Length)]));
+                    }
+
                     break;
                 case 1:
                     path = "/api/v1/query_range";
@@ -79,7 +83,11 @@ public sealed class FuzzTests
                     break;
                 case 2:
                     path = "/api/v1/series";
-                    for (var m = random.Next(0, 3); m > 0; m--) parameters.Add(new("match[]", Selector(random)));
+                    for (var m = random.Next(0, 3); m > 0; m--)
+                    {
+                        parameters.Add(new("match[]", Selector(random)));
+                    }
+
                     break;
                 case 3:
                     // (The in-memory test server refuses a NUL in a path before it is sent; Kestrel answers 400.)
@@ -89,13 +97,20 @@ public sealed class FuzzTests
                     path = "/capacity.csv";
                     foreach (var name in new[] { "perPod", "growth", "pool", "headroom", "maxPods", "disk", "horizon", "job" })
                     {
-                        if (random.Next(2) == 0) parameters.Add(new(name, random.Next(3) == 0 ? Times[random.Next(Times.Length)] : (random.NextDouble() * 2e6 - 1e6).ToString(CultureInfo.InvariantCulture)));
+                        if (random.Next(2) == 0)
+                        {
+                            parameters.Add(new(name, random.Next(3) == 0 ? Times[random.Next(Times.Length)] : (random.NextDouble() * 2e6 - 1e6).ToString(CultureInfo.InvariantCulture)));
+                        }
                     }
 
                     break;
             }
 
-            if (random.Next(3) == 0) parameters.Add(new("format", random.Next(2) == 0 ? "csv" : Selector(random)));
+            if (random.Next(3) == 0)
+            {
+                parameters.Add(new("format", random.Next(2) == 0 ? "csv" : Selector(random)));
+            }
+
             var post = endpoint is 0 or 1 or 2 && random.Next(2) == 0;
             var query = string.Join("&", parameters.Select(p => Uri.EscapeDataString(p.Key) + "=" + Uri.EscapeDataString(p.Value)));
             using var response = post

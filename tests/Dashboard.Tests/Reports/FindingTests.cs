@@ -15,7 +15,7 @@ public class FindingTests
     {
         var window = new ReportWindow(DateTimeOffset.UnixEpoch, DateTimeOffset.UnixEpoch.AddDays(1), 360_000);
         return new ReportModel(ReportRequest.Default, "api", "scrape", window, "nothing", null, DateTimeOffset.UnixEpoch,
-            [new ReportSection(1, "test", "Test", figures, [])], [], [], new ConclusionResult("", null, [], ""));
+            [new ReportSection("test", "Test", figures, [])], [], [], new ConclusionResult("", null, [], ""));
     }
 
     private static Figure Figure(string id, double? value) => new(id, id, "n", value, new Method("test", "test", 1, 1));

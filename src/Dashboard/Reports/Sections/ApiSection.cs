@@ -2,7 +2,7 @@ using X0tta6bl4.Ops.Metrics.Catalog;
 
 namespace X0tta6bl4.Ops.Dashboard.Reports.Sections;
 
-/// <summary>§1 API: latency over the whole window from bucket increases, status mix, throughput, per-endpoint p95.</summary>
+/// <summary>API (§ from ReportOutline): latency over the whole window from bucket increases, status mix, throughput, per-endpoint p95.</summary>
 public static class ApiSection
 {
     public const string Estimator =
@@ -14,7 +14,7 @@ public static class ApiSection
         var charts = new List<ReportChart>();
         if (c.Job is null)
         {
-            return new ReportSection(1, "api", "API", [ReportContext.NotMeasured("api.requests", "Requests", "n", "No request metrics are stored for any job.")], []);
+            return new ReportSection("api", "API", [ReportContext.NotMeasured("api.requests", "Requests", "n", "No request metrics are stored for any job.")], []);
         }
 
         // Latency distribution over the window.
@@ -87,7 +87,7 @@ public static class ApiSection
             charts.Add(new ReportChart("Latency p95 per step", "s", c.Grid, [new ReportChartLine("p95", Align(whole, c, 0.95))]));
         }
 
-        return new ReportSection(1, "api", "API", figures, [new ReportTable("Per-endpoint latency over the window", ["Endpoint", "Requests", "p50", "p95", "p99"], rows)])
+        return new ReportSection("api", "API", figures, [new ReportTable("Per-endpoint latency over the window", ["Endpoint", "Requests", "p50", "p95", "p99"], rows)])
         {
             Notes = [$"Job '{c.Job}', read from {c.SourceLabel}."],
             Charts = charts,

@@ -27,7 +27,7 @@ public static class CapacitySection
             r.Missing is { } missing ? $"{ReportFormat.NotMeasured}: needs {missing}"
                 : r.Date is { } d ? d.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) : "not within the horizon"])).ToList();
         var evidence = capacity.Evidence.Select(e => (IReadOnlyList<string>)[e.Figure, e.Value, e.Source]).ToList();
-        return new ReportSection(9, "capacity", "Capacity", figures,
+        return new ReportSection("capacity", "Capacity", figures,
         [
             new ReportTable("Run-out dates (from now)", ["Scenario", "Growth", "Resource", "Limit", "Runs out"], runOuts) { Empty = capacity.Missing ?? "not measured" },
             new ReportTable("Evidence", ["Figure", "Value", "Source"], evidence) { Empty = capacity.Missing ?? "not measured" },

@@ -116,7 +116,7 @@ public static class DatabaseSection
                 c.MethodOf($"{PostgresSeries.StatementMeanSeconds} ({pg})", $"Highest per-poll mean time of any statement in the top list: '{slowest.Key["query"]}'", statements.Sum(s => s.Samples)))
             { Better = Better.Lower, Steps = slowest.Steps });
 
-        return new ReportSection(2, "database", "Database", figures,
+        return new ReportSection("database", "Database", figures,
         [
             new ReportTable("Query classes (the application's x0tta6bl4_db_query_duration_seconds)", ["Class", "Queries", "p50", "p95", "p99"], classRows),
             new ReportTable("Statements with the highest mean time (pg_stat_statements)", ["Statement", "Mean of per-poll means", "Highest per-poll mean"], statementRows),

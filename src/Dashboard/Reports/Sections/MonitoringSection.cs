@@ -44,7 +44,7 @@ public static class MonitoringSection
             return (IReadOnlyList<string>)[r.Rule.Id, r.Rule.Severity, $"{(r.Rule.Comparison == Metrics.Analysis.Comparison.Below ? "<" : ">")} {r.Rule.Threshold:0.###}", state,
                 ReportFormat.Count(ofRule.Count(a => a.FiredMs is not null))];
         }).ToList();
-        return new ReportSection(5, "monitoring", "Monitoring", figures,
+        return new ReportSection("monitoring", "Monitoring", figures,
         [
             new ReportTable("Scrape targets", ["Job", "Instance", "Success", "Samples"], targetRows),
             new ReportTable("Collector sources", ["Source", "Poll success", "Samples"], sourceRows),

@@ -58,6 +58,6 @@ public static class RedisSection
                 : enabled.Value == 1 ? (aofWrite.Min == 0 ? "on; a write failed in the window" : "on, every write ok") : "off",
         });
 
-        return new ReportSection(3, "redis", "Redis", figures, []);
+        return new ReportSection("redis", "Redis", figures, []);
     }
 }

@@ -70,7 +70,7 @@ public static class ReliabilitySection
             ReportFormat.Value("ratio", r.TransientShare), ReportFormat.Value("ratio", r.NeverAckedShare),
             r.FlapPercent is { } f ? $"{f:0} %" + (r.Flapping ? " (flapping)" : "") : "—"]).ToList();
 
-        return new ReportSection(8, "reliability", "Reliability", figures,
+        return new ReportSection("reliability", "Reliability", figures,
         [
             new ReportTable("Per component", ["Component", "Outages", "Downtime", "MTTR", "MTTF", "Availability"], rows),
             new ReportTable("Alert review per rule (noisiest first)",

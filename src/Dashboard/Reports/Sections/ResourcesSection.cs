@@ -12,7 +12,7 @@ public static class ResourcesSection
         var rows = new List<IReadOnlyList<string>>();
         if (c.Job is null)
         {
-            return new ReportSection(4, "resources", "Resources", [ReportContext.NotMeasured("res.cpu.busiest", "CPU of the busiest pod", "m", "No pods are stored.")], []);
+            return new ReportSection("resources", "Resources", [ReportContext.NotMeasured("res.cpu.busiest", "CPU of the busiest pod", "m", "No pods are stored.")], []);
         }
 
         var cpu = await c.Reader.StatAsync(c.JobSeries(CanonicalSeries.PodCpuMillicores), Combine.Max, ct);
@@ -50,7 +50,7 @@ public static class ResourcesSection
         }
 
         var ioMeasured = io.Values.Any(v => v.Count > 0);
-        return new ReportSection(4, "resources", "Resources", figures,
+        return new ReportSection("resources", "Resources", figures,
         [
             new ReportTable($"Per pod (limits: {limits.CpuLimitMillicores:0} m CPU, {ReportFormat.Value("B", limits.MemoryLimitBytes)} memory)",
                 ["Pod", "CPU mean", "CPU highest", "Memory mean", "Memory highest", "Disk read", "Disk write", "Network in", "Network out"], rows),

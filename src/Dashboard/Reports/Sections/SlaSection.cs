@@ -58,7 +58,7 @@ public static class SlaSection
             }
         }
 
-        return new ReportSection(6, "sla", "SLA and projections", [],
+        return new ReportSection("sla", "SLA and projections", [],
         [
             new ReportTable("SLA", ["Objective", "Baseline", "Target", "Current", "Status", "How"], rows),
             new ReportTable("Projections (the Capacity page's, from now)", ["Scenario", "Month", "Load", "Pods", "CPU", "Memory per pod", "DB connections", "Redis", "Storage"], projection)

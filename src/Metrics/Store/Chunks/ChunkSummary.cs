@@ -26,7 +26,4 @@ public readonly record struct ChunkSummary(double Min, double Max, double Sum, l
 
         return new ChunkSummary(min, max, sum, samples.Length, samples[^1].TimestampMs, samples[^1].Value);
     }
-
-    /// <summary>The hour as a 1-h tier row.</summary>
-    public RollupRow ToRow(long seriesId, long hourMs) => new(seriesId, hourMs, Min, Max, Sum, Count, LastTs, Last);
 }
