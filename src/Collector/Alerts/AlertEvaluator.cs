@@ -9,9 +9,9 @@ using X0tta6bl4.Ops.Metrics.Store;
 namespace X0tta6bl4.Ops.Collector.Alerts;
 
 /// <summary>
-/// Evaluates the alert rules in force over the newest canonical samples every interval and records each
-/// alert's life (pending → firing → resolved) in the alert store. A sample older than two minutes counts as
-/// no data. The open alerts are read from the store at each evaluation, not kept here, so that whichever
+/// Evaluates the alert rules in force over the newest canonical samples every interval (and when this process
+/// wrote new ones) and records each alert's life (pending → firing → resolved) in the alert store, timed by the
+/// samples that showed it. A sample older than two minutes counts as no data. The open alerts are read from the store at each evaluation, not kept here, so that whichever
 /// collector holds the alerts lease carries on where the last one stopped, and an alert fires once however
 /// many collectors run.
 /// </summary>
@@ -108,7 +108,9 @@ public sealed class AlertEvaluator(
             {
                 var labels = sample.Key.LabelText;
                 bool? holds = now - sample.Sample.TimestampMs > Freshness.TotalMilliseconds ? null : rule.Holds(sample.Sample.Value);
-                await StepAsync(rule, open.GetValueOrDefault((rule.Id, labels)), labels, holds, sample.Sample.Value, now, ct);
+                // On the data's clock: pending from the poll that first showed the condition, firing at the poll that shows
+                // it held for the rule's `for` — not at whichever evaluation tick happened to follow each of them.
+                await StepAsync(rule, open.GetValueOrDefault((rule.Id, labels)), labels, holds, sample.Sample.Value, sample.Sample.TimestampMs, ct);
             }
 
             // An open alert whose series is gone altogether has no data either: it stays as it is.
