@@ -23,10 +23,14 @@ public sealed class Signal
     public Task WaitAsync(CancellationToken ct) => Volatile.Read(ref _next).Task.WaitAsync(ct);
 }
 
-/// <summary>A periodic timer that a signal can also wake: the loop of the evaluator and of the delivery.</summary>
+/// <summary>
+/// A periodic timer that a signal can also wake: the loop of the evaluator and of the delivery. Both waits are kept
+/// across calls, so a signal set while the loop was busy (between two waits) still wakes the next one.
+/// </summary>
 public sealed class TickOrSignal(PeriodicTimer timer, Signal? signal) : IDisposable
 {
     private Task<bool>? _tick;
+    private Task? _woken;
 
     /// <summary>True when the timer ticked, false when the signal came first; throws when cancelled; null when the timer is gone.</summary>
     public async Task<bool?> WaitAsync(CancellationToken ct)
@@ -34,9 +38,11 @@ public sealed class TickOrSignal(PeriodicTimer timer, Signal? signal) : IDisposa
         _tick ??= timer.WaitForNextTickAsync(ct).AsTask();
         if (signal is not null)
         {
-            var woken = signal.WaitAsync(ct);
-            if (await Task.WhenAny(_tick, woken) == woken && !_tick.IsCompleted)
+            _woken ??= signal.WaitAsync(ct);
+            if (await Task.WhenAny(_tick, _woken) == _woken && !_tick.IsCompleted)
             {
+                var woken = _woken;
+                _woken = null;
                 await woken; // rethrows a cancellation
                 return false;
             }
