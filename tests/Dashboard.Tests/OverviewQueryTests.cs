@@ -10,7 +10,7 @@ public class OverviewQueryTests
         await using var fixture = await StoreFixture.CreateAsync();
         await fixture.WriteApiAsync();
 
-        var model = await fixture.OverviewQuery().LoadAsync(null, fixture.Range15m, TestContext.Current.CancellationToken);
+        var model = await fixture.OverviewQuery().LoadAsync(null, fixture.Range15m, cancellationToken: TestContext.Current.CancellationToken);
 
         Assert.Equal("api", model.Job);
         Assert.Equal("scrape", model.Source);
@@ -45,7 +45,7 @@ public class OverviewQueryTests
             new(Pushed(X0tta6bl4.Ops.Metrics.Catalog.CanonicalSeries.PodMemoryBytes), t, 100 << 20),
         ], TestContext.Current.CancellationToken);
 
-        var model = await fixture.OverviewQuery().LoadAsync("pushed", fixture.Range15m, TestContext.Current.CancellationToken);
+        var model = await fixture.OverviewQuery().LoadAsync("pushed", fixture.Range15m, cancellationToken: TestContext.Current.CancellationToken);
 
         Assert.Equal("remote-write", model.Source);
         var tiles = model.Tiles.ToDictionary(t => t.Id);
@@ -60,7 +60,7 @@ public class OverviewQueryTests
         await using var fixture = await StoreFixture.CreateAsync();
         await fixture.WriteApiAsync();
 
-        var model = await fixture.OverviewQuery().LoadAsync("api", fixture.Range15m, TestContext.Current.CancellationToken);
+        var model = await fixture.OverviewQuery().LoadAsync("api", fixture.Range15m, cancellationToken: TestContext.Current.CancellationToken);
 
         var p99 = model.Latency.Single(l => l.Name == "p99");
         Assert.Equal(2, p99.Y.Count(v => v is not null)); // two samples, a minute apart
@@ -75,7 +75,7 @@ public class OverviewQueryTests
         await using var fixture = await StoreFixture.CreateAsync();
         await fixture.WriteApiAsync(ageMs: 5 * 60_000);
 
-        var model = await fixture.OverviewQuery().LoadAsync(null, fixture.Range15m, TestContext.Current.CancellationToken);
+        var model = await fixture.OverviewQuery().LoadAsync(null, fixture.Range15m, cancellationToken: TestContext.Current.CancellationToken);
 
         Assert.All(model.Tiles, t => Assert.Equal(TileStatus.Stale, t.Status));
         Assert.Equal(10, model.Tiles.Count);
@@ -87,7 +87,7 @@ public class OverviewQueryTests
     {
         await using var fixture = await StoreFixture.CreateAsync();
 
-        var model = await fixture.OverviewQuery().LoadAsync(null, fixture.Range15m, TestContext.Current.CancellationToken);
+        var model = await fixture.OverviewQuery().LoadAsync(null, fixture.Range15m, cancellationToken: TestContext.Current.CancellationToken);
 
         Assert.Null(model.Job);
         // Only the hit-ratio tiles, which do not belong to a service, and they say "no data".

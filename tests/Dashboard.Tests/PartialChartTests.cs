@@ -107,7 +107,7 @@ public sealed class PartialChartTests
         page.WaitForAssertion(() => Assert.NotNull(page.Find("[data-testid=latency-chart]")));
         Assert.Empty(page.FindAll("[data-testid$=-partial]"));
         Assert.Empty(Shapes(page, "latency-chart"));
-        var model = await context.Fixture.OverviewQuery().LoadAsync("api", Range, Xunit.TestContext.Current.CancellationToken);
+        var model = await context.Fixture.OverviewQuery().LoadAsync("api", Range, cancellationToken: Xunit.TestContext.Current.CancellationToken);
         Assert.Null(model.Latency.Single().Y[Missing[0]]);
         Assert.Null(model.LatencyPartial);
     }

@@ -13,23 +13,39 @@ public sealed class JobSources
     private readonly DateTimeOffset _now;
     private readonly IReadOnlyList<LatestSample> _memory;
     private readonly IReadOnlyList<LatestSample> _rates;
+    private readonly IReadOnlyList<LatestSample> _latency;
 
-    private JobSources(DateTimeOffset now, IReadOnlyList<string> jobs, IReadOnlyList<LatestSample> memory, IReadOnlyList<LatestSample> rates)
+    private JobSources(DateTimeOffset now, IReadOnlyList<string> jobs, IReadOnlyList<LatestSample> memory, IReadOnlyList<LatestSample> rates, IReadOnlyList<LatestSample> latency)
     {
         _now = now;
         Jobs = jobs;
         _memory = memory;
         _rates = rates;
+        _latency = latency;
     }
+
+    /// <summary>
+    /// The newest samples of one job and source of a series this read already holds (request rates, latency quantiles,
+    /// memory), so a page does not read them again.
+    /// </summary>
+    public IReadOnlyList<LatestSample> Newest(string series, string job, string source) => (series switch
+    {
+        CanonicalSeries.ApiRequestsPerSecond => _rates,
+        CanonicalSeries.ApiLatencySeconds => _latency,
+        CanonicalSeries.PodMemoryBytes => _memory,
+        _ => throw new ArgumentException($"{series} is not read by JobSources.", nameof(series)),
+    }).Where(l => l.Key["job"] == job && l.Key["source"] == source).ToList();
 
     /// <summary>Sorted.</summary>
     public IReadOnlyList<string> Jobs { get; }
 
     public static async Task<JobSources> LoadAsync(SeriesReader reader, CancellationToken cancellationToken)
     {
-        var latency = await reader.LatestAsync(new SeriesSelector(CanonicalSeries.ApiLatencySeconds), cancellationToken);
-        var rates = await reader.LatestAsync(new SeriesSelector(CanonicalSeries.ApiRequestsPerSecond), cancellationToken);
-        var memory = await reader.LatestAsync(new SeriesSelector(CanonicalSeries.PodMemoryBytes), cancellationToken);
+        // Three independent reads, together.
+        var (latencyRead, ratesRead, memoryRead) = (reader.LatestAsync(new SeriesSelector(CanonicalSeries.ApiLatencySeconds), cancellationToken),
+            reader.LatestAsync(new SeriesSelector(CanonicalSeries.ApiRequestsPerSecond), cancellationToken),
+            reader.LatestAsync(new SeriesSelector(CanonicalSeries.PodMemoryBytes), cancellationToken));
+        var (latency, rates, memory) = (await latencyRead, await ratesRead, await memoryRead);
         var jobs = new SortedSet<string>(StringComparer.Ordinal);
         foreach (var latest in latency.Concat(rates).Concat(memory))
         {
@@ -39,7 +55,7 @@ public sealed class JobSources
             }
         }
 
-        return new JobSources(reader.Now, jobs.ToList(), memory, rates);
+        return new JobSources(reader.Now, jobs.ToList(), memory, rates, latency);
     }
 
     /// <summary>The requested job when it has data, else "api", else the first; and its source.</summary>
