@@ -15,6 +15,19 @@ public class AlertDeliveryScheduleTests
     private static AlertRecord Resolved(AlertRecord alert, long resolvedMs) => alert with { State = AlertState.Resolved, ResolvedMs = resolvedMs };
 
     [Fact]
+    public void AnAlertFiringAgain_SupersedesItsPreviousResolution_AsPrometheusKeepsOneAlertPerLabelSet()
+    {
+        var earlier = Resolved(Firing(1, T0), T0 + 60_000);
+        var again = Firing(2, T0 + 120_000);
+        var other = Resolved(Firing(3, T0) with { Labels = "source=\"postgres/x0tta6bl4\"" }, T0 + 60_000);
+
+        var sent = DeliverySchedule.NewestPerLabels([earlier, again, other]);
+
+        // The old resolution, resent after the new alert, would replace it in Alertmanager (one fingerprint, no overlap).
+        Assert.Equal([2L, 3L], sent.Select(a => a.Id).Order());
+    }
+
+    [Fact]
     public void Firing_IsSentAtOnce_ThenEveryResendInterval_ThenItsResolutionAtOnce_ForFifteenMinutes()
     {
         var schedule = new DeliverySchedule(TimeSpan.FromSeconds(60));

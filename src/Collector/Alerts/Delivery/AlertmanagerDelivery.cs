@@ -106,8 +106,8 @@ public sealed class AlertmanagerDelivery(
         await ExpireSilencesAsync(targets, ct);
         var now = time.GetUtcNow();
         var nowMs = now.ToUnixTimeMilliseconds();
-        var candidates = (await alerts.OpenAlertsAsync(ct)).Where(a => a.State == AlertState.Firing)
-            .Concat(await alerts.ResolvedSinceAsync(nowMs - (long)DeliverySchedule.ResolvedFor.TotalMilliseconds, ct)).ToList();
+        var candidates = DeliverySchedule.NewestPerLabels((await alerts.OpenAlertsAsync(ct)).Where(a => a.State == AlertState.Firing)
+            .Concat(await alerts.ResolvedSinceAsync(nowMs - (long)DeliverySchedule.ResolvedFor.TotalMilliseconds, ct)));
         // Alertmanager resolves an alert whose endsAt passes: four of the longer of the two intervals without a send.
         var firingEndsAt = now.AddSeconds(4 * Math.Max(o.IntervalSeconds, o.ResendSeconds));
         Dictionary<string, AlertRule>? ruleById = null;

@@ -28,6 +28,15 @@ public sealed class DeliverySchedule(TimeSpan resend)
             _ => false,
         }).ToList();
 
+    /// <summary>
+    /// Of the alerts with the same rule and labels, the newest only: once an alert fires again, the resolution of its
+    /// previous one is no longer sent (as a Prometheus rule keeps one alert per label set). Alertmanager knows both by
+    /// one fingerprint, and a resent old resolution, not overlapping the new alert, replaced it there as resolved until
+    /// the next resend — ten seconds of a firing alert notifying nobody in bench/run alerts.
+    /// </summary>
+    public static IReadOnlyList<AlertRecord> NewestPerLabels(IEnumerable<AlertRecord> alerts) =>
+        alerts.GroupBy(a => (a.RuleId, a.Labels)).Select(g => g.MaxBy(a => (a.StartedMs, a.Id))!).ToList();
+
     /// <summary>These were accepted by the Alertmanager at <paramref name="nowMs"/>.</summary>
     public void Sent(IEnumerable<AlertRecord> alerts, long nowMs)
     {
