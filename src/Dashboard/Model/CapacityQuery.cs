@@ -15,9 +15,17 @@ public sealed record CapacitySettings(
     double DiskGiB = 100,
     int HorizonMonths = 12)
 {
+    /// <summary>The one home of the defaults (the seed's 50 %/quarter custom growth, 30 % headroom, 10 pods, 100 GiB, 12 months).</summary>
+    public static readonly CapacitySettings Defaults = new();
+
     /// <summary>The settings as a link (the page's URL, /capacity.csv) gives them: percentages as numbers, absent values as defaults.</summary>
     public static CapacitySettings FromLink(double? perPod, double? growthPercent, int? pool, double? headroomPercent, int? maxPods, double? disk, int? horizon) =>
-        new(perPod, (growthPercent ?? 50) / 100, pool, (headroomPercent ?? 30) / 100, maxPods ?? 10, disk ?? 100, horizon ?? 12);
+        new(perPod, growthPercent / 100 ?? Defaults.CustomGrowth, pool, headroomPercent / 100 ?? Defaults.Headroom, maxPods ?? Defaults.MaxPods,
+            disk ?? Defaults.DiskGiB, horizon ?? Defaults.HorizonMonths);
+
+    public double CustomGrowthPercent => CustomGrowth * 100;
+
+    public double HeadroomPercent => Headroom * 100;
 
     /// <summary>Every problem with the values, so a bad form value is explained and changes nothing.</summary>
     public IReadOnlyList<string> Problems()
@@ -76,6 +84,9 @@ public sealed record CapacityModel(
 {
     /// <summary>Projected columns with no measured input ("redis", "storage"): shown as not measured, never as 0.</summary>
     public IReadOnlySet<string> NotMeasured { get; init; } = new HashSet<string>();
+
+    /// <summary>Pods needed month by month under each scenario with a growth rate, and the max-pods line.</summary>
+    public IReadOnlyList<ChartLine> PodLines { get; init; } = [];
 }
 
 /// <summary>Capacity from evidence in the store, and projections of it under growth scenarios.</summary>
@@ -173,7 +184,22 @@ public sealed class CapacityQuery(SeriesReader reader, X0tta6bl4.Ops.Metrics.Set
             notMeasured.Add("storage");
         }
 
-        return new CapacityModel(job, inputs, evidence, scenarios, months, null) { NotMeasured = notMeasured };
+        return new CapacityModel(job, inputs, evidence, scenarios, months, null)
+        {
+            NotMeasured = notMeasured,
+            PodLines = PodLines(inputs, scenarios, now, settings.HorizonMonths),
+        };
+    }
+
+    private static IReadOnlyList<ChartLine> PodLines(CapacityInputs inputs, IReadOnlyList<Scenario> scenarios, DateTimeOffset now, int horizonMonths)
+    {
+        var today = now.UtcDateTime.Date;
+        var months = Enumerable.Range(0, horizonMonths + 1).Select(m => (double)m).ToList();
+        var x = months.Select(m => today.AddDays(m * CapacityProjection.DaysPerMonth)).ToList();
+        var lines = scenarios.Where(s => s.QuarterlyGrowth is not null).Select(s => new ChartLine(s.Name, x,
+            months.Select(m => (double?)CapacityProjection.At(inputs, s.QuarterlyGrowth!.Value, m).Pods).ToList())).ToList();
+        lines.Add(new ChartLine("max pods", x, x.Select(_ => (double?)inputs.MaxPods).ToList()) { Dashed = true });
+        return lines;
     }
 
     /// <summary>What the newest capacity search measured, per pod, and what CPU cost it showed; null without one.</summary>

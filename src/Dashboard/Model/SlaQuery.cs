@@ -81,26 +81,26 @@ public sealed class SlaQuery(SeriesReader reader, SlaTargets slaTargets, X0tta6b
             return last < 0 ? null : range.FromMs + last * range.StepMs;
         }
 
-        SlaRow Row(string id, string metric, string baseline, string target, IReadOnlyList<double?>? readings, Comparison comparison, double goal,
+        SlaRow Row(string id, string metric, string target, IReadOnlyList<double?>? readings, Comparison comparison, double goal,
             Func<double, string> format, string computed)
         {
             var result = Sla.Evaluate(readings?.Where(v => v is not null).Select(v => v!.Value).ToList() ?? [], comparison, goal);
-            return new SlaRow(id, metric, Baseline(id, baseline), target, result,
+            return new SlaRow(id, metric, Baseline(id), target, result,
                 result.Current is { } c ? format(c) : "no data", result.Worst is { } w ? format(w) : "—", computed, Newest(readings)) { TargetValue = goal };
         }
 
         var rows = new List<SlaRow>
         {
-            Row("p95", "p95 latency", "150 ms", $"< {sla.P95Ms:0} ms", p95?.Y, Comparison.Below, sla.P95Ms, v => $"{v:0.0} ms",
+            Row("p95", "p95 latency", $"< {sla.P95Ms:0} ms", p95?.Y, Comparison.Below, sla.P95Ms, v => $"{v:0.0} ms",
                 $"Mean of the per-step p95 (histogram_quantile over the collector window, {how}); worst = the highest step."),
-            Row("p99", "p99 latency", "250 ms", $"< {sla.P99Ms:0} ms", p99?.Y, Comparison.Below, sla.P99Ms, v => $"{v:0.0} ms",
+            Row("p99", "p99 latency", $"< {sla.P99Ms:0} ms", p99?.Y, Comparison.Below, sla.P99Ms, v => $"{v:0.0} ms",
                 $"Mean of the per-step p99 ({how}); worst = the highest step."),
-            Row("errors", "Error rate", "0.1 %", $"< {sla.ErrorRatePercent:0.##} %", errorRate, Comparison.Below, sla.ErrorRatePercent, v => $"{v:0.00} %",
+            Row("errors", "Error rate", $"< {sla.ErrorRatePercent:0.##} %", errorRate, Comparison.Below, sla.ErrorRatePercent, v => $"{v:0.00} %",
                 "Mean over steps of 5xx req/s ÷ all req/s."),
             await ThroughputCapacityRowAsync(),
-            Row("cpu", "CPU per pod", "100 m", $"< {sla.CpuMillicores:0} m", cpu, Comparison.Below, sla.CpuMillicores, v => $"{v:0} m",
+            Row("cpu", "CPU per pod", $"< {sla.CpuMillicores:0} m", cpu, Comparison.Below, sla.CpuMillicores, v => $"{v:0} m",
                 "Per step, the busiest pod's highest CPU; mean over steps."),
-            Row("memory", "Memory per pod", "350 MB", $"< {sla.MemoryMiB:0} MiB", memory, Comparison.Below, sla.MemoryMiB, v => $"{v:0} MiB",
+            Row("memory", "Memory per pod", $"< {sla.MemoryMiB:0} MiB", memory, Comparison.Below, sla.MemoryMiB, v => $"{v:0} MiB",
                 "Per step, the largest pod's highest resident memory; mean over steps."),
         };
 
@@ -112,7 +112,7 @@ public sealed class SlaQuery(SeriesReader reader, SlaTargets slaTargets, X0tta6b
                 Status = (1 - bad) * 100 > sla.AvailabilityPercent ? SlaStatus.Pass : SlaStatus.Fail,
             }
             : new SlaResult(null, null, null, 0, SlaStatus.Unknown);
-        rows.Add(new SlaRow("availability", "Availability", Baseline("availability", "99.9 %"), $"> {sla.AvailabilityPercent:0.##} %", availabilityResult,
+        rows.Add(new SlaRow("availability", "Availability", Baseline("availability"), $"> {sla.AvailabilityPercent:0.##} %", availabilityResult,
             availabilityResult.Current is { } a ? $"{a:0.000} %" : "no data",
             availabilityResult.Worst is { } aw ? $"{aw:0.000} %" : "—",
             "1 − 5xx requests ÷ all requests over the whole window (requests = rate × step); worst = the worst step.", Newest(total.Y)) { TargetValue = sla.AvailabilityPercent });
@@ -148,13 +148,13 @@ public sealed class SlaQuery(SeriesReader reader, SlaTargets slaTargets, X0tta6b
             var target = $"> {sla.ThroughputRps:0} req/s";
             if (await loadRuns.NewestCapacityAsync(ct) is not { CapacityRps: { } capacity } run)
             {
-                return new SlaRow("throughput", "Throughput capacity", Baseline("throughput", "500 req/s"), target, new SlaResult(null, null, null, 0, SlaStatus.Unknown),
+                return new SlaRow("throughput", "Throughput capacity", Baseline("throughput"), target, new SlaResult(null, null, null, 0, SlaStatus.Unknown),
                     "not measured", "—", "No capacity load run yet (start one on the Load tests page): the traffic offered says nothing about capacity.", null)
                 { TargetValue = sla.ThroughputRps };
             }
 
             var at = DateTimeOffset.FromUnixTimeMilliseconds(run.EndedMs ?? run.StartedMs);
-            return new SlaRow("throughput", "Throughput capacity", Baseline("throughput", "500 req/s"), target,
+            return new SlaRow("throughput", "Throughput capacity", Baseline("throughput"), target,
                 new SlaResult(capacity, capacity, capacity > sla.ThroughputRps ? 1 : 0, 1, capacity > sla.ThroughputRps ? SlaStatus.Pass : SlaStatus.Fail),
                 $"{capacity:0} req/s", "—",
                 $"Measured by load run {run.Id} on {at.UtcDateTime:yyyy-MM-dd HH:mm} UTC: the highest sustained rate whose p95 and error rate met their targets (all pods).",
@@ -162,9 +162,7 @@ public sealed class SlaQuery(SeriesReader reader, SlaTargets slaTargets, X0tta6b
             { TargetValue = sla.ThroughputRps };
         }
 
-        // A baseline an operator measured wins over the seed report's printed figure.
-        string Baseline(string id, string seed) =>
-            settings.Baselines.TryGetValue(id, out var measured) ? $"{measured.Display} (measured, {measured.Note})" : $"{seed} (seed report)";
+        string Baseline(string id) => SeedTargets.BaselineText(settings, id);
     }
 
     private static IReadOnlyList<double?> Busiest(IReadOnlyList<ChartLine> pods, IReadOnlyList<DateTime> grid) =>

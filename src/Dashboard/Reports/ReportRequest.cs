@@ -9,19 +9,42 @@ namespace X0tta6bl4.Ops.Dashboard.Reports;
 public enum CompareWith
 {
     /// <summary>The window of the same length just before.</summary>
-    [JsonStringEnumMemberName("previous")]
+    [JsonStringEnumMemberName(CompareModes.PreviousKey)]
     Previous,
 
     /// <summary>The window an operator pinned as the baseline.</summary>
-    [JsonStringEnumMemberName("baseline")]
+    [JsonStringEnumMemberName(CompareModes.BaselineKey)]
     Baseline,
 
     /// <summary>A load-test run's own figures (latency, throughput, errors).</summary>
-    [JsonStringEnumMemberName("load")]
+    [JsonStringEnumMemberName(CompareModes.LoadKey)]
     LoadRun,
 
-    [JsonStringEnumMemberName("none")]
+    [JsonStringEnumMemberName(CompareModes.NoneKey)]
     None,
+}
+
+/// <summary>The comparisons as a link and the page's choice spell them: one list, its key and its words.</summary>
+public static class CompareModes
+{
+    public static readonly IReadOnlyList<(CompareWith Mode, string Key, string Label)> All =
+    [
+        (CompareWith.Previous, PreviousKey, "The previous window"),
+        (CompareWith.Baseline, BaselineKey, "The pinned baseline"),
+        (CompareWith.LoadRun, LoadKey, "A load-test run"),
+        (CompareWith.None, NoneKey, "Nothing"),
+    ];
+
+    public const string PreviousKey = "previous";
+    public const string BaselineKey = "baseline";
+    public const string LoadKey = "load";
+    public const string NoneKey = "none";
+
+    public static string KeyOf(CompareWith mode) => All.First(m => m.Mode == mode).Key;
+
+    /// <summary>The mode a link names; absent is the previous window; null for a name that is none.</summary>
+    public static CompareWith? Parse(string? key) =>
+        string.IsNullOrEmpty(key) ? CompareWith.Previous : All.Where(m => m.Key == key).Select(m => (CompareWith?)m.Mode).FirstOrDefault();
 }
 
 /// <summary>
@@ -50,14 +73,7 @@ public sealed record ReportRequest(string? Job, string WindowKey, string? From, 
             window = DefaultWindow;
         }
 
-        var comparison = compare switch
-        {
-            null or "" or "previous" => CompareWith.Previous,
-            "baseline" => CompareWith.Baseline,
-            "load" => CompareWith.LoadRun,
-            "none" => CompareWith.None,
-            _ => (CompareWith?)null,
-        };
+        var comparison = CompareModes.Parse(compare);
         if (comparison is null)
         {
             found.Add($"Unknown comparison '{compare}'; comparing with the previous window.");
@@ -114,13 +130,7 @@ public sealed record ReportRequest(string? Job, string WindowKey, string? From, 
             parts.Add("to=" + Uri.EscapeDataString(To ?? ""));
         }
 
-        parts.Add("compare=" + Compare switch
-        {
-            CompareWith.Baseline => "baseline",
-            CompareWith.LoadRun => "load",
-            CompareWith.None => "none",
-            _ => "previous",
-        });
+        parts.Add("compare=" + CompareModes.KeyOf(Compare));
         if (RunId is { } run)
         {
             parts.Add("run=" + run.ToString(CultureInfo.InvariantCulture));

@@ -13,7 +13,10 @@ namespace X0tta6bl4.Ops.Dashboard.Model.LoadTests;
 /// <summary>A run in the list: its record and, once finished, its summary.</summary>
 public sealed record LoadRunRow(LoadRunRecord Record, LoadRun? Summary, bool IsBaseline);
 
-public sealed record LoadRunsModel(IReadOnlyList<LoadRunRow> Runs, long? BaselineId, IReadOnlyList<string> AllowedHosts, string DefaultBaseUrl);
+/// <param name="P95TargetMs">The SLA's p95 target in force, a new plan's default threshold.</param>
+/// <param name="ErrorRateTarget">The SLA's error-rate target in force (a ratio), likewise.</param>
+public sealed record LoadRunsModel(IReadOnlyList<LoadRunRow> Runs, long? BaselineId, IReadOnlyList<string> AllowedHosts, string DefaultBaseUrl,
+    double P95TargetMs, double ErrorRateTarget);
 
 /// <summary>One run: finished (its whole result) or running (its progress and the seconds so far).</summary>
 public sealed record LoadRunView(
@@ -34,7 +37,7 @@ public sealed record LoadRunView(
 public sealed record LoadComparisonView(LoadRunRecord Baseline, LoadRunRecord Candidate, ComparisonReport Report, IReadOnlyList<ChartLine> P95, IReadOnlyList<ChartLine> Rate);
 
 /// <summary>The load-test pages read runs from the store only: any dashboard shows any run, live or finished.</summary>
-public sealed class LoadRunsQuery(SqlLoadRunStore runs, SqlSettingsStore settings, LoadTargets targets)
+public sealed class LoadRunsQuery(SqlLoadRunStore runs, SqlSettingsStore settings, LoadTargets targets, SlaTargets sla)
 {
     public const string BaselineKey = "load-baseline";
 
@@ -42,7 +45,8 @@ public sealed class LoadRunsQuery(SqlLoadRunStore runs, SqlSettingsStore setting
     {
         var baseline = await BaselineIdAsync(ct);
         var rows = (await runs.ListAsync(100, ct)).Select(r => new LoadRunRow(r, Parse(r.SummaryJson), r.Id == baseline)).ToList();
-        return new LoadRunsModel(rows, baseline, targets.AllowedHosts, targets.DefaultBaseUrl);
+        var inForce = (await sla.LoadAsync(ct)).Targets;
+        return new LoadRunsModel(rows, baseline, targets.AllowedHosts, targets.DefaultBaseUrl, inForce.P95Ms, inForce.ErrorRatePercent / 100);
     }
 
     public async Task<LoadRunView?> GetAsync(long id, CancellationToken ct = default)

@@ -16,13 +16,11 @@ public static class SlaSection
     {
         var sla = effective.Targets;
         Figure? Find(string id) => ReportSection.Find(sections, id);
-        string Baseline(string id, string seed) =>
-            effective.Settings.Baselines.TryGetValue(id, out var measured) ? $"{measured.Display} (measured, {measured.Note})" : $"{seed} (seed report)";
 
-        SlaCheck Check(string id, string objective, string seed, string target, Figure? figure, double? value, Comparison comparison, double goal, string unit, string how)
+        SlaCheck Check(string id, string objective, string target, Figure? figure, double? value, Comparison comparison, double goal, string unit, string how)
         {
             var status = value is not { } v ? SlaStatus.Unknown : Sla.Meets(v, comparison, goal) ? SlaStatus.Pass : SlaStatus.Fail;
-            return new SlaCheck(id, objective, Baseline(id, seed), target, value is null ? "not measured" : ReportFormat.Value(unit, value), status,
+            return new SlaCheck(id, objective, SeedTargets.BaselineText(effective.Settings, id), target, value is null ? "not measured" : ReportFormat.Value(unit, value), status,
                 figure is null ? how : $"{how} (figure {figure.Id})");
         }
 
@@ -33,14 +31,14 @@ public static class SlaSection
         var memory = Find("res.memory.largest");
         var list = new List<SlaCheck>
         {
-            Check("p95", "p95 latency", "150 ms", $"< {sla.P95Ms:0} ms", p95, p95?.Value * 1000, Comparison.Below, sla.P95Ms, "ms", "p95 over the whole window from bucket increases"),
-            Check("p99", "p99 latency", "250 ms", $"< {sla.P99Ms:0} ms", p99, p99?.Value * 1000, Comparison.Below, sla.P99Ms, "ms", "p99 over the whole window from bucket increases"),
-            Check("errors", "Error rate", "0.1 %", $"< {sla.ErrorRatePercent:0.##} %", errors, errors?.Value * 100, Comparison.Below, sla.ErrorRatePercent, "percent", "5xx ÷ all requests over the window"),
-            Check("throughput", "Throughput capacity", "500 req/s", $"> {sla.ThroughputRps:0} req/s", null, capacityRun?.CapacityRps, Comparison.Above, sla.ThroughputRps, "req/s",
+            Check("p95", "p95 latency", $"< {sla.P95Ms:0} ms", p95, p95?.Value * 1000, Comparison.Below, sla.P95Ms, "ms", "p95 over the whole window from bucket increases"),
+            Check("p99", "p99 latency", $"< {sla.P99Ms:0} ms", p99, p99?.Value * 1000, Comparison.Below, sla.P99Ms, "ms", "p99 over the whole window from bucket increases"),
+            Check("errors", "Error rate", $"< {sla.ErrorRatePercent:0.##} %", errors, errors?.Value * 100, Comparison.Below, sla.ErrorRatePercent, "percent", "5xx ÷ all requests over the window"),
+            Check("throughput", "Throughput capacity", $"> {sla.ThroughputRps:0} req/s", null, capacityRun?.CapacityRps, Comparison.Above, sla.ThroughputRps, "req/s",
                 capacityRun is null ? "No capacity load run yet: traffic offered is not capacity" : $"Highest sustained rate within the p95 and error targets in load run {capacityRun.Id}"),
-            Check("cpu", "CPU per pod", "100 m", $"< {sla.CpuMillicores:0} m", cpu, cpu?.Value, Comparison.Below, sla.CpuMillicores, "m", "The busiest pod's CPU, mean over steps"),
-            Check("memory", "Memory per pod", "350 MB", $"< {sla.MemoryMiB:0} MiB", memory, memory?.Value / (1 << 20), Comparison.Below, sla.MemoryMiB, "MiB", "The largest pod's memory, mean over steps"),
-            Check("availability", "Availability", "99.9 %", $"> {sla.AvailabilityPercent:0.##} %", errors, errors?.Value is { } e ? (1 - e) * 100 : null, Comparison.Above, sla.AvailabilityPercent, "percent",
+            Check("cpu", "CPU per pod", $"< {sla.CpuMillicores:0} m", cpu, cpu?.Value, Comparison.Below, sla.CpuMillicores, "m", "The busiest pod's CPU, mean over steps"),
+            Check("memory", "Memory per pod", $"< {sla.MemoryMiB:0} MiB", memory, memory?.Value / (1 << 20), Comparison.Below, sla.MemoryMiB, "MiB", "The largest pod's memory, mean over steps"),
+            Check("availability", "Availability", $"> {sla.AvailabilityPercent:0.##} %", errors, errors?.Value is { } e ? (1 - e) * 100 : null, Comparison.Above, sla.AvailabilityPercent, "percent",
                 "1 − 5xx ÷ all requests over the window"),
         };
         checks = list;
