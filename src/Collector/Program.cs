@@ -29,6 +29,9 @@ internal static class Program
         }
 
         builder.AddServiceDefaults();
+        // Each poll's HttpClient request at Information is noise; failures are logged once, with their reason, by the
+        // collector. (The dashboard keeps them: they show which headers went out, values redacted.)
+        builder.Logging.AddFilter("System.Net.Http.HttpClient", LogLevel.Warning);
         builder.Services.AddMetricStore(builder.Configuration, builder.Environment.ContentRootPath);
         builder.Services.AddCollector(builder.Configuration);
         builder.Services.AddHealthChecks()

@@ -10,7 +10,7 @@ namespace X0tta6bl4.Ops.ServiceDefaults;
 
 /// <summary>
 /// What the Api, the dashboard and the standalone collector share (eShop's ServiceDefaults is the model): one health
-/// shape, the same probe endpoints and the same logging filters. Each host adds its own checks with the tags below.
+/// shape, the same probe endpoints and the same start-up logging. Each host adds its own checks with the tags below.
 /// </summary>
 public static class ServiceDefaultsExtensions
 {
@@ -23,8 +23,6 @@ public static class ServiceDefaultsExtensions
     public static TBuilder AddServiceDefaults<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
         builder.Services.AddHealthChecks();
-        // Each HttpClient request at Information is noise at every poll; failures are logged once, with their reason, by their owner.
-        builder.Logging.AddFilter("System.Net.Http.HttpClient", LogLevel.Warning);
         // A host that fails to start says why in ConfigurationProblems; the host's own log of it is the same with a stack trace.
         builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.None);
         return builder;
