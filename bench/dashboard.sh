@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # bench/run dashboard — the published dashboard against a stack of its own (with traffic), driven by
 # headless Chromium: cold loads of the Overview, then X0_BENCH_PAGES (8) live pages for
-# X0_BENCH_SECONDS (120) s: the server's CPU per page refresh above its idle rate, and its memory. Few pages: 50 live
+# X0_BENCH_SECONDS (120) s: the server's CPU per page refresh (the slope from a quarter of the pages to all of
+# them), and its memory. Few pages: 50 live
 # Chromium tabs redrawing every 5 s saturate 2 cores and measure the browser, not the server. Twice: first the
 # embedded shape (SQLite store, collector inside), then the production shape (a standalone collector and a dashboard
 # with Collector:Enabled=false on one PostgreSQL store); the second run's figures are prefixed "postgres_topology_".
