@@ -86,7 +86,7 @@ public static class AlertsBenchmark
             await Task.Delay(TimeSpan.FromSeconds(12));
         }
 
-        var (ourMedian, theirMedian) = (Median(ours), Median(theirs));
+        var (ourMedian, theirMedian) = (Figures.Percentile(ours, 0.5), Figures.Percentile(theirs, 0.5));
         Figures.Print("ours_detection_to_delivery_median_s", ourMedian, "0.0");
         Figures.Print("prometheus_detection_to_delivery_median_s", theirMedian, "0.0");
         Figures.Print("ours_vs_prometheus_delivery_ratio", ourMedian / theirMedian, "0.00");
@@ -171,12 +171,6 @@ public static class AlertsBenchmark
     {
         using var process = Process.Start(new ProcessStartInfo(file, args) { RedirectStandardOutput = true, RedirectStandardError = true })!;
         await process.WaitForExitAsync();
-    }
-
-    private static double Median(List<double> values)
-    {
-        var sorted = values.Order().ToList();
-        return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[sorted.Count / 2 - 1] + sorted[sorted.Count / 2]) / 2;
     }
 
     private static async Task UntilAsync(Func<Task<bool>> check, TimeSpan timeout, string what) =>

@@ -54,11 +54,7 @@ internal static class OverviewBenchmark
             single.Add(watch.Elapsed.TotalMilliseconds);
         }
 
-        double Median(IEnumerable<double> values)
-        {
-            var sorted = values.Order().ToList();
-            return sorted[sorted.Count / 2];
-        }
+        static double Median(IEnumerable<double> values) => Figures.Percentile(values.ToList(), 0.5);
 
         var one = Median(single);
         Figures.Print("overview_store_reads_per_refresh", Median(refreshes.Select(r => (double)r.Reads)), "0");

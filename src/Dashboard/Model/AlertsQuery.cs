@@ -62,7 +62,7 @@ public sealed class AlertsQuery(
         {
             Delivery = Delivered(sends[a.Id].ToList(), now),
             SilenceMatchers = byId.TryGetValue(a.RuleId, out var rule)
-                ? string.Join(", ", PostableAlert.LabelsOf(a, rule).OrderBy(l => l.Key, StringComparer.Ordinal).Select(l => $"{l.Key}=\"{l.Value}\""))
+                ? string.Join(", ", SilenceMatcher.ForAlert(a, rule))
                 : "",
         }).ToList();
         var filtered = rows.Where(r =>

@@ -11,8 +11,6 @@ public static class ReportOutline
         "api", "database", "redis", "resources", "monitoring", "sla", "bottlenecks", "reliability", "capacity", "recommendations", "conclusion",
     ];
 
-    public static IReadOnlyList<string> Order => Sections;
-
     /// <summary>1 for the first; a section not in the outline (a test's) comes after all of them.</summary>
     public static int NumberOf(string id) => Array.IndexOf(Sections, id) is var i and >= 0 ? i + 1 : Sections.Length + 1;
 }

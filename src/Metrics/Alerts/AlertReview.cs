@@ -60,19 +60,21 @@ public sealed record AlertReview(RuleReview All, IReadOnlyList<RuleReview> Rules
     {
         var fired = alerts.Where(a => a.FiredMs is { } f && f >= fromMs && f <= toMs).ToList();
         var shifts = ShiftsOf(fired, fromMs, toMs);
+        var history = alerts.ToLookup(a => a.RuleId);
         var rules = fired.GroupBy(a => a.RuleId)
-            .Select(g => Review(g.Key, g.ToList(), alerts.Where(a => a.RuleId == g.Key).ToList(), shifts.Count, toMs))
+            .Select(g => Review(g.Key, g.ToList(), shifts.Count,
+                history[g.Key].GroupBy(a => a.Labels).Select(series => FlapPercent(series.ToList(), toMs)).Where(p => p is not null).Max()))
             .OrderByDescending(r => r.Fired).ThenBy(r => r.RuleId, StringComparer.Ordinal)
             .ToList();
-        return new AlertReview(Review("all", fired, alerts, shifts.Count, toMs) with { FlapPercent = rules.Select(r => r.FlapPercent).Max() }, rules, shifts);
+        // All rules together flap as much as the most flapping of them.
+        return new AlertReview(Review("all", fired, shifts.Count, rules.Select(r => r.FlapPercent).Max()), rules, shifts);
     }
 
-    private static RuleReview Review(string ruleId, IReadOnlyList<AlertRecord> fired, IReadOnlyList<AlertRecord> history, int shifts, long toMs)
+    private static RuleReview Review(string ruleId, IReadOnlyList<AlertRecord> fired, int shifts, double? flap)
     {
         var ack = fired.Where(a => a.AckedMs is not null).Select(a => Math.Max(0, a.AckedMs!.Value - a.FiredMs!.Value) / 1000.0).ToList();
         var resolve = fired.Where(a => a.ResolvedMs is not null).Select(a => (a.ResolvedMs!.Value - a.FiredMs!.Value) / 1000.0).ToList();
         double? Share(Func<AlertRecord, bool> which) => fired.Count == 0 ? null : fired.Count(which) / (double)fired.Count;
-        var flap = history.GroupBy(a => a.Labels).Select(g => FlapPercent(g.ToList(), toMs)).Where(p => p is not null).Max();
         return new RuleReview(ruleId, fired.Count, Quantile(ack, 0.5), Quantile(ack, 0.9), Quantile(resolve, 0.5), Quantile(resolve, 0.9),
             Share(a => a.ResolvedMs is { } r && (a.AckedMs is null || a.AckedMs > r)),
             Share(a => a.ResolvedMs is { } r && r - a.FiredMs!.Value <= Transient.TotalMilliseconds),

@@ -13,6 +13,10 @@ public sealed record SilenceMatcher(
 
     public override string ToString() => $"{Name}{Operator}\"{Value}\"";
 
+    /// <summary>Equality matchers on every label Alertmanager knows an alert by: a silence of that alert alone.</summary>
+    public static IReadOnlyList<SilenceMatcher> ForAlert(X0tta6bl4.Ops.Metrics.Alerts.AlertRecord alert, X0tta6bl4.Ops.Metrics.Alerts.AlertRule rule) =>
+        PostableAlert.LabelsOf(alert, rule).OrderBy(l => l.Key, StringComparer.Ordinal).Select(l => new SilenceMatcher(l.Key, l.Value, IsRegex: false)).ToList();
+
     /// <summary>As Alertmanager matches: a missing label is the empty string; a regex is anchored at both ends.</summary>
     public bool Matches(IReadOnlyDictionary<string, string> labels)
     {

@@ -63,8 +63,7 @@ public sealed class AlertChanges(SqlAlertStore alerts, AlertRules rules, Silence
             return new ChangeResult(true, "Acknowledged; not silenced, since the alert is no longer open.");
         }
 
-        var matchers = PostableAlert.LabelsOf(alert, rule).OrderBy(l => l.Key, StringComparer.Ordinal).Select(l => new SilenceMatcher(l.Key, l.Value, IsRegex: false)).ToList();
-        var made = await silences.CreateAsync(matchers, duration, by, $"Acknowledged by {recorded}: {comment}", ct);
+        var made = await silences.CreateAsync(SilenceMatcher.ForAlert(alert, rule), duration, by, $"Acknowledged by {recorded}: {comment}", ct);
         if (!made.Done)
         {
             return new ChangeResult(true, $"Acknowledged, but not silenced: {made.Problems.Values.First()}");
